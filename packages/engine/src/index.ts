@@ -1,0 +1,5 @@
+export * from './bars.js';
+export * from './indicators/index.js';
+export * from './signals.js';
+export * from './simulator/index.js';
+export * from './strategies/index.js';

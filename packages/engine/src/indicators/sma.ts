@@ -1,0 +1,32 @@
+/**
+ * Simple moving average: out[t] = mean(values[t-period+1..t]); NaN for t < period - 1.
+ * A running sum, re-summed every `period` bars so floating error cannot accumulate.
+ */
+export function sma(
+  values: Float64Array,
+  period: number,
+  out = new Float64Array(values.length),
+): Float64Array {
+  assertPeriod(period);
+  const n = values.length;
+  out.fill(Number.NaN, 0, Math.min(n, period - 1));
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    sum += values[i]!;
+    if (i >= period) sum -= values[i - period]!;
+    if (i >= period - 1) {
+      if ((i - period + 1) % period === 0) {
+        sum = 0;
+        for (let j = i - period + 1; j <= i; j++) sum += values[j]!;
+      }
+      out[i] = sum / period;
+    }
+  }
+  return out;
+}
+
+export function assertPeriod(period: number, name = 'period'): void {
+  if (!Number.isInteger(period) || period < 1) {
+    throw new RangeError(`${name} must be a whole number >= 1, got ${period}`);
+  }
+}

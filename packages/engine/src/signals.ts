@@ -1,0 +1,39 @@
+/**
+ * What a strategy decides for one symbol, bar by bar, computed in one batch pass.
+ * A flag at bar i is the decision taken after bar i closed (it sees data up to bar i only);
+ * the simulator acts on it at the next fill (bar i+1's open, or bar i's close with fill=close).
+ *
+ * The simulator's rule, on each bar from `warmup + 1` on:
+ * - flat:  enterLong -> open long; else enterShort -> open short;
+ * - long:  exitLong -> close; and if enterShort too, reverse into a short;
+ * - short: exitShort -> close; and if enterLong too, reverse into a long.
+ */
+export interface Signals {
+  /** Largest index, over the strategy's indicators, of the first defined (non-NaN) value. */
+  readonly warmup: number;
+  readonly enterLong: Uint8Array;
+  readonly exitLong: Uint8Array;
+  readonly enterShort: Uint8Array;
+  readonly exitShort: Uint8Array;
+}
+
+export function emptySignals(length: number, warmup: number): Signals {
+  return {
+    warmup,
+    enterLong: new Uint8Array(length),
+    exitLong: new Uint8Array(length),
+    enterShort: new Uint8Array(length),
+    exitShort: new Uint8Array(length),
+  };
+}
+
+/** Index of the first non-NaN value (the array's length if none). */
+export function firstDefined(values: Float64Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) return i;
+  return values.length;
+}
+
+/** `a` crosses above `b` at bar i: a[i-1] < b[i-1] and a[i] > b[i] (strict; NaN is false). */
+export function crossover(a: Float64Array, b: Float64Array, i: number): boolean {
+  return i > 0 && a[i - 1]! < b[i - 1]! && a[i]! > b[i]!;
+}

@@ -1,0 +1,106 @@
+import type { Bars } from '../bars.js';
+import type { Signals } from '../signals.js';
+
+/**
+ * `backtesting.py` reproduces backtesting.py 0.6.6 exactly (see BACKTESTING_PY_COMPAT.md);
+ * `hindsight` is the default profile (see docs/conventions.md).
+ */
+export const CONVENTIONS = ['hindsight', 'backtesting.py'] as const;
+export type Conventions = (typeof CONVENTIONS)[number];
+
+/** next_open: an order decided on bar i fills at bar i+1's open. close: at bar i's close. */
+export const FILL_MODES = ['next_open', 'close'] as const;
+export type FillMode = (typeof FILL_MODES)[number];
+
+export type Sizing =
+  /** A fraction (0, 1] of available equity per entry, in whole or fractional units. */
+  | { mode: 'fraction'; fraction: number; wholeUnits: boolean }
+  /** A fixed number of units per entry. */
+  | { mode: 'quantity'; quantity: number };
+
+export interface SimulationConfig {
+  cash: number;
+  /** Fraction of notional charged on each fill, e.g. 0.001 = 10 bps. */
+  commission: number;
+  /** Fixed fee in cash per filled order. */
+  commissionFixed: number;
+  /** Adverse price move applied to each fill, in basis points. */
+  slippageBps: number;
+  sizing: Sizing;
+  fill: FillMode;
+  /** Close open trades after the last bar (true) or leave them open and unrealised (false). */
+  finalizeTrades: boolean;
+  /** Close a trade once it loses this percentage from its entry price (null: no stop). */
+  stopLossPct: number | null;
+  /** Close a trade once it gains this percentage from its entry price (null: no target). */
+  takeProfitPct: number | null;
+  conventions: Conventions;
+}
+
+export interface SymbolInput {
+  symbol: string;
+  bars: Bars;
+  signals: Signals;
+  /** Share of the portfolio this symbol may use; weights of all symbols sum to 1. */
+  weight: number;
+}
+
+export type ExitReason = 'signal' | 'stop_loss' | 'take_profit' | 'end_of_data';
+
+export interface Trade {
+  symbol: string;
+  /** Positive for long, negative for short, in units. */
+  size: number;
+  entryBar: number;
+  /** For a trade still open at the end: the last bar. */
+  exitBar: number;
+  /** UTC epoch milliseconds. */
+  entryTime: number;
+  exitTime: number;
+  entryPrice: number;
+  /** For a trade still open at the end: the last close (unrealised). */
+  exitPrice: number;
+  /** Net of commission. */
+  pnl: number;
+  /** Entry fee plus exit fee, in cash. */
+  commission: number;
+  /** A fraction: (exit / entry - 1) * sign - commission / |size * entry|. */
+  returnPct: number;
+  exitReason: ExitReason;
+}
+
+export interface SimulationProgress {
+  barsProcessed: number;
+  totalBars: number;
+  equity: number;
+}
+
+export interface SimulationOptions {
+  /** Called about every `progressEveryBars` bars, and once at the end. */
+  onProgress?: (progress: SimulationProgress) => void;
+  progressEveryBars?: number;
+  /** Checked at least every 4,096 bars; an aborted run throws SimulationAbortedError. */
+  signal?: AbortSignal;
+}
+
+export interface SimulationResult {
+  /** The common timeline of all symbols. */
+  time: Float64Array;
+  /** Portfolio equity (cash + marked-to-market positions) at each bar's close. */
+  equity: Float64Array;
+  /** Cash at each bar's close. */
+  cash: Float64Array;
+  /** Closed trades, in order of exit. */
+  trades: Trade[];
+  /** Trades still open after the last bar (only when finalizeTrades is false). */
+  openTrades: Trade[];
+  /** The largest warm-up over all symbols: the first bar any strategy can decide on is warmup + 1. */
+  warmup: number;
+}
+
+export class SimulationAbortedError extends Error {
+  override readonly name = 'SimulationAbortedError';
+  constructor(readonly barsProcessed: number) {
+    super(`simulation cancelled after ${barsProcessed} bars`);
+  }
+}

@@ -1,0 +1,1 @@
+export type { StrategyDefinition } from './types.js';

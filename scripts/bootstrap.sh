@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Makes a fresh machine with only Node.js ready to run or test Hindsight: pnpm, the workspace's
+# dependencies and (with --redis) a redis-server binary. Idempotent and quick when nothing is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION=$(node -p "require('./package.json').packageManager.split('@')[1]")
+
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "$PNPM_VERSION" ]; then
+  echo "bootstrap: installing pnpm@$PNPM_VERSION" >&2
+  npm install --global --silent "pnpm@$PNPM_VERSION" >/dev/null 2>&1 || {
+    echo "bootstrap: could not install pnpm; run: npm install --global pnpm@$PNPM_VERSION (with sudo if needed)" >&2
+    exit 1
+  }
+fi
+
+if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ] \
+  || [ -n "$(find . -name package.json -newer node_modules/.modules.yaml -not -path '*/node_modules/*' -print -quit)" ]; then
+  echo "bootstrap: installing dependencies" >&2
+  pnpm install --frozen-lockfile --reporter=append-only >&2
+fi
+
+if [ "${1:-}" = "--redis" ] && ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "bootstrap: installing redis-server" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >&2
+  else
+    echo "bootstrap: redis-server not found; install it: sudo apt-get install redis-server (Debian/Ubuntu) or brew install redis (macOS)" >&2
+    exit 1
+  fi
+fi
