@@ -1,2 +1,2 @@
 export type { RedisServerHandle, RedisServerOptions } from './redis-server.js';
-export { RedisServerError, startRedisServer } from './redis-server.js';
+export { findFreePort, RedisServerError, startRedisServer } from './redis-server.js';
