@@ -1,1 +1,14 @@
+export { atr } from './atr.js';
+export { type BollingerOutput, bollinger } from './bollinger.js';
+export { type DonchianOutput, donchian } from './donchian.js';
+export { ema } from './ema.js';
+export { highest, lowest } from './extremes.js';
+export { type MacdOutput, macd } from './macd.js';
+export { obv } from './obv.js';
+export { rollingPercentile } from './percentile.js';
+export { roc } from './roc.js';
+export { rsi } from './rsi.js';
 export { sma } from './sma.js';
+export { type StochasticOutput, stochastic } from './stochastic.js';
+export { vwap } from './vwap.js';
+export { wma } from './wma.js';

@@ -1,13 +1,17 @@
+import { assertOutput, assertPeriod } from './validate.js';
+
 /**
  * Simple moving average: out[t] = mean(values[t-period+1..t]); NaN for t < period - 1.
  * A running sum, re-summed every `period` bars so floating error cannot accumulate.
+ * `out` (same length as `values`) must not overlap `values`.
  */
 export function sma(
   values: Float64Array,
   period: number,
-  out = new Float64Array(values.length),
+  out: Float64Array = new Float64Array(values.length),
 ): Float64Array {
   assertPeriod(period);
+  assertOutput(out, values.length);
   const n = values.length;
   out.fill(Number.NaN, 0, Math.min(n, period - 1));
   let sum = 0;
@@ -23,10 +27,4 @@ export function sma(
     }
   }
   return out;
-}
-
-export function assertPeriod(period: number, name = 'period'): void {
-  if (!Number.isInteger(period) || period < 1) {
-    throw new RangeError(`${name} must be a whole number >= 1, got ${period}`);
-  }
 }

@@ -2,6 +2,14 @@ import type { Static, TObject } from 'typebox';
 import type { Bars } from '../bars.js';
 import type { Signals } from '../signals.js';
 
+/** One thing wrong with a strategy's parameters. */
+export interface ParamIssue {
+  /** The parameter at fault, or null when the parameters as a whole are (not an object). */
+  readonly param: string | null;
+  /** Reads after the parameter's name: `must be < slow (got fast=30, slow=10)`. */
+  readonly problem: string;
+}
+
 /**
  * A built-in strategy: a TypeBox schema of its parameters (with defaults and bounds) and a pure
  * function from bars and parameters to signals.
@@ -10,5 +18,7 @@ export interface StrategyDefinition<S extends TObject = TObject> {
   readonly name: string;
   readonly description: string;
   readonly params: S;
+  /** A rule across parameters that a JSON Schema cannot state (fast < slow): the issue, if broken. */
+  validate?(params: Static<S>): ParamIssue | undefined;
   signals(bars: Bars, params: Static<S>): Signals;
 }

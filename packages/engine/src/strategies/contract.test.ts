@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { loadBars } from '../../test/csv-bars.js';
+import { type Bars, createBars, sliceBars } from '../bars.js';
+import type { Signals } from '../signals.js';
+import { getStrategy, resolveParams } from './registry.js';
+
+const goog = loadBars('GOOG');
+
+/** Each strategy with the parameters tried, and the warm-up BACKTESTING_PY_COMPAT.md implies. */
+const runs: { name: string; params: Record<string, unknown>; warmup: number }[] = [
+  { name: 'buy_and_hold', params: {}, warmup: 0 },
+  { name: 'sma_crossover', params: {}, warmup: 29 },
+  { name: 'sma_crossover', params: { fast: 5, slow: 20, allowShort: true }, warmup: 19 },
+  { name: 'ema_crossover', params: {}, warmup: 25 },
+  { name: 'ema_crossover', params: { allowShort: true }, warmup: 25 },
+  { name: 'rsi_mean_reversion', params: {}, warmup: 14 },
+  { name: 'bollinger_reversion', params: {}, warmup: 19 },
+  { name: 'macd_crossover', params: {}, warmup: 33 },
+  { name: 'macd_crossover', params: { allowShort: true }, warmup: 33 },
+  { name: 'donchian_breakout', params: {}, warmup: 20 },
+  { name: 'donchian_breakout', params: { allowShort: true, exitPeriod: 30 }, warmup: 30 },
+  { name: 'volume_zone_breakout', params: {}, warmup: 50 },
+  { name: 'volume_zone_breakout', params: { breakout_buffer: 0.01, exit_window: 60 }, warmup: 60 },
+];
+
+const COLUMNS = ['enterLong', 'exitLong', 'enterShort', 'exitShort'] as const;
+
+function run(name: string, params: Record<string, unknown>, bars: Bars): Signals {
+  return getStrategy(name).signals(bars, resolveParams(name, params));
+}
+
+/** The same bars up to `cut`, and different ones after it (prices x1.5, volumes x3). */
+function changedAfter(bars: Bars, cut: number): Bars {
+  const scale = (column: Float64Array, factor: number) =>
+    column.map((value, i) => (i > cut ? value * factor : value));
+  return createBars({
+    time: bars.time,
+    open: scale(bars.open, 1.5),
+    high: scale(bars.high, 1.5),
+    low: scale(bars.low, 1.5),
+    close: scale(bars.close, 1.5),
+    volume: scale(bars.volume, 3),
+  });
+}
+
+describe.each(runs)('strategy contract: $name $params', ({ name, params, warmup }) => {
+  const full = run(name, params, goog);
+
+  it('has one 0/1 flag per bar in every column, none before its warm-up', () => {
+    expect(full.warmup).toBe(warmup);
+    for (const column of COLUMNS) {
+      const flags = full[column];
+      expect(flags.length, column).toBe(goog.length);
+      expect(
+        flags.every((flag) => flag === 0 || flag === 1),
+        `${column} holds only 0 and 1`,
+      ).toBe(true);
+      expect(
+        flags.subarray(0, warmup).every((flag) => flag === 0),
+        `${column} before warm-up`,
+      ).toBe(true);
+    }
+  });
+
+  it('decides at bar i from bars 0..i only', () => {
+    for (const cut of [warmup, warmup + 1, warmup + 7, 300, 1000, goog.length - 2]) {
+      const prefix = run(name, params, sliceBars(goog, 0, cut + 1));
+      const changed = run(name, params, changedAfter(goog, cut));
+      for (const column of COLUMNS) {
+        const expected = Array.from(full[column].subarray(0, cut + 1));
+        expect(Array.from(prefix[column]), `${column} on bars 0..${cut}`).toEqual(expected);
+        expect(
+          Array.from(changed[column].subarray(0, cut + 1)),
+          `${column}, bars after ${cut} changed`,
+        ).toEqual(expected);
+      }
+      expect(prefix.warmup, `warm-up on bars 0..${cut}`).toBe(Math.min(warmup, cut + 1));
+    }
+  });
+
+  it('signals at least one entry on GOOG, so the checks above see real decisions', () => {
+    expect(full.enterLong.some((flag) => flag === 1)).toBe(true);
+  });
+});

@@ -1,0 +1,54 @@
+import type { Static } from 'typebox';
+import { emptySignals, firstDefined } from '../signals.js';
+import { previousHighest, previousLowest } from './channels.js';
+import { allowShortParam, periodParam, strategyParams } from './schema.js';
+import type { StrategyDefinition } from './types.js';
+
+export const DonchianBreakoutParams = strategyParams({
+  entryPeriod: periodParam(
+    20,
+    'Bars before the current one whose channel a close must break to enter.',
+  ),
+  exitPeriod: periodParam(
+    10,
+    'Bars before the current one whose opposite channel a close must break to exit.',
+  ),
+  allowShort: allowShortParam(),
+});
+export type DonchianBreakoutParams = Static<typeof DonchianBreakoutParams>;
+
+/**
+ * The turtle breakout. Channels cover the bars before bar i, never bar i itself (a close can never
+ * exceed a high that includes its own bar):
+ * - enterLong: close > highest high of the previous entryPeriod bars;
+ *   exitLong: close < lowest low of the previous exitPeriod bars;
+ * - with allowShort, the mirror image: enterShort below the previous entryPeriod lows, exitShort
+ *   above the previous exitPeriod highs.
+ * An entry and an exit of the same side cannot both hold: both channels contain bar i-1.
+ * Warm-up: max(entryPeriod, exitPeriod), where both previous-bar channels are first defined.
+ */
+export const donchianBreakout: StrategyDefinition<typeof DonchianBreakoutParams> = {
+  name: 'donchian_breakout',
+  description:
+    'Buys when the close breaks above the highest high of the previous entryPeriod bars and sells when it breaks below the lowest low of the previous exitPeriod bars; with allowShort, also the mirror image on the short side.',
+  params: DonchianBreakoutParams,
+  signals(bars, params) {
+    const { high, low, close } = bars;
+    const entryHigh = previousHighest(high, params.entryPeriod);
+    const exitLow = previousLowest(low, params.exitPeriod);
+    const entryLow = params.allowShort ? previousLowest(low, params.entryPeriod) : undefined;
+    const exitHigh = params.allowShort ? previousHighest(high, params.exitPeriod) : undefined;
+    const warmup = Math.max(firstDefined(entryHigh), firstDefined(exitLow));
+    const signals = emptySignals(bars.length, warmup);
+    for (let i = warmup; i < bars.length; i++) {
+      const c = close[i]!;
+      if (c > entryHigh[i]!) signals.enterLong[i] = 1;
+      if (c < exitLow[i]!) signals.exitLong[i] = 1;
+      if (entryLow && exitHigh) {
+        if (c < entryLow[i]!) signals.enterShort[i] = 1;
+        if (c > exitHigh[i]!) signals.exitShort[i] = 1;
+      }
+    }
+    return signals;
+  },
+};
