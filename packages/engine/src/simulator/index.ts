@@ -1,1 +1,5 @@
+export { alignBars } from './align.js';
+export { SimulationConfigError, validateSimulationConfig } from './config.js';
+export { validateSimulationInputs } from './inputs.js';
+export { simulate } from './simulate.js';
 export * from './types.js';

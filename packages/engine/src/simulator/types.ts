@@ -45,7 +45,18 @@ export interface SymbolInput {
   weight: number;
 }
 
-export type ExitReason = 'signal' | 'stop_loss' | 'take_profit' | 'end_of_data';
+/**
+ * Why a trade closed. `end_of_data` also labels a trade still open after the last bar;
+ * `out_of_money`: equity fell to zero or below at a bar's close and every trade was liquidated there.
+ */
+export const EXIT_REASONS = [
+  'signal',
+  'stop_loss',
+  'take_profit',
+  'end_of_data',
+  'out_of_money',
+] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
 
 export interface Trade {
   symbol: string;
@@ -92,7 +103,11 @@ export interface SimulationResult {
   cash: Float64Array;
   /** Closed trades, in order of exit. */
   trades: Trade[];
-  /** Trades still open after the last bar (only when finalizeTrades is false). */
+  /**
+   * Trades still open after the last bar, marked at the last close (unrealised, no exit fee).
+   * Empty under finalizeTrades, except in the backtesting.py profile for an entry decided on the
+   * last bar: backtesting.py fills it at the last open after finalizing and leaves it open.
+   */
   openTrades: Trade[];
   /** The largest warm-up over all symbols: the first bar any strategy can decide on is warmup + 1. */
   warmup: number;
