@@ -1,0 +1,24 @@
+export * from './analytics.js';
+export * from './errors.js';
+export * from './fingerprint.js';
+export * from './ids.js';
+export * from './jobs.js';
+export * from './parse-backtest-request.js';
+export * from './schemas/api-key.js';
+export * from './schemas/backtest-record.js';
+export * from './schemas/backtest-request.js';
+export * from './schemas/backtest-status.js';
+export * from './schemas/common.js';
+export * from './schemas/error-body.js';
+export * from './schemas/execution-log.js';
+export * from './schemas/list-backtests.js';
+export * from './schemas/performance-stats.js';
+export * from './schemas/ws-events.js';
+export * from './simulation-config.js';
+export * from './store/create-store.js';
+// Type only: mongoose loads when createStore is given a MongoDB URL, not on every import.
+export type { MongoStore, MongoStoreOptions } from './store/mongo-store.js';
+export * from './store/sqlite-store.js';
+export * from './store/store.js';
+export * from './time.js';
+export * from './validation.js';

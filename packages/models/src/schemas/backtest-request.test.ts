@@ -1,0 +1,99 @@
+import { CONVENTIONS, type Sizing as EngineSizing, FILL_MODES } from '@hindsight/engine';
+import Value from 'typebox/value';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  BacktestRequest,
+  MAX_SYMBOLS,
+  type Sizing,
+  SYMBOL_PATTERN,
+  TIMEFRAMES,
+} from './backtest-request.js';
+
+/** The submit body of ARCHITECTURE.md ("A submit body, for example"), word for word. */
+const ARCHITECTURE_EXAMPLE = {
+  name: 'GOOG 10/30',
+  tags: ['demo'],
+  strategy: { name: 'sma_crossover', params: { fast: 10, slow: 30 } },
+  symbols: ['GOOG'],
+  timeframe: '1d',
+  start: '2004-08-19',
+  end: '2013-03-01',
+  cash: 100000,
+  commission: 0.001,
+  slippageBps: 0,
+  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
+  fill: 'next_open',
+  finalizeTrades: false,
+  conventions: 'backtesting.py',
+  cache: true,
+};
+
+describe('BacktestRequest', () => {
+  it('accepts the ARCHITECTURE.md example as it stands', () => {
+    expect(Value.Check(BacktestRequest, { ...ARCHITECTURE_EXAMPLE, commissionFixed: 0 })).toBe(
+      true,
+    );
+  });
+
+  it('fills defaults equal to the example but for the profile (hindsight by default)', () => {
+    const minimal = {
+      strategy: { name: 'sma_crossover', params: { fast: 10, slow: 30 } },
+      symbols: ['GOOG'],
+      start: '2004-08-19',
+      end: '2013-03-01',
+    };
+    const filled = Value.Default(BacktestRequest, structuredClone(minimal));
+    const { name: _name, tags: _tags, ...exampleWithoutLabels } = ARCHITECTURE_EXAMPLE;
+    expect(filled).toEqual({
+      ...exampleWithoutLabels,
+      tags: [],
+      commissionFixed: 0,
+      conventions: 'hindsight',
+    });
+    expect(Value.Check(BacktestRequest, filled)).toBe(true);
+  });
+
+  it('defaults strategy params to an empty object', () => {
+    const filled = Value.Default(BacktestRequest, {
+      strategy: { name: 'buy_and_hold' },
+      symbols: ['GOOG'],
+      start: '2004-08-19',
+      end: '2013-03-01',
+    }) as BacktestRequest;
+    expect(filled.strategy.params).toEqual({});
+  });
+
+  it('takes its enumerations from the engine rather than repeating them', () => {
+    expect(BacktestRequest.properties.conventions.enum).toEqual([...CONVENTIONS]);
+    expect(BacktestRequest.properties.fill.enum).toEqual([...FILL_MODES]);
+    expect(BacktestRequest.properties.timeframe.enum).toEqual([...TIMEFRAMES]);
+  });
+
+  it('takes up to MAX_SYMBOLS symbols', () => {
+    const body = (count: number) => ({
+      ...ARCHITECTURE_EXAMPLE,
+      commissionFixed: 0,
+      symbols: Array.from({ length: count }, (_, i) => `S${i}`),
+    });
+    expect(Value.Check(BacktestRequest, body(MAX_SYMBOLS))).toBe(true);
+    expect(Value.Check(BacktestRequest, body(MAX_SYMBOLS + 1))).toBe(false);
+  });
+
+  it('derives a sizing type the engine accepts as it is', () => {
+    expectTypeOf<Sizing>().toEqualTypeOf<EngineSizing>();
+  });
+
+  it.each([
+    ['GOOG', true],
+    ['BRK.B', true],
+    ['synthetic:DEMO', true],
+    ['alphavantage:IBM', true],
+    ['EUR_USD-1', true],
+    ['Synthetic:DEMO', false],
+    ['a:b:c', false],
+    ['GO OG', false],
+    ['', false],
+  ])('symbol %j matches the symbol pattern: %s', (symbol, ok) => {
+    expect(new RegExp(SYMBOL_PATTERN).test(symbol)).toBe(ok);
+  });
+});

@@ -1,0 +1,39 @@
+import Type, { type Static } from 'typebox';
+import { BacktestRecord } from './backtest-record.js';
+import { MarketSymbol } from './backtest-request.js';
+import { BacktestStatus } from './backtest-status.js';
+import { IsoDate, Nullable } from './common.js';
+
+export const BACKTEST_SORTS = ['createdAt', '-createdAt', 'name', 'status'] as const;
+export const BacktestSort = Type.Enum(BACKTEST_SORTS);
+export type BacktestSort = Static<typeof BacktestSort>;
+
+export const MAX_PAGE_SIZE = 100;
+
+/** The query of GET /backtests, and the options of Store#listBacktests. */
+export const ListBacktestsQuery = Type.Object(
+  {
+    status: Type.Optional(BacktestStatus),
+    strategy: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    symbol: Type.Optional(MarketSymbol),
+    tag: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    /** Inclusive. */
+    createdFrom: Type.Optional(IsoDate),
+    /** Exclusive. */
+    createdTo: Type.Optional(IsoDate),
+    /** Ties are broken by id, so the order is total and pages never overlap or skip. */
+    sort: Type.Enum(BACKTEST_SORTS, { default: '-createdAt' }),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 20 }),
+    /** `nextCursor` of the previous page, with the same filters and sort. */
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+export type ListBacktestsQuery = Static<typeof ListBacktestsQuery>;
+
+export const BacktestPage = Type.Object({
+  items: Type.Array(BacktestRecord),
+  /** null on the last page. */
+  nextCursor: Nullable(Type.String()),
+});
+export type BacktestPage = Static<typeof BacktestPage>;

@@ -1,0 +1,559 @@
+import mongoose, { type Connection, type Model, Schema } from 'mongoose';
+import { createError, isHindsightError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { ApiKeyRecord } from '../schemas/api-key.js';
+import type {
+  BacktestFailure,
+  BacktestRecord,
+  BacktestSummary,
+} from '../schemas/backtest-record.js';
+import type { BacktestRequest } from '../schemas/backtest-request.js';
+import {
+  ACTIVE_STATUSES,
+  type BacktestStatus,
+  type BacktestStep,
+  isTerminalStatus,
+} from '../schemas/backtest-status.js';
+import type { ExecutionLogLine, NewLogLine } from '../schemas/execution-log.js';
+import type { BacktestPage, ListBacktestsQuery } from '../schemas/list-backtests.js';
+import type { BacktestSummaryRow } from '../schemas/performance-stats.js';
+import { cursorAfter, decodeCursor, sortOrder } from './cursor.js';
+import {
+  checkListLimit,
+  checkLogLimit,
+  checkProgress,
+  instantBound,
+  storedLogLines,
+} from './inputs.js';
+import type {
+  CreateBacktestResult,
+  LogQuery,
+  NewApiKey,
+  NewBacktest,
+  Store,
+  SummaryQuery,
+  Transition,
+} from './store.js';
+
+interface BacktestDoc {
+  _id: string;
+  ownerId: string;
+  name: string;
+  tags: string[];
+  config: BacktestRequest;
+  strategy: string;
+  symbols: string[];
+  status: BacktestStatus;
+  progress: number;
+  step: BacktestStep | null;
+  queuedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  summary: BacktestSummary | null;
+  error: BacktestFailure | null;
+  fingerprint: string;
+  idempotencyKey: string | null;
+  attempts: number;
+  logSeq: number;
+}
+
+interface LogDoc {
+  backtestId: string;
+  seq: number;
+  ts: Date;
+  level: ExecutionLogLine['level'];
+  message: string;
+}
+
+interface ApiKeyDoc {
+  _id: string;
+  keyHash: string;
+  userId: string;
+  tier: ApiKeyRecord['tier'];
+  admin: boolean;
+  createdAt: Date;
+}
+
+// Plain data in, plain data out: the store validates nothing the schemas have not already.
+const options = { versionKey: false, minimize: false, strict: 'throw', autoIndex: false } as const;
+
+const backtestSchema = new Schema<BacktestDoc>(
+  {
+    _id: { type: String },
+    ownerId: { type: String },
+    name: { type: String },
+    tags: { type: [String] },
+    config: { type: Schema.Types.Mixed },
+    strategy: { type: String },
+    symbols: { type: [String] },
+    status: { type: String },
+    progress: { type: Number },
+    step: { type: String, default: null },
+    queuedAt: { type: Date },
+    startedAt: { type: Date, default: null },
+    finishedAt: { type: Date, default: null },
+    createdAt: { type: Date },
+    updatedAt: { type: Date },
+    summary: { type: Schema.Types.Mixed, default: null },
+    error: { type: Schema.Types.Mixed, default: null },
+    fingerprint: { type: String },
+    idempotencyKey: { type: String, default: null },
+    attempts: { type: Number },
+    logSeq: { type: Number },
+  },
+  { ...options, collection: 'backtests' },
+);
+backtestSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
+backtestSchema.index({ ownerId: 1, name: 1, _id: 1 });
+backtestSchema.index({ ownerId: 1, status: 1, _id: 1 });
+backtestSchema.index(
+  { ownerId: 1, idempotencyKey: 1 },
+  { unique: true, partialFilterExpression: { idempotencyKey: { $type: 'string' } } },
+);
+backtestSchema.index({ fingerprint: 1, status: 1, finishedAt: -1 });
+
+const logSchema = new Schema<LogDoc>(
+  {
+    backtestId: { type: String },
+    seq: { type: Number },
+    ts: { type: Date },
+    level: { type: String },
+    message: { type: String },
+  },
+  { ...options, collection: 'backtest_logs' },
+);
+logSchema.index({ backtestId: 1, seq: 1 }, { unique: true });
+
+const apiKeySchema = new Schema<ApiKeyDoc>(
+  {
+    _id: { type: String },
+    keyHash: { type: String },
+    userId: { type: String },
+    tier: { type: String },
+    admin: { type: Boolean },
+    createdAt: { type: Date },
+  },
+  { ...options, collection: 'api_keys' },
+);
+apiKeySchema.index({ keyHash: 1 }, { unique: true });
+
+const iso = (date: Date): string => date.toISOString();
+const isoOrNull = (date: Date | null | undefined): string | null => (date ? iso(date) : null);
+
+function toRecord(doc: BacktestDoc): BacktestRecord {
+  return {
+    id: doc._id,
+    ownerId: doc.ownerId,
+    name: doc.name,
+    tags: doc.tags,
+    config: doc.config,
+    status: doc.status,
+    progress: doc.progress,
+    step: doc.step ?? null,
+    queuedAt: iso(doc.queuedAt),
+    startedAt: isoOrNull(doc.startedAt),
+    finishedAt: isoOrNull(doc.finishedAt),
+    createdAt: iso(doc.createdAt),
+    updatedAt: iso(doc.updatedAt),
+    summary: doc.summary ?? null,
+    error: doc.error ?? null,
+    fingerprint: doc.fingerprint,
+    idempotencyKey: doc.idempotencyKey ?? null,
+    attempts: doc.attempts,
+  };
+}
+
+function toApiKey(doc: ApiKeyDoc): ApiKeyRecord {
+  return {
+    id: doc._id,
+    keyHash: doc.keyHash,
+    userId: doc.userId,
+    tier: doc.tier,
+    admin: doc.admin,
+    createdAt: iso(doc.createdAt),
+  };
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 11000;
+}
+
+const UNAVAILABLE_ERRORS = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoExpiredSessionError',
+]);
+
+function translate(error: unknown): unknown {
+  if (isHindsightError(error)) return error;
+  if (error instanceof Error && UNAVAILABLE_ERRORS.has(error.name)) {
+    // The driver's message (hosts, ports) stays in the cause, for logs; clients see its kind.
+    return createError('HS_ERR_STORE_UNAVAILABLE', { reason: error.name }, { cause: error });
+  }
+  return error;
+}
+
+/** Values of a sort field as the cursor carries them: dates as ISO text. */
+function cursorValue(field: 'createdAt' | 'name' | 'status', key: string): Date | string {
+  return field === 'createdAt' ? new Date(key) : key;
+}
+
+export interface MongoStoreOptions {
+  /** Overrides the database named in the URL (tests use a fresh one each). */
+  dbName?: string;
+  /** How long to look for a server before failing; default: the URL's, else 5 s. */
+  serverSelectionTimeoutMS?: number;
+}
+
+/**
+ * The Store on MongoDB through mongoose. Every read-modify-write is one atomic document update
+ * (findOneAndUpdate with the expected status in its filter), so api and worker processes may
+ * write at once; uniqueness (idempotency keys, key hashes, log seqs) rests on unique indexes.
+ */
+export class MongoStore implements Store {
+  private constructor(
+    private readonly connection: Connection,
+    private readonly backtests: Model<BacktestDoc>,
+    private readonly logs: Model<LogDoc>,
+    private readonly apiKeys: Model<ApiKeyDoc>,
+  ) {}
+
+  static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
+    // An option object overrides the URL, so the 5 s default applies only if the URL sets none.
+    const urlSetsTimeout = /[?&]serverSelectionTimeoutMS=/i.test(url);
+    const timeout = options.serverSelectionTimeoutMS ?? (urlSetsTimeout ? undefined : 5_000);
+    const connection = mongoose.createConnection(url, {
+      ...(timeout === undefined ? {} : { serverSelectionTimeoutMS: timeout }),
+      ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
+    });
+    try {
+      await connection.asPromise();
+      const backtests = connection.model<BacktestDoc>('Backtest', backtestSchema);
+      const logs = connection.model<LogDoc>('BacktestLog', logSchema);
+      const apiKeys = connection.model<ApiKeyDoc>('ApiKey', apiKeySchema);
+      await Promise.all([backtests.createIndexes(), logs.createIndexes(), apiKeys.createIndexes()]);
+      return new MongoStore(connection, backtests, logs, apiKeys);
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw translate(error);
+    }
+  }
+
+  private async run<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw translate(error);
+    }
+  }
+
+  /** Drops the database: for tests, which each use their own. */
+  async dropDatabase(): Promise<void> {
+    await this.connection.dropDatabase();
+  }
+
+  private async existingByKey(input: NewBacktest): Promise<CreateBacktestResult | null> {
+    const existing = await this.backtests
+      .findOne({ ownerId: input.ownerId, idempotencyKey: input.idempotencyKey })
+      .lean<BacktestDoc>()
+      .exec();
+    if (!existing) return null;
+    if (existing.fingerprint !== input.fingerprint) {
+      throw createError('HS_ERR_IDEMPOTENCY_MISMATCH', { key: input.idempotencyKey ?? '' });
+    }
+    return { record: toRecord(existing), created: false };
+  }
+
+  createBacktest(input: NewBacktest): Promise<CreateBacktestResult> {
+    return this.run(async () => {
+      if (input.idempotencyKey !== null) {
+        const existing = await this.existingByKey(input);
+        if (existing) return existing;
+      }
+      const now = new Date();
+      const doc: BacktestDoc = {
+        _id: newId(),
+        ownerId: input.ownerId,
+        name: input.name,
+        tags: input.tags,
+        config: input.config,
+        strategy: input.config.strategy.name,
+        symbols: input.config.symbols,
+        status: 'queued',
+        progress: 0,
+        step: null,
+        queuedAt: now,
+        startedAt: null,
+        finishedAt: null,
+        createdAt: now,
+        updatedAt: now,
+        summary: null,
+        error: null,
+        fingerprint: input.fingerprint,
+        idempotencyKey: input.idempotencyKey,
+        attempts: 0,
+        logSeq: 0,
+      };
+      try {
+        await this.backtests.collection.insertOne(doc as unknown as mongoose.mongo.Document);
+      } catch (error) {
+        // Another process inserted the same owner and key between our read and our write.
+        if (isDuplicateKey(error) && input.idempotencyKey !== null) {
+          const existing = await this.existingByKey(input);
+          if (existing) return existing;
+        }
+        throw error;
+      }
+      return { record: toRecord(doc), created: true };
+    });
+  }
+
+  getBacktest(id: string): Promise<BacktestRecord | null> {
+    return this.run(async () => {
+      const doc = await this.backtests.findById(id).lean<BacktestDoc>().exec();
+      return doc ? toRecord(doc) : null;
+    });
+  }
+
+  listBacktests(ownerId: string, query: ListBacktestsQuery): Promise<BacktestPage> {
+    return this.run(async () => {
+      checkListLimit(query.limit);
+      const { field, descending } = sortOrder(query.sort);
+      const filter: Record<string, unknown> = { ownerId };
+      if (query.status !== undefined) filter.status = query.status;
+      if (query.strategy !== undefined) filter.strategy = query.strategy;
+      if (query.symbol !== undefined) filter.symbols = query.symbol;
+      if (query.tag !== undefined) filter.tags = query.tag;
+      const from = instantBound('/createdFrom', query.createdFrom);
+      const to = instantBound('/createdTo', query.createdTo);
+      if (from !== undefined || to !== undefined) {
+        filter.createdAt = {
+          ...(from === undefined ? {} : { $gte: new Date(from) }),
+          ...(to === undefined ? {} : { $lt: new Date(to) }),
+        };
+      }
+      if (query.cursor !== undefined) {
+        const position = decodeCursor(query.cursor, query.sort);
+        const beyond = descending ? '$lt' : '$gt';
+        const key = cursorValue(field, position.key);
+        filter.$and = [
+          {
+            $or: [{ [field]: { [beyond]: key } }, { [field]: key, _id: { [beyond]: position.id } }],
+          },
+        ];
+      }
+      const direction = descending ? -1 : 1;
+      const docs = await this.backtests
+        .find(filter)
+        .sort({ [field]: direction, _id: direction })
+        .limit(query.limit + 1)
+        .lean<BacktestDoc[]>()
+        .exec();
+      const items = docs.slice(0, query.limit).map(toRecord);
+      const last = items.at(-1);
+      const nextCursor =
+        docs.length > query.limit && last !== undefined ? cursorAfter(last, query.sort) : null;
+      return { items, nextCursor };
+    });
+  }
+
+  countActive(ownerId: string): Promise<number> {
+    return this.run(() =>
+      this.backtests.countDocuments({ ownerId, status: { $in: [...ACTIVE_STATUSES] } }).exec(),
+    );
+  }
+
+  findCompletedByFingerprint(fingerprint: string): Promise<BacktestRecord | null> {
+    return this.run(async () => {
+      const doc = await this.backtests
+        .findOne({ fingerprint, status: 'completed' })
+        .sort({ finishedAt: -1, _id: -1 })
+        .lean<BacktestDoc>()
+        .exec();
+      return doc ? toRecord(doc) : null;
+    });
+  }
+
+  setProgress(id: string, progress: number, step: BacktestStep): Promise<boolean> {
+    return this.run(async () => {
+      checkProgress(progress);
+      const result = await this.backtests
+        .updateOne(
+          { _id: id, status: { $in: [...ACTIVE_STATUSES] } },
+          { $set: { progress, step, updatedAt: new Date() } },
+        )
+        .exec();
+      return result.matchedCount > 0;
+    });
+  }
+
+  transition(id: string, transition: Transition): Promise<BacktestRecord | null> {
+    return this.run(async () => {
+      const from = transition.from.filter((status) => !isTerminalStatus(status));
+      if (from.length === 0) return null;
+      const patch = transition.patch ?? {};
+      if (patch.progress !== undefined) checkProgress(patch.progress);
+      const now = new Date();
+      const set: Record<string, unknown> = { status: transition.to, updatedAt: now };
+      const update: Record<string, unknown> = { $set: set };
+      if (transition.to === 'running') {
+        set.startedAt = now;
+        update.$inc = { attempts: 1 };
+      }
+      if (isTerminalStatus(transition.to)) set.finishedAt = now;
+      if (patch.progress !== undefined) set.progress = patch.progress;
+      if (patch.step !== undefined) set.step = patch.step;
+      if (patch.summary !== undefined) set.summary = patch.summary;
+      if (patch.error !== undefined) set.error = patch.error;
+      // The status condition and the write are one atomic document operation.
+      const doc = await this.backtests
+        .findOneAndUpdate({ _id: id, status: { $in: from } }, update, {
+          returnDocument: 'after',
+        })
+        .lean<BacktestDoc>()
+        .exec();
+      return doc ? toRecord(doc) : null;
+    });
+  }
+
+  async complete(id: string, summary: BacktestSummary): Promise<boolean> {
+    const record = await this.transition(id, {
+      from: ACTIVE_STATUSES,
+      to: 'completed',
+      patch: { progress: 1, summary, error: null },
+    });
+    return record !== null;
+  }
+
+  deleteBacktest(id: string): Promise<boolean> {
+    return this.run(async () => {
+      const result = await this.backtests.deleteOne({ _id: id }).exec();
+      // The record goes first: an append racing the delete then fails as not found instead of
+      // leaving lines that belong to nothing.
+      await this.logs.deleteMany({ backtestId: id }).exec();
+      return result.deletedCount > 0;
+    });
+  }
+
+  appendLogs(id: string, lines: readonly NewLogLine[]): Promise<ExecutionLogLine[]> {
+    return this.run(async () => {
+      // Checked before reserving seqs: a bad line must not use any up.
+      const checked = storedLogLines(id, 1, lines);
+      // Reserving the seqs is one atomic increment, so concurrent appenders never share a seq.
+      const counter = await this.backtests
+        .findOneAndUpdate(
+          { _id: id },
+          { $inc: { logSeq: lines.length } },
+          { returnDocument: 'after', projection: { logSeq: 1 } },
+        )
+        .lean<Pick<BacktestDoc, 'logSeq'>>()
+        .exec();
+      if (!counter) throw createError('HS_ERR_NOT_FOUND', { id });
+      const offset = counter.logSeq - lines.length;
+      const stored = checked.map((line) => ({ ...line, seq: line.seq + offset }));
+      if (stored.length > 0) {
+        await this.logs.collection.insertMany(
+          stored.map((line) => ({ ...line, ts: new Date(line.ts) })),
+          { ordered: true },
+        );
+      }
+      return stored;
+    });
+  }
+
+  getLogs(id: string, query: LogQuery): Promise<ExecutionLogLine[]> {
+    return this.run(async () => {
+      checkLogLimit(query.limit);
+      const docs = await this.logs
+        .find({ backtestId: id, seq: { $gt: query.afterSeq ?? 0 } })
+        .sort({ seq: 1 })
+        .limit(query.limit)
+        .lean<LogDoc[]>()
+        .exec();
+      return docs.map((doc) => ({
+        backtestId: doc.backtestId,
+        seq: doc.seq,
+        ts: iso(doc.ts),
+        level: doc.level,
+        message: doc.message,
+      }));
+    });
+  }
+
+  createApiKey(input: NewApiKey): Promise<ApiKeyRecord> {
+    return this.run(async () => {
+      const doc: ApiKeyDoc = {
+        _id: newId(),
+        keyHash: input.keyHash,
+        userId: input.userId,
+        tier: input.tier,
+        admin: input.admin,
+        createdAt: new Date(),
+      };
+      try {
+        await this.apiKeys.collection.insertOne(doc as unknown as mongoose.mongo.Document);
+      } catch (error) {
+        if (isDuplicateKey(error)) {
+          throw createError('HS_ERR_CONFLICT', { reason: 'an API key with this hash exists' });
+        }
+        throw error;
+      }
+      return toApiKey(doc);
+    });
+  }
+
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
+    return this.run(async () => {
+      const doc = await this.apiKeys.findOne({ keyHash }).lean<ApiKeyDoc>().exec();
+      return doc ? toApiKey(doc) : null;
+    });
+  }
+
+  countApiKeys(): Promise<number> {
+    return this.run(() => this.apiKeys.countDocuments({}).exec());
+  }
+
+  listSummaries(ownerId: string, query: SummaryQuery = {}): Promise<BacktestSummaryRow[]> {
+    return this.run(async () => {
+      const from = instantBound('/from', query.from);
+      const to = instantBound('/to', query.to);
+      const filter: Record<string, unknown> = { ownerId };
+      if (from !== undefined || to !== undefined) {
+        filter.createdAt = {
+          ...(from === undefined ? {} : { $gte: new Date(from) }),
+          ...(to === undefined ? {} : { $lt: new Date(to) }),
+        };
+      }
+      const docs = await this.backtests
+        .find(filter, { status: 1, strategy: 1, createdAt: 1, summary: 1 })
+        .sort({ createdAt: 1, _id: 1 })
+        .lean<Pick<BacktestDoc, '_id' | 'status' | 'strategy' | 'createdAt' | 'summary'>[]>()
+        .exec();
+      return docs.map((doc) => ({
+        id: doc._id,
+        status: doc.status,
+        strategy: doc.strategy,
+        createdAt: iso(doc.createdAt),
+        returnPct: doc.status === 'completed' ? (doc.summary?.returnPct ?? null) : null,
+      }));
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.run(async () => {
+      const db = this.connection.db;
+      if (!db) throw createError('HS_ERR_STORE_UNAVAILABLE', { reason: 'not connected' });
+      await db.admin().ping();
+    });
+  }
+
+  close(): Promise<void> {
+    return this.run(() => this.connection.close());
+  }
+}

@@ -1,0 +1,106 @@
+import type { ApiKeyRecord } from '../schemas/api-key.js';
+import type {
+  BacktestFailure,
+  BacktestRecord,
+  BacktestSummary,
+} from '../schemas/backtest-record.js';
+import type { BacktestRequest } from '../schemas/backtest-request.js';
+import type { BacktestStatus, BacktestStep } from '../schemas/backtest-status.js';
+import type { ExecutionLogLine, NewLogLine } from '../schemas/execution-log.js';
+import type { BacktestPage, ListBacktestsQuery } from '../schemas/list-backtests.js';
+import type { BacktestSummaryRow } from '../schemas/performance-stats.js';
+
+export interface NewBacktest {
+  ownerId: string;
+  name: string;
+  tags: string[];
+  config: BacktestRequest;
+  fingerprint: string;
+  /** Scoped to the owner: the same key from another owner is another backtest. */
+  idempotencyKey: string | null;
+}
+
+export interface CreateBacktestResult {
+  record: BacktestRecord;
+  /** false when the owner's idempotency key matched an earlier backtest, which is returned. */
+  created: boolean;
+}
+
+/** What a transition may change besides the status; timestamps and attempts the store sets. */
+export interface TransitionPatch {
+  progress?: number;
+  step?: BacktestStep | null;
+  summary?: BacktestSummary | null;
+  error?: BacktestFailure | null;
+}
+
+export interface Transition {
+  /** Statuses the backtest may be in for the change to apply; terminal ones never match. */
+  from: readonly BacktestStatus[];
+  to: BacktestStatus;
+  patch?: TransitionPatch;
+}
+
+export interface LogQuery {
+  /** Lines with a greater seq only. */
+  afterSeq?: number;
+  limit: number;
+}
+
+export interface SummaryQuery {
+  /** Created at or after (ISO date or date-time). */
+  from?: string;
+  /** Created before. */
+  to?: string;
+}
+
+export type NewApiKey = Omit<ApiKeyRecord, 'id' | 'createdAt'>;
+
+export const MAX_LOG_PAGE = 10_000;
+
+/**
+ * The system of record for backtests, their logs and API keys. Every adapter passes
+ * store.contract.ts; several processes may share one store, so every read-modify-write is a single
+ * atomic operation of the database.
+ */
+export interface Store {
+  /**
+   * Writes a new `queued` backtest. When the owner reuses an idempotency key, returns the earlier
+   * backtest instead (created: false); reused with a different fingerprint, HS_ERR_IDEMPOTENCY_MISMATCH.
+   */
+  createBacktest(input: NewBacktest): Promise<CreateBacktestResult>;
+  getBacktest(id: string): Promise<BacktestRecord | null>;
+  /** The owner's backtests, filtered and sorted, a page at a time (see ListBacktestsQuery). */
+  listBacktests(ownerId: string, query: ListBacktestsQuery): Promise<BacktestPage>;
+  /** Queued or running backtests of the owner, for quotas. */
+  countActive(ownerId: string): Promise<number>;
+  /** The most recently finished completed backtest with this fingerprint, of any owner. */
+  findCompletedByFingerprint(fingerprint: string): Promise<BacktestRecord | null>;
+  /** Records progress and step unless the backtest is terminal or gone; true if it applied. */
+  setProgress(id: string, progress: number, step: BacktestStep): Promise<boolean>;
+  /**
+   * Compare-and-set: moves the backtest to `to` if its status is one of `from` and not terminal,
+   * as one atomic write; the updated record, or null if it did not apply. Entering `running`
+   * stamps startedAt and counts an attempt; entering a terminal status stamps finishedAt.
+   */
+  transition(id: string, transition: Transition): Promise<BacktestRecord | null>;
+  /**
+   * Completes a queued or running backtest with its summary (progress 1). Idempotent: only the
+   * first of any number of calls, from any process, returns true; the others change nothing.
+   */
+  complete(id: string, summary: BacktestSummary): Promise<boolean>;
+  /** Deletes the backtest and its log lines; false if it did not exist. */
+  deleteBacktest(id: string): Promise<boolean>;
+  /** Appends lines in order, numbering them after the last line stored; HS_ERR_NOT_FOUND if gone. */
+  appendLogs(id: string, lines: readonly NewLogLine[]): Promise<ExecutionLogLine[]>;
+  getLogs(id: string, query: LogQuery): Promise<ExecutionLogLine[]>;
+  /** HS_ERR_CONFLICT if the hash is already stored. */
+  createApiKey(input: NewApiKey): Promise<ApiKeyRecord>;
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  countApiKeys(): Promise<number>;
+  /** One light row per backtest of the owner, oldest first: the input of computePerformanceStats. */
+  listSummaries(ownerId: string, query?: SummaryQuery): Promise<BacktestSummaryRow[]>;
+  /** Resolves if the store answers; HS_ERR_STORE_UNAVAILABLE otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseIsoInstant } from './time.js';
+
+describe('parseIsoInstant', () => {
+  it.each([
+    // Expected values: Date.UTC by hand for the same fields.
+    ['2004-08-19', Date.UTC(2004, 7, 19)],
+    ['2024-02-29', Date.UTC(2024, 1, 29)],
+    ['2020-01-01T09:30:00-05:00', Date.UTC(2020, 0, 1, 14, 30)],
+    ['2020-01-01T09:30Z', Date.UTC(2020, 0, 1, 9, 30)],
+    ['2020-01-01T00:00:00.250Z', Date.UTC(2020, 0, 1, 0, 0, 0, 250)],
+  ])('reads %s', (text, expected) => {
+    expect(parseIsoInstant(text)).toBe(expected);
+  });
+
+  it.each([
+    '2023-02-29',
+    '2020-13-01',
+    '2020-04-31',
+    '2020-01-01T24:00:00Z',
+    '2020-01-01T12:60:00Z',
+    'yesterday',
+    '',
+  ])('refuses %j', (text) => {
+    expect(parseIsoInstant(text)).toBeNull();
+  });
+});

@@ -1,0 +1,26 @@
+const DATE_PARTS = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/;
+
+/**
+ * Epoch milliseconds of an ISO date (`2004-08-19`, read as UTC midnight) or date-time with an
+ * offset; null for text that is not one or names a day the calendar lacks (`2023-02-29`).
+ */
+export function parseIsoInstant(text: string): number | null {
+  const parts = DATE_PARTS.exec(text);
+  if (!parts) return null;
+  const year = Number(parts[1]);
+  const month = Number(parts[2]);
+  const day = Number(parts[3]);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  const exists =
+    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (!exists || Number(parts[4] ?? 0) > 23 || Number(parts[5] ?? 0) > 59) return null;
+  if (Number(parts[6] ?? 0) > 59) return null;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? null : time;
+}
+
+/** The current instant as the store writes it. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
