@@ -1,0 +1,45 @@
+import { monthIndex, weekday } from './time.js';
+import type { ReturnBasis } from './types.js';
+
+/**
+ * The calendar bucket of an epoch day for a resampling basis (pandas `resample(...)`): the day
+ * itself; the Sunday ending its week (pandas 'W'); year*12 + month; the year.
+ */
+export function bucketKey(day: number, basis: ReturnBasis): number {
+  switch (basis) {
+    case 'day':
+      return day;
+    case 'week':
+      return day + 6 - weekday(day);
+    case 'month':
+      return monthIndex(day);
+    case 'year':
+      return Math.floor(monthIndex(day) / 12);
+  }
+}
+
+/** Simple returns between consecutive bucket-end values: r[k] = v[ends[k+1]] / v[ends[k]] - 1. */
+export function periodReturns(values: Float64Array, ends: Int32Array): Float64Array {
+  const out = new Float64Array(Math.max(0, ends.length - 1));
+  for (let k = 0; k < out.length; k++) out[k] = values[ends[k + 1]!]! / values[ends[k]!]! - 1;
+  return out;
+}
+
+/**
+ * Active returns a[k] = r[k] - rb[k], rb the period returns of buying `close` on bar `warmup` and
+ * holding it: its value is C[max(t, warmup)], so buckets before the warm-up bar earn nothing, as
+ * the strategy's cash does. `r` are the equity's period returns over the same `ends`.
+ */
+export function activeReturns(
+  r: Float64Array,
+  close: Float64Array,
+  warmup: number,
+  ends: Int32Array,
+): Float64Array {
+  const out = new Float64Array(r.length);
+  for (let k = 0; k < out.length; k++) {
+    const held = close[Math.max(ends[k + 1]!, warmup)]! / close[Math.max(ends[k]!, warmup)]! - 1;
+    out[k] = r[k]! - held;
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+export { betaFromLogReturns } from './beta.js';
+export { activeReturns, bucketKey, periodReturns } from './daily-returns.js';
+export { type Downsampled, downsample } from './downsample.js';
+export { drawdownPct } from './drawdown.js';
+export { MetricsInputError } from './errors.js';
+export {
+  geometricMean,
+  geometricMeanBacktestingPy,
+  meanAndStd,
+  type ReturnSummary,
+  summarizeReturns,
+} from './moments.js';
+export {
+  finestUnit,
+  inferPeriodicity,
+  medianSpacing,
+  type Periodicity,
+  periodsPerYear,
+  resamplingBasis,
+  roundUpDays,
+  roundUpMeanDays,
+  weekendShare,
+} from './periods.js';
+export { erfc, normalCdf, probabilisticSharpeRatio } from './psr.js';
+export {
+  activeRatios,
+  backtestingPyYears,
+  calendarYears,
+  compoundAnnualGrowth,
+  compoundedVolatility,
+  omegaRatio,
+  type RatioInput,
+  type ReturnRatios,
+  returnRatios,
+} from './ratios.js';
+export { type BarScan, type LogReturnSums, scanBars } from './scan.js';
+export { type EquityAndDrawdown, equityAndDrawdown } from './series.js';
+export { computeStats } from './stats.js';
+export { exposureTimePct, type TradeStats, tradeStats, turnover } from './trades.js';
+export type {
+  DurationUnit,
+  ReturnBasis,
+  Stats,
+  StatsConventions,
+  StatsInput,
+} from './types.js';

@@ -1,0 +1,59 @@
+import type { Conventions, Trade } from '@hindsight/engine';
+import { MetricsInputError } from './errors.js';
+import type { StatsInput } from './types.js';
+
+/** A record, not a list, so a profile added to the engine's Conventions fails to compile here. */
+const PROFILES: Record<Conventions, true> = { hindsight: true, 'backtesting.py': true };
+
+/**
+ * Rejects input the statistics would silently turn into nonsense, naming the first bad value.
+ * The per-bar checks (increasing finite time, finite equity, positive close) run inside the single
+ * pass over the bars (scan.ts), so the bars are not read twice.
+ */
+export function validateStatsInput(input: StatsInput): void {
+  const { time, equity, close, warmup } = input;
+  const n = time.length;
+  if (n === 0) throw new MetricsInputError('time is empty: statistics need at least one bar');
+  if (equity.length !== n || close.length !== n) {
+    throw new MetricsInputError(
+      `time, equity and close must have equal lengths (got ${n}, ${equity.length}, ${close.length})`,
+    );
+  }
+  if (!Object.hasOwn(PROFILES, input.conventions)) {
+    throw new MetricsInputError(`unknown conventions profile ${JSON.stringify(input.conventions)}`);
+  }
+  if (!Number.isInteger(warmup) || warmup < 0 || warmup >= n) {
+    throw new MetricsInputError(`warmup ${warmup} must be an integer bar index in [0, ${n - 1}]`);
+  }
+  if (!(equity[0]! > 0)) {
+    throw new MetricsInputError(`equity[0] = ${equity[0]} must be positive: returns divide by it`);
+  }
+  for (const [i, t] of input.trades.entries()) validateTrade(t, `trades[${i}]`, n);
+  for (const [i, t] of input.openTrades.entries()) validateTrade(t, `openTrades[${i}]`, n);
+}
+
+function validateTrade(t: Trade, where: string, bars: number): void {
+  const { entryBar, exitBar } = t;
+  if (!Number.isInteger(entryBar) || !Number.isInteger(exitBar)) {
+    throw new MetricsInputError(`${where}: entryBar and exitBar must be integers`);
+  }
+  if (entryBar < 0 || exitBar >= bars || exitBar < entryBar) {
+    throw new MetricsInputError(
+      `${where}: bars ${entryBar}..${exitBar} must satisfy 0 <= entryBar <= exitBar < ${bars}`,
+    );
+  }
+  for (const key of [
+    'size',
+    'entryPrice',
+    'exitPrice',
+    'pnl',
+    'commission',
+    'returnPct',
+  ] as const) {
+    if (!Number.isFinite(t[key]))
+      throw new MetricsInputError(`${where}.${key} = ${t[key]} is not finite`);
+  }
+  if (!Number.isFinite(t.entryTime) || !(t.exitTime >= t.entryTime)) {
+    throw new MetricsInputError(`${where}: exitTime must be finite and not before entryTime`);
+  }
+}
