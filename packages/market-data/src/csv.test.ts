@@ -1,0 +1,212 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { rows, sampleData } from '../test/helpers.js';
+import { parseCsv, readCsvFile } from './csv.js';
+import { CsvImportError } from './errors.js';
+
+const day = (text: string) => Date.parse(`${text}T00:00:00Z`);
+
+function csvError(
+  text: string,
+  options: Parameters<typeof parseCsv>[1] = { fileName: 'GOOG.csv' },
+) {
+  try {
+    parseCsv(text, options);
+  } catch (error) {
+    if (error instanceof CsvImportError) return error;
+    throw error;
+  }
+  throw new Error('expected parseCsv to reject the text');
+}
+
+describe('readCsvFile on the shared sample data', () => {
+  // Counts and values below are read off the files themselves (wc -l minus the header, and the
+  // first and last lines).
+  it('reads GOOG.csv: 2148 daily bars, 2004-08-19 to 2013-03-01', async () => {
+    const bars = await readCsvFile(sampleData('GOOG.csv'));
+    expect(bars.length).toBe(2148);
+    expect(rows(bars)[0]).toEqual([day('2004-08-19'), 100, 104.06, 95.96, 100.34, 22351900]);
+    expect(rows(bars)[2147]).toEqual([day('2013-03-01'), 797.8, 807.14, 796.15, 806.19, 2175400]);
+  });
+
+  it('reads EURUSD.csv: 5000 hourly bars with date-times', async () => {
+    const bars = await readCsvFile(sampleData('EURUSD.csv'));
+    expect(bars.length).toBe(5000);
+    expect(rows(bars)[0]).toEqual([
+      Date.UTC(2017, 3, 19, 9),
+      1.0716,
+      1.0722,
+      1.07083,
+      1.07219,
+      1413,
+    ]);
+    expect(bars.time[4999]).toBe(Date.UTC(2018, 1, 7, 15));
+  });
+
+  it('reads BTCUSD.csv: 156 monthly bars with fractional volume', async () => {
+    const bars = await readCsvFile(sampleData('BTCUSD.csv'));
+    expect(bars.length).toBe(156);
+    expect(rows(bars)[0]).toEqual([day('2012-01-31'), 4.58, 7.38, 3.8, 5.55, 2012.25343589]);
+  });
+
+  it('gives the same bars for the file as text and as bytes', async () => {
+    const bytes = await readFile(sampleData('GOOG.csv'));
+    const fromText = parseCsv(bytes.toString('utf8'), { fileName: 'GOOG.csv' });
+    const fromBytes = parseCsv(bytes, { fileName: 'GOOG.csv' });
+    expect(rows(fromText)).toEqual(rows(fromBytes));
+  });
+
+  it('names a missing file', async () => {
+    await expect(readCsvFile('/nonexistent/dir/NOPE.csv')).rejects.toThrow(
+      'NOPE.csv: no such file',
+    );
+  });
+});
+
+describe('parseCsv shapes', () => {
+  it('takes Date in any case and the columns in any order, ignoring extra ones', () => {
+    const bars = parseCsv(
+      'volume,CLOSE,Adj Close,date,low,HIGH,Open\n100,10.5,10.4,2020-01-02,9,11,10\n',
+      { fileName: 'x.csv' },
+    );
+    expect(rows(bars)).toEqual([[day('2020-01-02'), 10, 11, 9, 10.5, 100]]);
+  });
+
+  it('handles CRLF line ends, a byte-order mark, quoted fields, blank lines and no final newline', () => {
+    const text =
+      '\uFEFF"Date","Open","High","Low","Close","Volume"\r\n' +
+      '"2020-01-02",10,11,9,10.5,100\r\n' +
+      '\r\n' +
+      '2020-01-03,"10.5",12,10,11.5,"200"';
+    expect(rows(parseCsv(text, { fileName: 'x.csv' }))).toEqual([
+      [day('2020-01-02'), 10, 11, 9, 10.5, 100],
+      [day('2020-01-03'), 10.5, 12, 10, 11.5, 200],
+    ]);
+  });
+
+  it('reads old Mac line ends (a lone CR)', () => {
+    const text =
+      'Date,Open,High,Low,Close,Volume\r2020-01-02,10,11,9,10.5,100\r2020-01-03,10.5,12,10,11.5,200\r';
+    expect(parseCsv(text, { fileName: 'x.csv' }).length).toBe(2);
+  });
+
+  it('gives volume 0 when the file has no Volume column', () => {
+    const bars = parseCsv('Date,Open,High,Low,Close\n2020-01-02,10,11,9,10.5\n', {
+      fileName: 'x.csv',
+    });
+    expect(Array.from(bars.volume)).toEqual([0]);
+  });
+
+  it('maps columns by name and reads another delimiter', () => {
+    const bars = parseCsv('ts;o;h;l;c;v\n2020-01-02 15:30;10;11;9;10.5;100\n', {
+      fileName: 'x.csv',
+      delimiter: ';',
+      columns: { time: 'ts', open: 'o', high: 'h', low: 'l', close: 'c', volume: 'v' },
+    });
+    expect(rows(bars)).toEqual([[Date.UTC(2020, 0, 2, 15, 30), 10, 11, 9, 10.5, 100]]);
+  });
+
+  it('reads times without an offset in the import timezone, and keeps explicit offsets', () => {
+    // New York is UTC-5 in January (EST).
+    const bars = parseCsv(
+      'Date,Open,High,Low,Close,Volume\n' +
+        '2020-01-02 09:30,10,11,9,10.5,1\n' +
+        '2020-01-02T16:00:00Z,10,11,9,10.5,1\n',
+      { fileName: 'x.csv', timezone: 'America/New_York' },
+    );
+    expect(Array.from(bars.time)).toEqual([Date.UTC(2020, 0, 2, 14, 30), Date.UTC(2020, 0, 2, 16)]);
+  });
+});
+
+describe('parseCsv errors name the file, the line and the problem', () => {
+  const header = 'Date,Open,High,Low,Close,Volume\n';
+  const good = '2020-01-02,10,11,9,10.5,100\n';
+
+  it.each([
+    [
+      'high below low',
+      `${good}2020-01-03,102,101.2,103.5,102,5\n`,
+      3,
+      'high 101.2 is below low 103.5',
+    ],
+    ['high below close', `${good}2020-01-03,10,11,9,12,5\n`, 3, 'high 11 is below close 12'],
+    ['low above open', `${good}2020-01-03,10,11,10.5,10.7,5\n`, 3, 'low 10.5 is above open 10'],
+    ['negative volume', `${good}2020-01-03,10,11,9,10.5,-5\n`, 3, 'volume -5 is negative'],
+    ['a zero price', `2020-01-02,0,11,9,10.5,100\n`, 2, 'open 0 must be positive'],
+    ['a non-numeric field', `${good}2020-01-03,10,abc,9,10.5,5\n`, 3, "high 'abc' is not a number"],
+    ['an empty field', `${good}2020-01-03,10,11,,10.5,5\n`, 3, 'low is empty'],
+    [
+      'a duplicate timestamp',
+      `${good}2020-01-02,10,11,9,10.5,5\n`,
+      3,
+      'duplicate timestamp 2020-01-02 (also on line 2)',
+    ],
+    [
+      'unsorted timestamps',
+      `${good}2020-01-01,10,11,9,10.5,5\n`,
+      3,
+      'timestamp 2020-01-01 is before 2020-01-02 on line 2 (rows must be in time order)',
+    ],
+    [
+      'a bad date',
+      `${good}01/03/2020,10,11,9,10.5,5\n`,
+      3,
+      "time '01/03/2020' is not an ISO date or date-time",
+    ],
+    [
+      'too few fields',
+      `${good}2020-01-03,10,11,9\n`,
+      3,
+      'expected 6 fields like the header, found 4',
+    ],
+    [
+      'too many fields',
+      `${good}2020-01-03,10,11,9,10.5,5,7\n`,
+      3,
+      'expected 6 fields like the header, found more',
+    ],
+    [
+      'an unclosed quote',
+      `${good}"2020-01-03,10,11,9,10.5,5\n`,
+      3,
+      'a quoted field is never closed',
+    ],
+  ])('%s', (_, body, line, problem) => {
+    const error = csvError(header + body);
+    expect(error).toMatchObject({ file: 'GOOG.csv', line, problem });
+    expect(error.message).toBe(`GOOG.csv line ${line}: ${problem}`);
+  });
+
+  it('counts blank lines in line numbers', () => {
+    expect(csvError(`${header}${good}\n\n2020-01-03,10,11,9,10.5,-1\n`).line).toBe(5);
+  });
+
+  it.each([
+    ['an empty file', '', null, 'the file is empty (expected a header row and bars)'],
+    ['a header only', header, null, 'no bars after the header'],
+    [
+      'no close column',
+      'Date,Open,High,Low,Volume\n',
+      1,
+      'no close column (header: Date, Open, High, Low, Volume)',
+    ],
+    [
+      'no time column',
+      'When,Open,High,Low,Close\n',
+      1,
+      'no time column: name it Date or leave the first header cell empty, or map it (header: When, Open, High, Low, Close)',
+    ],
+  ])('rejects %s', (_, text, line, problem) => {
+    expect(csvError(text)).toMatchObject({ line, problem });
+  });
+
+  it('rejects a mapping to a column that is not there', () => {
+    const error = csvError(`${header}${good}`, {
+      fileName: 'GOOG.csv',
+      columns: { close: 'Adj Close' },
+    });
+    expect(error.problem).toBe(
+      "no column 'Adj Close' for close (header: Date, Open, High, Low, Close, Volume)",
+    );
+  });
+});

@@ -1,0 +1,413 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Bars } from '@hindsight/engine';
+import { parseDecimal } from './decimal.js';
+import { CsvImportError } from './errors.js';
+import { IsoTimeParser } from './iso-time.js';
+import { isUtcZone, ZoneConverter } from './timezone.js';
+import { barProblem } from './validation.js';
+
+/** The file's column name for each field, when the header does not use the usual names. */
+export interface CsvColumnMapping {
+  time?: string;
+  open?: string;
+  high?: string;
+  low?: string;
+  close?: string;
+  volume?: string;
+}
+
+export interface CsvOptions {
+  columns?: CsvColumnMapping;
+  /** IANA zone of timestamps written without an offset; UTC when not given. */
+  timezone?: string;
+  /** One ASCII character; `,` when not given. */
+  delimiter?: string;
+}
+
+export interface ParseCsvOptions extends CsvOptions {
+  /** Names the file in error messages. */
+  fileName: string;
+}
+
+const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+type Field = (typeof FIELDS)[number];
+const TIME_NAMES = new Set(['date', 'datetime', 'date time', 'time', 'timestamp']);
+
+const IGNORED = -1;
+const TIME = 0;
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const SPACE = 32;
+const TAB = 9;
+const MINUS = 45;
+const POINT = 46;
+const ZERO = 48;
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+const utf8 = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Reads and parses a CSV file of bars (see `parseCsv`). */
+export async function readCsvFile(path: string, options: CsvOptions = {}): Promise<Bars> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CsvImportError(
+      basename(path),
+      null,
+      code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? String(error)})`,
+    );
+  }
+  return parseCsv(bytes, { ...options, fileName: basename(path) });
+}
+
+/**
+ * Parses CSV bars: a header row, then one bar per line. The time column is the one named Date,
+ * Datetime, Time or Timestamp, or an unnamed first column (what pandas writes for its index);
+ * Open, High, Low, Close and Volume match in any case, other columns are ignored, and a file with no
+ * Volume column gets volume 0. `options.columns` maps fields to other header names.
+ *
+ * Timestamps are ISO dates or date-times; those without an offset are UTC, or wall-clock time in
+ * `options.timezone`. Every row is checked as it is read (time order, positive prices, high and low
+ * around open and close, volume >= 0), and the first bad one throws a `CsvImportError` naming the
+ * file, the line and the problem.
+ */
+export function parseCsv(input: string | Uint8Array, options: ParseCsvOptions): Bars {
+  const file = options.fileName;
+  const bytes = typeof input === 'string' ? utf8.encode(input) : input;
+  const fail = (line: number | null, problem: string): never => {
+    throw new CsvImportError(file, line, problem);
+  };
+  const delimiter = delimiterByte(options.delimiter, fail);
+  const length = bytes.length;
+  let pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+
+  // Header.
+  const header: string[] = [];
+  while (pos < length) {
+    let start = pos;
+    let end: number;
+    if (bytes[pos] === QUOTE) {
+      start = ++pos;
+      while (pos < length && bytes[pos] !== QUOTE) pos++;
+      end = pos;
+      if (pos < length) pos++;
+    } else {
+      while (pos < length && bytes[pos] !== delimiter && bytes[pos] !== LF && bytes[pos] !== CR) {
+        pos++;
+      }
+      end = pos;
+    }
+    header.push(decoder.decode(bytes.subarray(start, end)).trim());
+    if (pos >= length) break;
+    if (bytes[pos] === delimiter) {
+      pos++;
+      continue;
+    }
+    if (bytes[pos] === CR) pos++;
+    if (bytes[pos] === LF) pos++;
+    break;
+  }
+  if (header.length === 0 || (header.length === 1 && header[0] === '')) {
+    fail(null, 'the file is empty (expected a header row and bars)');
+  }
+  const columns = resolveColumns(header, options.columns, (problem) => fail(1, problem));
+  const fieldCount = header.length;
+
+  // One bar per line at most; lines end in LF, CRLF or (old Mac files) a lone CR.
+  const capacity = Math.max(countByte(bytes, LF, pos), countByte(bytes, CR, pos)) + 1;
+  const time = new Float64Array(capacity);
+  const open = new Float64Array(capacity);
+  const high = new Float64Array(capacity);
+  const low = new Float64Array(capacity);
+  const close = new Float64Array(capacity);
+  const volume = new Float64Array(capacity);
+
+  // What each field of a row feeds: a column (0 = time ... 5 = volume, as in FIELDS) or IGNORED.
+  const roles = new Int8Array(fieldCount).fill(IGNORED);
+  FIELDS.forEach((field, column) => {
+    const index = columns[field];
+    if (index !== null) roles[index] = column;
+  });
+  const values = new Float64Array(6);
+  const timeParser = new IsoTimeParser();
+  const zone = isUtcZone(options.timezone) ? null : new ZoneConverter(options.timezone!);
+  const hasVolume = columns.volume !== null;
+
+  let n = 0;
+  let line = 2;
+  let previousLine = 0;
+  let timeStart = 0;
+  let timeEnd = 0;
+  while (pos < length) {
+    const rowLine = line;
+    if (isBlankLine(bytes, pos, length)) {
+      pos = nextLine(bytes, pos, length);
+      line++;
+      continue;
+    }
+    for (let field = 0; field < fieldCount; field++) {
+      const role = roles[field]!;
+      const start = pos;
+      let end: number;
+      let simple = false;
+      if (bytes[pos] === QUOTE) {
+        end = skipQuoted(bytes, pos, length);
+        if (end < 0) fail(rowLine, 'a quoted field is never closed');
+        for (let i = start; i < end; i++) if (bytes[i] === LF) line++;
+        pos = end + 1;
+        while (pos < length && (bytes[pos] === SPACE || bytes[pos] === TAB)) pos++;
+        if (role === TIME) {
+          timeStart = start + 1;
+          timeEnd = end;
+        } else if (role !== IGNORED) {
+          values[role] = fieldNumber(bytes, start + 1, end, role, rowLine, fail);
+        }
+      } else if (role > TIME) {
+        // Inline decimal: digits with at most one point, at most 15 digits (so the integer is
+        // exact), then one division by an exact power of ten - the same double `Number` gives.
+        let mantissa = 0;
+        let digits = 0;
+        let point = -1;
+        let negative = false;
+        if (bytes[pos] === MINUS) {
+          negative = true;
+          pos++;
+        }
+        while (pos < length) {
+          const byte = bytes[pos]!;
+          const digit = byte - ZERO;
+          if (digit >= 0 && digit <= 9) {
+            mantissa = mantissa * 10 + digit;
+            digits++;
+          } else if (byte === POINT && point < 0) {
+            point = digits;
+          } else {
+            break;
+          }
+          pos++;
+        }
+        if (pos < length) {
+          const byte = bytes[pos]!;
+          simple = byte === delimiter || byte === LF || byte === CR;
+        } else {
+          simple = true;
+        }
+        simple &&= digits > 0 && digits <= 15;
+        if (simple) {
+          const magnitude =
+            point < 0 || point === digits ? mantissa : mantissa / POWERS_OF_TEN[digits - point]!;
+          values[role] = negative ? -magnitude : magnitude;
+        } else {
+          pos = fieldEnd(bytes, pos, length, delimiter);
+          values[role] = fieldNumber(bytes, start, pos, role, rowLine, fail);
+        }
+      } else {
+        pos = fieldEnd(bytes, pos, length, delimiter);
+        if (role === TIME) {
+          timeStart = start;
+          timeEnd = pos;
+        }
+      }
+      // Now at a delimiter, a line end or the end of the file.
+      const byte = pos < length ? bytes[pos] : LF;
+      if (field < fieldCount - 1) {
+        if (byte === delimiter) {
+          pos++;
+          continue;
+        }
+        if (byte === LF || byte === CR) {
+          fail(rowLine, `expected ${fieldCount} fields like the header, found ${field + 1}`);
+        }
+        fail(rowLine, 'unexpected text after a quoted field');
+      }
+      if (byte === delimiter) {
+        fail(rowLine, `expected ${fieldCount} fields like the header, found more`);
+      }
+      if (byte !== LF && byte !== CR) fail(rowLine, 'unexpected text after a quoted field');
+    }
+    pos = nextLine(bytes, pos, length);
+    line++;
+
+    while (timeStart < timeEnd && (bytes[timeStart] === SPACE || bytes[timeStart] === TAB)) {
+      timeStart++;
+    }
+    while (timeEnd > timeStart && (bytes[timeEnd - 1] === SPACE || bytes[timeEnd - 1] === TAB)) {
+      timeEnd--;
+    }
+    let t = timeParser.parse(bytes, timeStart, timeEnd);
+    if (Number.isNaN(t)) {
+      const raw = decoder.decode(bytes.subarray(timeStart, timeEnd));
+      fail(rowLine, raw === '' ? 'time is empty' : `time '${raw}' is not an ISO date or date-time`);
+    }
+    if (zone !== null && !timeParser.explicitZone) t = zone.toUtc(t);
+    const o = values[1]!;
+    const h = values[2]!;
+    const l = values[3]!;
+    const c = values[4]!;
+    const v = hasVolume ? values[5]! : 0;
+    const previous = n > 0 ? time[n - 1]! : Number.NEGATIVE_INFINITY;
+    // The common case passes one comparison chain; `barProblem` runs only to word a failure.
+    if (
+      !(t > previous && l > 0 && h >= l && h >= o && h >= c && l <= o && l <= c && v >= 0) ||
+      h === Number.POSITIVE_INFINITY ||
+      v === Number.POSITIVE_INFINITY
+    ) {
+      const problem = barProblem(
+        t,
+        o,
+        h,
+        l,
+        c,
+        v,
+        n > 0 ? previous : Number.NaN,
+        `line ${previousLine}`,
+      );
+      if (problem !== null) fail(rowLine, problem);
+    }
+    time[n] = t;
+    open[n] = o;
+    high[n] = h;
+    low[n] = l;
+    close[n] = c;
+    volume[n] = v;
+    previousLine = rowLine;
+    n++;
+  }
+  if (n === 0) fail(null, 'no bars after the header');
+  // Every rule of the engine's createBars was checked row by row above.
+  return {
+    length: n,
+    time: time.subarray(0, n),
+    open: open.subarray(0, n),
+    high: high.subarray(0, n),
+    low: low.subarray(0, n),
+    close: close.subarray(0, n),
+    volume: volume.subarray(0, n),
+  };
+}
+
+function delimiterByte(
+  delimiter: string | undefined,
+  fail: (line: null, problem: string) => never,
+): number {
+  if (delimiter === undefined) return 44;
+  if (delimiter.length !== 1 || delimiter.charCodeAt(0) > 127 || delimiter === '"') {
+    fail(null, `delimiter must be one ASCII character other than '"', got '${delimiter}'`);
+  }
+  return delimiter.charCodeAt(0);
+}
+
+function countByte(bytes: Uint8Array, byte: number, from: number): number {
+  let count = 0;
+  for (let i = bytes.indexOf(byte, from); i >= 0; i = bytes.indexOf(byte, i + 1)) count++;
+  return count;
+}
+
+function isBlankLine(bytes: Uint8Array, start: number, length: number): boolean {
+  let i = start;
+  while (i < length && (bytes[i] === SPACE || bytes[i] === TAB)) i++;
+  return i === length || bytes[i] === LF || bytes[i] === CR;
+}
+
+/** Past the line end at (or after blanks from) `pos`: CRLF, LF or CR. */
+function nextLine(bytes: Uint8Array, pos: number, length: number): number {
+  let i = pos;
+  while (i < length && bytes[i] !== LF && bytes[i] !== CR) i++;
+  if (i < length && bytes[i] === CR) i++;
+  if (i < length && bytes[i] === LF) i++;
+  return i;
+}
+
+/** The first delimiter or line end at or after `pos`. */
+function fieldEnd(bytes: Uint8Array, pos: number, length: number, delimiter: number): number {
+  let i = pos;
+  while (i < length) {
+    const byte = bytes[i];
+    if (byte === delimiter || byte === LF || byte === CR) break;
+    i++;
+  }
+  return i;
+}
+
+/** Index of the quote closing the quoted field that opens at `pos`, or -1 if it never closes. */
+function skipQuoted(bytes: Uint8Array, pos: number, length: number): number {
+  let i = pos + 1;
+  while (i < length) {
+    if (bytes[i] === QUOTE) {
+      if (i + 1 < length && bytes[i + 1] === QUOTE) {
+        i += 2;
+        continue;
+      }
+      return i;
+    }
+    i++;
+  }
+  return -1;
+}
+
+function fieldNumber(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  role: number,
+  line: number,
+  fail: (line: number, problem: string) => never,
+): number {
+  const value = parseDecimal(bytes, start, end);
+  if (Number.isNaN(value)) {
+    const name = FIELDS[role]!;
+    const raw = decoder.decode(bytes.subarray(start, end)).trim();
+    fail(line, raw === '' ? `${name} is empty` : `${name} '${raw}' is not a number`);
+  }
+  return value;
+}
+
+/**
+ * Index of each field's column in the header. Exported for the Parquet importer, which matches
+ * column names the same way.
+ */
+export function resolveColumns(
+  header: readonly string[],
+  mapping: CsvColumnMapping | undefined,
+  fail: (problem: string) => never,
+): Record<Exclude<Field, 'volume'>, number> & { volume: number | null } {
+  const lower = header.map((name) => name.toLowerCase());
+  const find = (field: Field): number | null => {
+    const wanted = mapping?.[field];
+    if (wanted !== undefined) {
+      const index = lower.indexOf(wanted.toLowerCase());
+      if (index < 0) fail(`no column '${wanted}' for ${field} (header: ${header.join(', ')})`);
+      return index;
+    }
+    if (field === 'time') {
+      const index = lower.findIndex((name) => TIME_NAMES.has(name));
+      if (index >= 0) return index;
+      return lower[0] === '' ? 0 : null;
+    }
+    const index = lower.indexOf(field);
+    return index < 0 ? null : index;
+  };
+  const found = Object.fromEntries(FIELDS.map((field) => [field, find(field)])) as Record<
+    Field,
+    number | null
+  >;
+  for (const field of FIELDS) {
+    if (field === 'volume' || found[field] !== null) continue;
+    fail(
+      field === 'time'
+        ? `no time column: name it Date or leave the first header cell empty, or map it ` +
+            `(header: ${header.join(', ')})`
+        : `no ${field} column (header: ${header.join(', ')})`,
+    );
+  }
+  const used = FIELDS.map((field) => found[field]).filter((index) => index !== null);
+  if (new Set(used).size !== used.length) {
+    fail(`one column is mapped to two fields (header: ${header.join(', ')})`);
+  }
+  return found as Record<Exclude<Field, 'volume'>, number> & { volume: number | null };
+}
