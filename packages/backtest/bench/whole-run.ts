@@ -1,0 +1,117 @@
+/**
+ * Whole-backtest throughput and memory: runBacktest = strategy indicators and signals, the
+ * simulation and every statistic, on synthetic daily bars of 10k, 100k and 1M.
+ *
+ * Each size runs in a fresh child process so its peak memory can be read from the OS (maxRSS):
+ * the child maps the bars from a file (so the baseline holds nothing but the input), then runs
+ * the backtest repeatedly; peak RSS minus the RSS before the first run is what a run costs.
+ *
+ * Run: pnpm bench (or npx tsx --conditions=source packages/backtest/bench/whole-run.ts)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBars, type SimulationConfig } from '@hindsight/engine';
+import { syntheticBars } from '@hindsight/market-data';
+import { runBacktest } from '../src/index.js';
+
+const SIZES = [10_000, 100_000, 1_000_000];
+const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+const config: SimulationConfig = {
+  cash: 100_000,
+  commission: 0.001,
+  commissionFixed: 0,
+  slippageBps: 0,
+  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
+  fill: 'next_open',
+  finalizeTrades: false,
+  stopLossPct: null,
+  takeProfitPct: null,
+  conventions: 'hindsight',
+};
+
+interface ChildResult {
+  bars: number;
+  medianMs: number;
+  barsPerSecond: number;
+  trades: number;
+  peakBytesPerBar: number;
+}
+
+function child(file: string): void {
+  const buffer = readFileSync(file);
+  const length = buffer.byteLength / 8 / COLUMNS.length;
+  const column = (i: number) =>
+    new Float64Array(buffer.buffer, buffer.byteOffset + i * length * 8, length);
+  const bars = createBars(Object.fromEntries(COLUMNS.map((name, i) => [name, column(i)])) as never);
+  const rssBefore = process.memoryUsage().rss;
+  const runs = length >= 1_000_000 ? 7 : 21;
+  const times: number[] = [];
+  let trades = 0;
+  for (let r = 0; r < runs; r++) {
+    const started = process.hrtime.bigint();
+    const output = runBacktest({
+      symbols: [{ symbol: 'BENCH', bars }],
+      strategy: 'sma_crossover',
+      params: { fast: 10, slow: 30 },
+      config,
+    });
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    trades = output.stats.trades;
+  }
+  times.sort((a, b) => a - b);
+  const medianMs = times[Math.floor(times.length / 2)]!;
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  const result: ChildResult = {
+    bars: length,
+    medianMs,
+    barsPerSecond: length / (medianMs / 1000),
+    trades,
+    peakBytesPerBar: Math.max(0, peakRss - rssBefore) / length,
+  };
+  process.stdout.write(JSON.stringify(result));
+}
+
+function parent(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'hindsight-bench-'));
+  const self = fileURLToPath(import.meta.url);
+  try {
+    console.log(
+      'whole run (sma_crossover 10/30 indicators + simulation + all statistics), median of repeated runs',
+    );
+    console.log('bars        time      bars/s       peak memory/bar   trades');
+    for (const size of SIZES) {
+      const bars = syntheticBars('BENCH', {
+        timeframe: '1d',
+        start: Date.UTC(1900, 0, 1),
+        count: size,
+      });
+      const file = join(dir, `bars-${size}.f64`);
+      writeFileSync(
+        file,
+        Buffer.concat(
+          COLUMNS.map((name) =>
+            Buffer.from(bars[name].buffer, bars[name].byteOffset, bars[name].byteLength),
+          ),
+        ),
+      );
+      const out = execFileSync(process.execPath, [...process.execArgv, self, '--child', file], {
+        encoding: 'utf8',
+      });
+      const r = JSON.parse(out) as ChildResult;
+      console.log(
+        `${String(r.bars).padEnd(11)} ${`${r.medianMs.toFixed(2)} ms`.padEnd(9)} ${`${(r.barsPerSecond / 1e6).toFixed(1)} M`.padEnd(12)} ${`${r.peakBytesPerBar.toFixed(0)} B`.padEnd(17)} ${r.trades}`,
+      );
+    }
+    console.log('targets: >= 20 M bars/s at 1M bars; <= 128 B of memory per bar');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const childIndex = process.argv.indexOf('--child');
+if (childIndex > 0) child(process.argv[childIndex + 1]!);
+else parent();

@@ -1,0 +1,1 @@
+export { type BacktestInput, type BacktestOutput, runBacktest } from './run-backtest.js';
