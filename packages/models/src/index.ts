@@ -20,5 +20,6 @@ export * from './store/create-store.js';
 export type { MongoStore, MongoStoreOptions } from './store/mongo-store.js';
 export * from './store/sqlite-store.js';
 export * from './store/store.js';
+export * from './store/transfer.js';
 export * from './time.js';
 export * from './validation.js';

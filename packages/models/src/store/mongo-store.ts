@@ -21,18 +21,20 @@ import { cursorAfter, decodeCursor, sortOrder } from './cursor.js';
 import {
   checkListLimit,
   checkLogLimit,
+  checkPageSize,
   checkProgress,
   instantBound,
   storedLogLines,
 } from './inputs.js';
-import type {
-  CreateBacktestResult,
-  LogQuery,
-  NewApiKey,
-  NewBacktest,
-  Store,
-  SummaryQuery,
-  Transition,
+import {
+  type CreateBacktestResult,
+  type LogQuery,
+  MAX_SCAN_PAGE,
+  type NewApiKey,
+  type NewBacktest,
+  type Store,
+  type SummaryQuery,
+  type Transition,
 } from './store.js';
 
 interface BacktestDoc {
@@ -505,6 +507,98 @@ export class MongoStore implements Store {
         throw error;
       }
       return toApiKey(doc);
+    });
+  }
+
+  scanBacktests(afterId: string | null, limit: number): Promise<BacktestRecord[]> {
+    return this.run(async () => {
+      checkPageSize('/limit', limit, MAX_SCAN_PAGE);
+      const docs = await this.backtests
+        .find(afterId === null ? {} : { _id: { $gt: afterId } })
+        .sort({ _id: 1 })
+        .limit(limit)
+        .lean<BacktestDoc[]>()
+        .exec();
+      return docs.map(toRecord);
+    });
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.run(async () => {
+      const docs = await this.apiKeys.find().sort({ _id: 1 }).lean<ApiKeyDoc[]>().exec();
+      return docs.map(toApiKey);
+    });
+  }
+
+  restoreBacktest(record: BacktestRecord, logs: readonly ExecutionLogLine[]): Promise<boolean> {
+    return this.run(async () => {
+      if (await this.backtests.exists({ _id: record.id }).exec()) return false;
+      // Logs first, the record last: a restore cut off between the two is finished by the next
+      // run, whose log lines already present are duplicates to skip.
+      if (logs.length > 0) {
+        try {
+          await this.logs.collection.insertMany(
+            logs.map((line) => ({ ...line, backtestId: record.id, ts: new Date(line.ts) })),
+            { ordered: false },
+          );
+        } catch (error) {
+          const writeErrors = (error as { writeErrors?: { code?: unknown }[] }).writeErrors;
+          const onlyDuplicates =
+            isDuplicateKey(error) && (writeErrors ?? []).every((e) => e.code === 11000);
+          if (!onlyDuplicates) throw error;
+        }
+      }
+      const date = (value: string | null) => (value === null ? null : new Date(value));
+      const doc: BacktestDoc = {
+        _id: record.id,
+        ownerId: record.ownerId,
+        name: record.name,
+        tags: record.tags,
+        config: record.config,
+        strategy: record.config.strategy.name,
+        symbols: record.config.symbols,
+        status: record.status,
+        progress: record.progress,
+        step: record.step,
+        queuedAt: new Date(record.queuedAt),
+        startedAt: date(record.startedAt),
+        finishedAt: date(record.finishedAt),
+        createdAt: new Date(record.createdAt),
+        updatedAt: new Date(record.updatedAt),
+        summary: record.summary,
+        error: record.error,
+        fingerprint: record.fingerprint,
+        idempotencyKey: record.idempotencyKey,
+        attempts: record.attempts,
+        logSeq: logs.reduce((max, line) => Math.max(max, line.seq), 0),
+      };
+      try {
+        await this.backtests.collection.insertOne(doc as unknown as mongoose.mongo.Document);
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+      return true;
+    });
+  }
+
+  restoreApiKey(record: ApiKeyRecord): Promise<boolean> {
+    return this.run(async () => {
+      const doc: ApiKeyDoc = {
+        _id: record.id,
+        keyHash: record.keyHash,
+        userId: record.userId,
+        tier: record.tier,
+        admin: record.admin,
+        createdAt: new Date(record.createdAt),
+      };
+      try {
+        await this.apiKeys.collection.insertOne(doc as unknown as mongoose.mongo.Document);
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+      return true;
     });
   }
 

@@ -596,6 +596,74 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
     });
   });
 
+  describe('export and restore', () => {
+    it('scanBacktests pages through every owner in id order, each record once', async () => {
+      for (const owner of ['scan-a', 'scan-b']) {
+        for (let i = 0; i < 3; i++) await store.createBacktest(newBacktest(owner));
+      }
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: BacktestRecord[] = await store.scanBacktests(after, 2);
+        if (page.length === 0) break;
+        expect(page.length).toBeLessThanOrEqual(2);
+        seen.push(...page.map((r) => r.id));
+        after = page.at(-1)?.id ?? null;
+      }
+      expect(seen).toEqual([...seen].sort());
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.length).toBeGreaterThanOrEqual(6);
+      expect(await codeOf(store.scanBacktests(null, 0))).toBe('HS_ERR_VALIDATION');
+    });
+
+    it('restoreBacktest writes the record as it was, with its logs, once', async () => {
+      const { record } = await store.createBacktest(newBacktest('restore'));
+      await store.transition(record.id, {
+        from: ['queued'],
+        to: 'running',
+        patch: { step: 'data' },
+      });
+      await store.complete(record.id, SUMMARY);
+      await store.appendLogs(record.id, [
+        { ts: '2024-01-02T03:04:05.000Z', level: 'info', message: 'one' },
+        { ts: '2024-01-02T03:04:06.000Z', level: 'warn', message: 'two' },
+      ]);
+      const original = (await store.getBacktest(record.id)) as BacktestRecord;
+      const copy = { ...original, id: newId() };
+      const logs = (await store.getLogs(record.id, { limit: 10 })).map((line) => ({
+        ...line,
+        backtestId: copy.id,
+      }));
+
+      expect(await store.restoreBacktest(copy, logs)).toBe(true);
+      expect(await store.getBacktest(copy.id)).toEqual(copy);
+      expect(await store.getLogs(copy.id, { limit: 10 })).toEqual(logs);
+      // The next line continues the restored numbering.
+      const [next] = await store.appendLogs(copy.id, [
+        { ts: '2024-01-02T03:04:07.000Z', level: 'info', message: 'three' },
+      ]);
+      expect(next?.seq).toBe(3);
+      expect(await store.restoreBacktest(copy, logs)).toBe(false);
+      expect(await store.getLogs(copy.id, { limit: 10 })).toHaveLength(3);
+    });
+
+    it('restoreApiKey writes a key as it was, once; listApiKeys lists it', async () => {
+      const key = {
+        id: newId(),
+        keyHash: `restored-${newId()}`,
+        userId: 'restore',
+        tier: 'basic' as const,
+        admin: false,
+        createdAt: '2024-01-02T03:04:05.000Z',
+      };
+      expect(await store.restoreApiKey(key)).toBe(true);
+      expect(await store.restoreApiKey(key)).toBe(false);
+      expect(await store.restoreApiKey({ ...key, id: newId() })).toBe(false);
+      expect(await store.findApiKeyByHash(key.keyHash)).toEqual(key);
+      expect((await store.listApiKeys()).filter((k) => k.userId === 'restore')).toEqual([key]);
+    });
+  });
+
   describe('health', () => {
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();

@@ -57,6 +57,8 @@ export interface SummaryQuery {
 export type NewApiKey = Omit<ApiKeyRecord, 'id' | 'createdAt'>;
 
 export const MAX_LOG_PAGE = 10_000;
+/** The largest page `scanBacktests` returns. */
+export const MAX_SCAN_PAGE = 1_000;
 
 /**
  * The system of record for backtests, their logs and API keys. Every adapter passes
@@ -101,6 +103,21 @@ export interface Store {
   /** One light row per backtest of the owner, oldest first: the input of computePerformanceStats. */
   listSummaries(ownerId: string, query?: SummaryQuery): Promise<BacktestSummaryRow[]>;
   /** Resolves if the store answers; HS_ERR_STORE_UNAVAILABLE otherwise. */
+  /**
+   * Up to `limit` backtests of every owner with an id greater than `afterId` (all from the start
+   * for null), in id order: a keyset page, so an export reads the store a page at a time.
+   */
+  scanBacktests(afterId: string | null, limit: number): Promise<BacktestRecord[]>;
+  /** Every API key (hashes only: the store never holds a key itself). */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /**
+   * Writes a backtest exactly as exported - id, status, times, attempts - with its log lines;
+   * false, writing nothing, when a backtest with that id exists. A restore interrupted midway
+   * can be run again: the record is written last, so its presence means its logs are there.
+   */
+  restoreBacktest(record: BacktestRecord, logs: readonly ExecutionLogLine[]): Promise<boolean>;
+  /** Writes an API key as exported; false when one with that id or hash exists. */
+  restoreApiKey(record: ApiKeyRecord): Promise<boolean>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

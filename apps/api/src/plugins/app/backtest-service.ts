@@ -1,0 +1,371 @@
+import { createHash } from 'node:crypto';
+import {
+  type ApiKeyTier,
+  type BacktestRecord,
+  type BacktestRequest,
+  backtestJobIds,
+  createError,
+  type ExecutionLogLine,
+  fingerprintConfig,
+  isTerminalStatus,
+  jobSpec,
+  type ListBacktestsQuery,
+  type Store,
+  type TerminalStatus,
+} from '@hindsight/models';
+import {
+  type BacktestEventPublisher,
+  BarsCachedHints,
+  type CancelChannel,
+  type Config,
+  enqueueBacktest,
+  type Queues,
+  type Redis,
+  redisKeys,
+  removeTaskArtifacts,
+  TIER_PRIORITY,
+} from '@hindsight/service';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { checkStrategy } from '../../lib/check-strategy.js';
+import { fingerprintSalt } from '../../lib/engine-version.js';
+import { linksFor, type SubmitAccepted } from '../../schemas/backtest-view.js';
+import type { Principal } from './api-keys.js';
+import { QueueEstimator } from './queue-estimator.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    backtests: BacktestService;
+  }
+}
+
+/** A submit that cannot reach Redis in this time answers 503 rather than hang. */
+const ENQUEUE_TIMEOUT_MS = 3_000;
+const NOTIFY_TIMEOUT_MS = 1_000;
+/** How long an Idempotency-Key replays the first answer. */
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+/** How long DELETE waits for a running backtest to stop before removing it anyway. */
+const DELETE_WAIT_MS = 2_000;
+
+export interface SubmitOutcome {
+  accepted: SubmitAccepted;
+  /** false when the Idempotency-Key named an earlier submit. */
+  created: boolean;
+}
+
+export type CancelOutcome =
+  /** A waiting backtest left its queue and is cancelled now. */
+  | { kind: 'cancelled'; record: BacktestRecord }
+  /** A running backtest was signalled; its worker ends it `cancelled`. */
+  | { kind: 'requested'; record: BacktestRecord };
+
+export interface BacktestServiceDeps {
+  store: Store;
+  queues: Queues;
+  redis: Redis;
+  publisher: BacktestEventPublisher;
+  cancelChannel: CancelChannel;
+  config: Config;
+  log: FastifyBaseLogger;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function defaultName(config: BacktestRequest): string {
+  return `${config.strategy.name} ${config.symbols.join(',')}`;
+}
+
+/**
+ * What the routes do with backtests, in one place: the order of writes that makes a submit
+ * durable (store first, then the queue), ownership (another user's backtest does not exist),
+ * quotas, idempotent submits and the cancel protocol.
+ */
+export class BacktestService {
+  readonly #estimator: QueueEstimator;
+  readonly #barsCached: BarsCachedHints;
+
+  constructor(private readonly deps: BacktestServiceDeps) {
+    this.#estimator = new QueueEstimator(deps.queues, deps.config.WORKER_CONCURRENCY);
+    this.#barsCached = new BarsCachedHints(deps.redis, deps.config.QUEUE_PREFIX);
+  }
+
+  quotaOf(tier: ApiKeyTier): number {
+    const { QUOTA_ACTIVE_FREE, QUOTA_ACTIVE_BASIC, QUOTA_ACTIVE_PRO } = this.deps.config;
+    return { free: QUOTA_ACTIVE_FREE, basic: QUOTA_ACTIVE_BASIC, pro: QUOTA_ACTIVE_PRO }[tier];
+  }
+
+  async submit(
+    principal: Principal,
+    request: BacktestRequest,
+    idempotencyKey: string | null,
+  ): Promise<SubmitOutcome> {
+    const config = checkStrategy(request);
+    const { store } = this.deps;
+    const limit = this.quotaOf(principal.tier);
+    // A replayed Idempotency-Key is not a new backtest, so it skips the quota; the count after
+    // the write below still bounds it.
+    if (idempotencyKey === null) {
+      const active = await store.countActive(principal.userId);
+      if (active >= limit) throw await this.#quotaError(principal.tier, active, limit);
+    }
+    const { record, created } = await store.createBacktest({
+      ownerId: principal.userId,
+      name: config.name ?? defaultName(config),
+      tags: config.tags,
+      config,
+      fingerprint: fingerprintConfig(config, fingerprintSalt()),
+      idempotencyKey,
+    });
+    if (created) {
+      // Two submits racing past the first check both land here; the later one steps back.
+      const active = await store.countActive(principal.userId);
+      if (active > limit) {
+        await store.deleteBacktest(record.id);
+        throw await this.#quotaError(principal.tier, active - 1, limit);
+      }
+    } else {
+      const replay = await this.#replayedAnswer(principal, idempotencyKey);
+      if (replay) {
+        if (record.status === 'queued') await this.#enqueue(record, principal, false);
+        return { accepted: replay, created: false };
+      }
+    }
+    if (record.status === 'queued') await this.#enqueue(record, principal, created);
+    const estimate = await this.#estimator
+      .estimate(TIER_PRIORITY[principal.tier], config.symbols.length)
+      .catch((error: unknown) => {
+        this.deps.log.warn({ err: error }, 'queue estimate failed');
+        return { queuePosition: 1, estimatedWaitSeconds: 0 };
+      });
+    const accepted: SubmitAccepted = {
+      id: record.id,
+      status: 'queued',
+      ...estimate,
+      links: linksFor(record.id),
+    };
+    if (idempotencyKey !== null && created) {
+      await this.deps.redis
+        .set(
+          this.#idempotencyKey(principal, idempotencyKey),
+          JSON.stringify(accepted),
+          'EX',
+          IDEMPOTENCY_TTL_SECONDS,
+          'NX',
+        )
+        .catch((error: unknown) => this.deps.log.warn({ err: error }, 'idempotency cache failed'));
+    }
+    return { accepted, created };
+  }
+
+  /** The backtest if `principal` owns it; HS_ERR_NOT_FOUND for anyone else, as for no backtest. */
+  async get(principal: Principal, id: string): Promise<BacktestRecord> {
+    const record = await this.deps.store.getBacktest(id);
+    if (!record || record.ownerId !== principal.userId) {
+      throw createError('HS_ERR_NOT_FOUND', { id });
+    }
+    return record;
+  }
+
+  list(principal: Principal, query: ListBacktestsQuery) {
+    return this.deps.store.listBacktests(principal.userId, query);
+  }
+
+  async logs(
+    principal: Principal,
+    id: string,
+    query: { after?: number | undefined; limit: number },
+  ): Promise<ExecutionLogLine[]> {
+    await this.get(principal, id);
+    return this.deps.store.getLogs(id, { afterSeq: query.after, limit: query.limit });
+  }
+
+  async cancel(principal: Principal, id: string): Promise<CancelOutcome> {
+    let record = await this.get(principal, id);
+    if (record.status === 'queued') {
+      const cancelled = await this.#cancelWaiting(record);
+      if (cancelled) return { kind: 'cancelled', record: cancelled };
+      // A worker started it meanwhile: cancel it as a running one.
+      record = await this.get(principal, id);
+    }
+    if (isTerminalStatus(record.status)) {
+      throw createError('HS_ERR_ALREADY_TERMINAL', { id, status: record.status });
+    }
+    await this.deps.cancelChannel.requestCancel(id);
+    this.deps.log.info({ backtestId: id }, 'cancel requested for a running backtest');
+    return { kind: 'requested', record };
+  }
+
+  /** A new backtest with the config of an earlier one of the same owner. */
+  async rerun(principal: Principal, id: string): Promise<SubmitOutcome> {
+    const record = await this.get(principal, id);
+    return this.submit(principal, record.config, null);
+  }
+
+  /** Cancels the backtest if it still runs, then removes its record, logs, jobs and files. */
+  async remove(principal: Principal, id: string): Promise<void> {
+    const record = await this.get(principal, id);
+    if (record.status === 'queued') await this.#cancelWaiting(record);
+    if ((await this.deps.store.getBacktest(id))?.status === 'running') {
+      await this.deps.cancelChannel.requestCancel(id);
+      await this.#waitUntilTerminal(id, DELETE_WAIT_MS);
+    }
+    await this.#removeJobs(record);
+    await this.deps.store.deleteBacktest(id);
+    const { redis, config } = this.deps;
+    await redis
+      .del(
+        redisKeys.eventStream(config.QUEUE_PREFIX, id),
+        redisKeys.eventSeq(config.QUEUE_PREFIX, id),
+      )
+      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'event cleanup failed'));
+    const removedFiles = await removeTaskArtifacts(config.DATA_ROOT, id);
+    this.deps.log.info({ backtestId: id, removedFiles }, 'backtest deleted');
+  }
+
+  /** Seconds until a run should have finished: what a caller over quota is told to wait. */
+  async #quotaError(tier: ApiKeyTier, active: number, limit: number) {
+    const retryAfterSeconds = await this.#estimator.retryAfterSeconds().catch(() => 1);
+    return createError(
+      'HS_ERR_QUOTA_EXCEEDED',
+      { active, tier, limit },
+      { details: { active, tier, limit, retryAfterSeconds } },
+    );
+  }
+
+  async #enqueue(record: BacktestRecord, principal: Principal, created: boolean): Promise<void> {
+    try {
+      await withTimeout(
+        (async () => {
+          // A hint that cannot be read only costs the longer flow.
+          const barsCached = await this.#barsCached.allCached(record.config).catch(() => false);
+          await enqueueBacktest(this.deps.queues, record, {
+            priority: TIER_PRIORITY[principal.tier],
+            barsCached,
+          });
+        })(),
+        ENQUEUE_TIMEOUT_MS,
+        'adding the jobs',
+      );
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      this.deps.log.error({ err: cause, backtestId: record.id }, 'enqueue failed');
+      // The record is already durable: end it with the reason instead of leaving it queued
+      // forever, so the caller who gets the 503 and the list agree.
+      const failure = {
+        code: 'HS_ERR_QUEUE_UNAVAILABLE',
+        message: `could not be queued: ${reason}`,
+      };
+      const failed = await this.deps.store
+        .transition(record.id, { from: ['queued'], to: 'failed', patch: { error: failure } })
+        .catch(() => null);
+      if (failed) {
+        await this.deps.publisher
+          .publish(record.id, 'failed', { error: failure })
+          .catch(() => undefined);
+        await this.#notifyFinished(record.id, 'failed');
+      }
+      throw createError(
+        'HS_ERR_QUEUE_UNAVAILABLE',
+        { reason },
+        { details: { id: record.id, created } },
+      );
+    }
+  }
+
+  async #replayedAnswer(principal: Principal, key: string | null): Promise<SubmitAccepted | null> {
+    if (key === null) return null;
+    const text = await this.deps.redis.get(this.#idempotencyKey(principal, key)).catch(() => null);
+    return text === null ? null : (JSON.parse(text) as SubmitAccepted);
+  }
+
+  #idempotencyKey(principal: Principal, key: string): string {
+    const digest = createHash('sha256').update(`${principal.userId}\u0000${key}`).digest('hex');
+    return `${this.deps.config.QUEUE_PREFIX}:idempotency:${digest}`;
+  }
+
+  /** Moves a waiting backtest to cancelled and takes its flow off the queues; null if it ran. */
+  async #cancelWaiting(record: BacktestRecord): Promise<BacktestRecord | null> {
+    const cancelled = await this.deps.store.transition(record.id, {
+      from: ['queued'],
+      to: 'cancelled',
+    });
+    if (!cancelled) return null;
+    const removed = await this.#removeJobs(record);
+    if (!removed) {
+      // A job of the flow is being worked on (its bars load): the flag stops the worker there.
+      await this.deps.cancelChannel.requestCancel(record.id).catch(() => 0);
+    }
+    await this.deps.publisher
+      .publish(record.id, 'cancelled', { reason: 'cancelled before it started' })
+      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'cancel event failed'));
+    await this.#notifyFinished(record.id, 'cancelled');
+    this.deps.log.info({ backtestId: record.id }, 'waiting backtest cancelled');
+    return cancelled;
+  }
+
+  /** What a worker's terminal transition also does: one `backtest-finished` job. */
+  async #notifyFinished(backtestId: string, status: TerminalStatus): Promise<void> {
+    const spec = jobSpec('backtest-finished', { backtestId, status });
+    // BullMQ waits for a connection without limit; a lost notification must not hold a request.
+    await withTimeout(
+      this.deps.queues.queues.notifications.add(spec.name, spec.data, spec.opts),
+      NOTIFY_TIMEOUT_MS,
+      'queueing the finished notification',
+    ).catch((error: unknown) =>
+      this.deps.log.warn({ err: error, backtestId }, 'finished notification not queued'),
+    );
+  }
+
+  /** Removes the whole flow (the simulation job and its children); false if a job is locked. */
+  async #removeJobs(record: BacktestRecord): Promise<boolean> {
+    try {
+      const simulation = this.deps.queues.queues.simulation;
+      const result = await withTimeout(
+        simulation.remove(backtestJobIds.simulation(record.id), { removeChildren: true }),
+        ENQUEUE_TIMEOUT_MS,
+        'removing the flow',
+      );
+      return (
+        result === 1 || (await simulation.getJob(backtestJobIds.simulation(record.id))) == null
+      );
+    } catch (error) {
+      this.deps.log.warn({ err: error, backtestId: record.id }, 'removing jobs failed');
+      return false;
+    }
+  }
+
+  async #waitUntilTerminal(id: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const record = await this.deps.store.getBacktest(id);
+      if (!record || isTerminalStatus(record.status)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function backtestService(fastify: FastifyInstance) {
+  fastify.decorate(
+    'backtests',
+    new BacktestService({
+      store: fastify.store,
+      queues: fastify.queues,
+      redis: fastify.redis,
+      publisher: fastify.eventPublisher,
+      cancelChannel: fastify.cancelChannel,
+      config: fastify.config,
+      log: fastify.log,
+    }),
+  );
+}
+
+export default fp(backtestService, {
+  name: 'backtest-service',
+  dependencies: ['config', 'store', 'redis', 'queues', 'events'],
+});

@@ -1,0 +1,124 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ExecutionLogLine, MAX_LOG_PAGE } from '@hindsight/models';
+import Type from 'typebox';
+import { readEquity, readResult, readTrades, tradesCsv } from '../../lib/results.js';
+import { principalOf } from '../../plugins/app/auth.js';
+import { BacktestIdParams } from '../../schemas/backtest-view.js';
+import { errorResponses } from '../../schemas/error-responses.js';
+import { EquityBody, EquityQuery, ResultBody, TradesBody } from '../../schemas/result.js';
+
+const LogsQuery = Type.Object(
+  {
+    /** Lines after this seq (the `nextAfter` of the previous page). */
+    after: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Integer({ minimum: 1, maximum: MAX_LOG_PAGE, default: 100 }),
+  },
+  { additionalProperties: false },
+);
+
+const LogsPage = Type.Object(
+  {
+    items: Type.Array(ExecutionLogLine),
+    /** Pass as `after` for the next page; null when this page is empty. */
+    nextAfter: Type.Union([Type.Integer(), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+
+const notReady = errorResponses(404, 409);
+
+/** What a completed backtest produced: statistics, trades, equity; and the log of any backtest. */
+const results: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { DATA_ROOT } = fastify.config;
+
+  fastify.get(
+    '/backtests/:id/result',
+    {
+      schema: {
+        tags: ['results'],
+        summary: 'Every statistic, the conventions they follow, and the fingerprint',
+        description: '409 HS_ERR_NOT_READY until the backtest is completed.',
+        params: BacktestIdParams,
+        response: { 200: ResultBody, ...notReady },
+      },
+    },
+    async (request) => {
+      const record = await fastify.backtests.get(principalOf(request), request.params.id);
+      return readResult(DATA_ROOT, record);
+    },
+  );
+
+  fastify.get(
+    '/backtests/:id/trades',
+    {
+      schema: {
+        tags: ['results'],
+        summary: 'The trade list: JSON, or CSV with `Accept: text/csv`',
+        params: BacktestIdParams,
+        response: {
+          200: {
+            description: 'The trades',
+            content: {
+              'application/json': { schema: TradesBody },
+              'text/csv': { schema: Type.String() },
+            },
+          },
+          ...notReady,
+        },
+      },
+    },
+    async (request, reply) => {
+      const record = await fastify.backtests.get(principalOf(request), request.params.id);
+      const trades = await readTrades(DATA_ROOT, record);
+      reply.vary('Accept');
+      if (request.headers.accept?.includes('text/csv')) {
+        reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${record.id}-trades.csv"`);
+        return tradesCsv(trades);
+      }
+      reply.type('application/json; charset=utf-8');
+      return trades;
+    },
+  );
+
+  fastify.get(
+    '/backtests/:id/equity',
+    {
+      schema: {
+        tags: ['results'],
+        summary: 'Equity and drawdown series, optionally downsampled to maxPoints',
+        params: BacktestIdParams,
+        querystring: EquityQuery,
+        response: { 200: EquityBody, ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request) => {
+      const record = await fastify.backtests.get(principalOf(request), request.params.id);
+      return readEquity(DATA_ROOT, record, request.query.maxPoints);
+    },
+  );
+
+  fastify.get(
+    '/backtests/:id/logs',
+    {
+      schema: {
+        tags: ['results'],
+        summary: 'Execution log lines, oldest first, a page at a time',
+        params: BacktestIdParams,
+        querystring: LogsQuery,
+        response: { 200: LogsPage, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const items = await fastify.backtests.logs(
+        principalOf(request),
+        request.params.id,
+        request.query,
+      );
+      return { items, nextAfter: items.at(-1)?.seq ?? null };
+    },
+  );
+};
+
+export default results;

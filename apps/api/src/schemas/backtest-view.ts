@@ -1,0 +1,69 @@
+import { BacktestRecord } from '@hindsight/models';
+import Type, { type Static } from 'typebox';
+
+export const API_PREFIX = '/api/v1';
+
+export const BacktestLinks = Type.Object(
+  {
+    self: Type.String(),
+    result: Type.String(),
+    trades: Type.String(),
+    equity: Type.String(),
+    logs: Type.String(),
+    cancel: Type.String(),
+    rerun: Type.String(),
+    /** The WebSocket of live events. */
+    events: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type BacktestLinks = Static<typeof BacktestLinks>;
+
+export function linksFor(id: string): BacktestLinks {
+  const self = `${API_PREFIX}/backtests/${id}`;
+  return {
+    self,
+    result: `${self}/result`,
+    trades: `${self}/trades`,
+    equity: `${self}/equity`,
+    logs: `${self}/logs`,
+    cancel: `${self}/cancel`,
+    rerun: `${self}/rerun`,
+    events: `/ws/backtest/${id}`,
+  };
+}
+
+/** A backtest as the api shows it: the stored record and where to go next. */
+export const BacktestView = Type.Object(
+  { ...BacktestRecord.properties, links: BacktestLinks },
+  { additionalProperties: false },
+);
+export type BacktestView = Static<typeof BacktestView>;
+
+export function toView(record: BacktestRecord): BacktestView {
+  return { ...record, links: linksFor(record.id) };
+}
+
+export const BacktestViewPage = Type.Object(
+  { items: Type.Array(BacktestView), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+  { additionalProperties: false },
+);
+export type BacktestViewPage = Static<typeof BacktestViewPage>;
+
+export const SubmitAccepted = Type.Object(
+  {
+    id: Type.String(),
+    status: Type.Literal('queued'),
+    /** 1 = next to start; an estimate from the depth of the first queue of the flow. */
+    queuePosition: Type.Integer({ minimum: 1 }),
+    estimatedWaitSeconds: Type.Number({ minimum: 0 }),
+    links: BacktestLinks,
+  },
+  { additionalProperties: false },
+);
+export type SubmitAccepted = Static<typeof SubmitAccepted>;
+
+export const BacktestIdParams = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);

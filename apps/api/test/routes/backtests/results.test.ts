@@ -1,0 +1,197 @@
+import type { BacktestOutput } from '@hindsight/backtest';
+import type { Bars } from '@hindsight/engine';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, KEYS, startTestApp, submitBody, type TestApp } from '../../support.js';
+import { completeLikeWorker, readGoog } from '../../worker-double.js';
+
+let t: TestApp;
+let goog: Bars;
+let smaId: string;
+let sma: BacktestOutput;
+let holdId: string;
+
+async function call(method: 'GET' | 'POST', url: string, extra: Record<string, unknown> = {}) {
+  return t.app.inject({ method, url, headers: bearer(KEYS.bob), ...extra });
+}
+
+async function submit(overrides: Record<string, unknown>) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/backtests',
+    headers: bearer(KEYS.bob),
+    payload: submitBody({
+      symbols: ['GOOG'],
+      start: '2004-08-19',
+      end: '2013-03-01',
+      ...overrides,
+    }),
+  });
+  return response.json().id as string;
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  goog = readGoog();
+  smaId = await submit({});
+  sma = await completeLikeWorker(t.app, smaId, goog);
+  holdId = await submit({ strategy: { name: 'buy_and_hold' } });
+  await completeLikeWorker(t.app, holdId, goog);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('results of a completed backtest', () => {
+  it('GET /result: every statistic, the conventions block and the fingerprint', async () => {
+    const response = await call('GET', `/api/v1/backtests/${smaId}/result`);
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    const record = await t.app.store.getBacktest(smaId);
+    expect(body.fingerprint).toBe(record?.fingerprint);
+    expect(body.stats.returnPct, 'the engine computed it in the worker double').toBe(
+      sma.stats.returnPct,
+    );
+    expect(body.stats.sharpeRatio).toBe(sma.stats.sharpeRatio);
+    expect(Object.keys(body.stats).sort(), 'no statistic lost in serialisation').toEqual(
+      Object.keys(sma.stats).sort(),
+    );
+    expect(body.conventions).toEqual(sma.stats.conventions);
+    expect(body.params).toEqual({ fast: 10, slow: 30, allowShort: false });
+  });
+
+  it('GET /trades: the JSON list, and CSV with Accept: text/csv', async () => {
+    const json = (await call('GET', `/api/v1/backtests/${smaId}/trades`)).json();
+    expect(json.trades).toHaveLength(sma.simulation.trades.length);
+    expect(json.trades[0]).toEqual(sma.simulation.trades[0]);
+    const csv = await call('GET', `/api/v1/backtests/${smaId}/trades`, {
+      headers: { ...bearer(KEYS.bob), accept: 'text/csv' },
+    });
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body.trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'symbol,status,size,entryBar,exitBar,entryTime,exitTime,entryPrice,exitPrice,pnl,commission,returnPct,exitReason',
+    );
+    const rows = sma.simulation.trades.length + sma.simulation.openTrades.length;
+    expect(lines).toHaveLength(1 + rows);
+    const first = sma.simulation.trades[0]!;
+    expect(lines[1]!.split(',').slice(0, 6)).toEqual([
+      'GOOG',
+      'closed',
+      String(first.size),
+      String(first.entryBar),
+      String(first.exitBar),
+      new Date(first.entryTime).toISOString(),
+    ]);
+  });
+
+  it('GET /equity: the full series, or at most maxPoints keeping first, last and extremes', async () => {
+    const full = (await call('GET', `/api/v1/backtests/${smaId}/equity`)).json();
+    expect(full.points).toBe(goog.length);
+    expect(full.downsampled).toBe(false);
+    expect(full.equity.values).toEqual(Array.from(sma.simulation.equity));
+    const thin = (await call('GET', `/api/v1/backtests/${smaId}/equity?maxPoints=100`)).json();
+    expect(thin.downsampled).toBe(true);
+    expect(thin.equity.values.length).toBeLessThanOrEqual(100);
+    expect(thin.equity.time[0]).toBe(full.equity.time[0]);
+    expect(thin.equity.time.at(-1)).toBe(full.equity.time.at(-1));
+    expect(Math.max(...thin.equity.values)).toBe(Math.max(...full.equity.values));
+    expect(Math.min(...thin.drawdownPct.values), 'the deepest drawdown survives').toBe(
+      Math.min(...full.drawdownPct.values),
+    );
+    const bad = await call('GET', `/api/v1/backtests/${smaId}/equity?maxPoints=2`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('HS_ERR_VALIDATION');
+  });
+
+  it('GET /logs pages with after and limit', async () => {
+    const ts = new Date().toISOString();
+    await t.app.store.appendLogs(
+      smaId,
+      ['a', 'b', 'c'].map((message) => ({ ts, level: 'info' as const, message })),
+    );
+    const first = (await call('GET', `/api/v1/backtests/${smaId}/logs?limit=2`)).json();
+    expect(first.items.map((line: { message: string }) => line.message)).toEqual(['a', 'b']);
+    const rest = (
+      await call('GET', `/api/v1/backtests/${smaId}/logs?after=${first.nextAfter}`)
+    ).json();
+    expect(rest.items.map((line: { message: string }) => line.message)).toEqual(['c']);
+    expect((await call('GET', `/api/v1/backtests/${smaId}/logs?after=-1`)).statusCode).toBe(400);
+  });
+
+  it('answers 409 HS_ERR_NOT_READY while a backtest is not completed', async () => {
+    const id = await submit({});
+    for (const part of ['result', 'trades', 'equity']) {
+      const response = await call('GET', `/api/v1/backtests/${id}/${part}`);
+      expect(response.statusCode).toBe(409);
+      expect(response.json().error).toMatchObject({
+        code: 'HS_ERR_NOT_READY',
+        message: `backtest '${id}' has no result yet (status queued)`,
+      });
+    }
+  });
+});
+
+describe('POST /api/v1/backtests/compare', () => {
+  it('puts metrics and drawdowns side by side with the correlation of daily returns', async () => {
+    const response = await call('POST', '/api/v1/backtests/compare', {
+      payload: { ids: [smaId, holdId] },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(body.backtests.map((b: { id: string }) => b.id)).toEqual([smaId, holdId]);
+    expect(body.backtests[0].metrics.returnPct).toBe(sma.stats.returnPct);
+    expect(body.backtests[0].drawdown.maxDrawdownPct).toBe(sma.stats.maxDrawdownPct);
+    const [[self, cross], [crossBack, selfHold]] = body.correlation.matrix;
+    expect(self, 'a series correlates perfectly with itself').toBeCloseTo(1, 12);
+    expect(selfHold).toBeCloseTo(1, 12);
+    expect(cross).toBe(crossBack);
+    expect(cross).toBeGreaterThan(-1);
+    expect(cross).toBeLessThan(1);
+    expect(body.correlation.days[0][1], 'GOOG has 2148 bars: 2147 daily returns').toBe(2147);
+  });
+
+  it.each([
+    [[], 0],
+    [['x'], 1],
+    [['a', 'b', 'c', 'd', 'e', 'f'], 6],
+  ])('refuses %j: HS_ERR_COMPARE_COUNT', async (ids, count) => {
+    const response = await call('POST', '/api/v1/backtests/compare', { payload: { ids } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toBe(`compare takes 2 to 5 backtests, got ${count}`);
+  });
+
+  it('answers 404 for an id of another user and 409 for one not completed', async () => {
+    const queued = await submit({});
+    const notReady = await call('POST', '/api/v1/backtests/compare', {
+      payload: { ids: [smaId, queued] },
+    });
+    expect(notReady.statusCode).toBe(409);
+    const foreign = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/backtests/compare',
+      headers: bearer(KEYS.alice),
+      payload: { ids: [smaId, holdId] },
+    });
+    expect(foreign.statusCode).toBe(404);
+  });
+});
+
+describe('GET /api/v1/analytics/performance-stats', () => {
+  it('counts the caller’s backtests by status and finds the best and worst return', async () => {
+    const body = (await call('GET', '/api/v1/analytics/performance-stats')).json();
+    expect(body.totals.completed).toBe(2);
+    const hold = await t.app.store.getBacktest(holdId);
+    const returns = [sma.stats.returnPct, hold!.summary!.returnPct!];
+    expect(body.returns.bestPct).toBe(Math.max(...returns));
+    expect(body.returns.worstPct).toBe(Math.min(...returns));
+    expect(body.successRate, 'completed / (completed + failed) = 2 / 2').toBe(1);
+    const alice = (
+      await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/analytics/performance-stats',
+        headers: bearer(KEYS.alice),
+      })
+    ).json();
+    expect(alice.totals.all, "alice sees none of bob's").toBe(0);
+  });
+});

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../support.js';
+
+let t: TestApp;
+let doc: Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
+beforeAll(async () => {
+  t = await startTestApp();
+  doc = (await t.app.inject('/docs/json')).json();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+/** Every route of the ARCHITECTURE.md REST table, as OpenAPI writes its path. */
+const ROUTES: Array<[string, string]> = [
+  ['post', '/api/v1/backtests'],
+  ['get', '/api/v1/backtests'],
+  ['get', '/api/v1/backtests/{id}'],
+  ['get', '/api/v1/backtests/{id}/result'],
+  ['get', '/api/v1/backtests/{id}/trades'],
+  ['get', '/api/v1/backtests/{id}/equity'],
+  ['get', '/api/v1/backtests/{id}/logs'],
+  ['post', '/api/v1/backtests/{id}/cancel'],
+  ['post', '/api/v1/backtests/{id}/rerun'],
+  ['delete', '/api/v1/backtests/{id}'],
+  ['post', '/api/v1/backtests/compare'],
+  ['get', '/api/v1/analytics/performance-stats'],
+  ['get', '/api/v1/strategies'],
+  ['get', '/api/v1/market-data/symbols'],
+  ['get', '/api/v1/market-data/{symbol}/bars'],
+  ['get', '/api/v1/queue'],
+  ['get', '/health'],
+  ['get', '/ready'],
+  ['get', '/ws/backtest/{id}'],
+];
+
+function collectRefs(node: unknown, out: string[]): string[] {
+  if (Array.isArray(node)) for (const item of node) collectRefs(item, out);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') out.push(value);
+      else collectRefs(value, out);
+    }
+  }
+  return out;
+}
+
+function resolvePointer(root: unknown, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  return ref
+    .slice(2)
+    .split('/')
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], root);
+}
+
+describe('/docs', () => {
+  it('serves Swagger UI', async () => {
+    const page = await t.app.inject('/docs/');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('swagger-ui');
+  });
+
+  it('/docs/json is an OpenAPI 3.1 document with every route, tagged, with responses', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info).toMatchObject({ title: 'Hindsight API' });
+    for (const [method, path] of ROUTES) {
+      const operation = doc.paths[path]?.[method] as
+        | { tags?: string[]; responses?: Record<string, unknown> }
+        | undefined;
+      expect(operation, `${method.toUpperCase()} ${path}`).toBeDefined();
+      expect(operation?.tags?.length, `${method} ${path} has a tag`).toBeGreaterThan(0);
+      if (!path.startsWith('/ws/')) {
+        expect(Object.keys(operation?.responses ?? {}).length, `${path} responses`).toBeGreaterThan(
+          0,
+        );
+      }
+    }
+  });
+
+  it('resolves every $ref inside the document', () => {
+    const refs = collectRefs(doc, []);
+    for (const ref of refs) expect(resolvePointer(doc, ref), ref).toBeDefined();
+  });
+
+  it('declares bearer auth, and none on the public routes', () => {
+    expect(doc.components).toMatchObject({
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+    });
+    expect((doc.paths['/health']?.get as { security?: unknown } | undefined)?.security).toEqual([]);
+  });
+
+  it('keeps to the OpenAPI 3.1 shapes a validator checks: paths, operations, responses', () => {
+    const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+    for (const [path, item] of Object.entries(doc.paths)) {
+      expect(path.startsWith('/'), path).toBe(true);
+      for (const [method, operation] of Object.entries(item)) {
+        if (method === 'parameters') continue;
+        expect(methods.has(method), `${path} ${method}`).toBe(true);
+        const { responses, parameters = [] } = operation as {
+          responses: Record<string, { description?: unknown }>;
+          parameters?: Array<{ in: string; name: string; required?: boolean }>;
+        };
+        for (const [status, response] of Object.entries(responses ?? {})) {
+          expect(/^([1-5]\d\d|[1-5]XX|default)$/.test(status), `${path} ${status}`).toBe(true);
+          expect(typeof response.description, `${path} ${status} description`).toBe('string');
+        }
+        for (const parameter of parameters) {
+          expect(['query', 'header', 'path', 'cookie']).toContain(parameter.in);
+          if (parameter.in === 'path') expect(parameter.required, parameter.name).toBe(true);
+        }
+      }
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Config, loadConfig } from '@hindsight/service';
+import { startTestRedis, uniquePrefix } from '@hindsight/service/testing';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+
+/** Keys of API_KEYS in every test app: two ordinary users of different tiers and an admin. */
+export const KEYS = {
+  alice: 'alice-key-000001',
+  bob: 'bob-key-0000001',
+  admin: 'admin-key-00001',
+} as const;
+
+export const API_KEYS = `${KEYS.alice}:alice:free,${KEYS.bob}:bob:pro,${KEYS.admin}:root:basic:admin`;
+
+export function bearer(key: string): { authorization: string } {
+  return { authorization: `Bearer ${key}` };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  config: Config;
+  dataRoot: string;
+  redisUrl: string;
+  /** Closes the app, stops its redis-server and removes DATA_ROOT. */
+  close(): Promise<void>;
+}
+
+/**
+ * The whole api over a private redis-server and a SQLite file in a fresh DATA_ROOT; `env` adds to
+ * or overrides the environment it is configured from.
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { wsPingIntervalMs?: number } = {},
+): Promise<TestApp> {
+  const redis = await startTestRedis();
+  const dataRoot = mkdtempSync(join(tmpdir(), 'hindsight-api-'));
+  const config = loadConfig({
+    REDIS_URL: redis.url,
+    DATA_ROOT: dataRoot,
+    QUEUE_PREFIX: uniquePrefix('api'),
+    API_KEYS,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  try {
+    const app = await buildApp({ config, logger: false, ...options });
+    return {
+      app,
+      config,
+      dataRoot,
+      redisUrl: redis.url,
+      async close() {
+        await app.close();
+        await redis.stop();
+        rmSync(dataRoot, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await redis.stop();
+    rmSync(dataRoot, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The ARCHITECTURE.md submit body on a synthetic series (no file to import). */
+export function submitBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'demo 10/30',
+    strategy: { name: 'sma_crossover', params: { fast: 10, slow: 30 } },
+    symbols: ['synthetic:DEMO'],
+    timeframe: '1d',
+    start: '2015-01-01',
+    end: '2020-12-31',
+    ...overrides,
+  };
+}

@@ -1,0 +1,44 @@
+import type { Bars } from '@hindsight/engine';
+import { parseIsoInstant, type Timeframe } from '@hindsight/models';
+import { BacktestInputError } from './failure.js';
+
+/** The bars one job needs: a symbol at a timeframe over the request's dates. */
+export interface BarRequest {
+  symbol: string;
+  timeframe: Timeframe;
+  start: string;
+  end: string;
+}
+
+/** Where the worker's bars come from: the market-data cache, filled from providers on demand. */
+export interface BarSource {
+  load(request: BarRequest, signal?: AbortSignal): Promise<Bars>;
+  close(): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The request's dates as a half-open span [from, to) of epoch milliseconds. A calendar-date end
+ * includes that whole day, as a person reading `2013-03-01` expects; a date-time end is exact.
+ */
+export function requestRange(start: string, end: string): { from: number; to: number } {
+  const from = parseIsoInstant(start);
+  const last = parseIsoInstant(end);
+  if (from === null || last === null) {
+    throw new BacktestInputError(`'${start}'..'${end}' is not a valid date range`);
+  }
+  return { from, to: DATE_ONLY.test(end) ? last + DAY_MS : last };
+}
+
+/** The bars, or a clear failure when the range holds none. */
+export function requireBars(request: BarRequest, bars: Bars): Bars {
+  if (bars.length === 0) {
+    throw new BacktestInputError(
+      `no ${request.timeframe} bars for ${request.symbol} between ${request.start} and ${request.end}`,
+      'HS_ERR_SYMBOL_NOT_FOUND',
+    );
+  }
+  return bars;
+}

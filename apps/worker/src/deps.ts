@@ -1,0 +1,61 @@
+import { createStore, type Store } from '@hindsight/models';
+import {
+  BacktestEventPublisher,
+  BarsCachedHints,
+  CancelChannel,
+  type Config,
+  createRedisConnection,
+  type Logger,
+  type Redis,
+} from '@hindsight/service';
+import { Queue } from 'bullmq';
+import type { BarSource } from './bar-source.js';
+import { BacktestLifecycle } from './lifecycle.js';
+import { openBarSource } from './market-data.js';
+
+/** What the processors of one process (or one sandbox thread) share. */
+export interface WorkerDeps {
+  config: Config;
+  redis: Redis;
+  store: Store;
+  events: BacktestEventPublisher;
+  cancels: CancelChannel;
+  lifecycle: BacktestLifecycle;
+  bars: BarSource;
+  /** Where load-bars records the ranges it cached, so later submits of them skip it. */
+  barsCached: BarsCachedHints;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function createWorkerDeps(
+  config: Config,
+  redisUrl: string,
+  logger: Logger,
+): Promise<WorkerDeps> {
+  const redis = createRedisConnection(redisUrl);
+  redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+  const prefix = config.QUEUE_PREFIX;
+  const store = await createStore({ mongodbUrl: config.MONGODB_URL, dataRoot: config.DATA_ROOT });
+  const bars = await openBarSource(config);
+  const events = new BacktestEventPublisher(redis, prefix);
+  const cancels = new CancelChannel(redis, prefix);
+  const notifications = new Queue('notifications', { connection: redis, prefix });
+  const lifecycle = new BacktestLifecycle({ store, events, notifications, logger });
+  return {
+    config,
+    redis,
+    store,
+    events,
+    cancels,
+    lifecycle,
+    bars,
+    barsCached: new BarsCachedHints(redis, prefix),
+    logger,
+    async close() {
+      await Promise.allSettled([cancels.close(), notifications.close(), bars.close()]);
+      await store.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { ConfigError, createLogger, loadConfig } from '@hindsight/service';
+import { startMetricsServer } from '@hindsight/telemetry';
+import { startWorkers } from './workers.js';
+
+/**
+ * The worker process: `node --import tsx --conditions=source apps/worker/src/main.ts` (or
+ * `pnpm start`, which runs it with the api). Needs REDIS_URL; closes gracefully on SIGTERM and
+ * SIGINT, letting the jobs in progress finish.
+ */
+async function main(): Promise<number> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`hindsight worker: invalid configuration\n${error.message}\n`);
+    return 1;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
+  if (!config.REDIS_URL) {
+    logger.fatal(
+      'REDIS_URL is not set: run the whole service with `pnpm start` (it starts Redis), or set REDIS_URL to the Redis the api uses',
+    );
+    return 1;
+  }
+  const running = await startWorkers({ config, redisUrl: config.REDIS_URL, logger });
+  // GET /metrics and /health on WORKER_METRICS_PORT, bound like the api (HOST).
+  const metricsServer = await startMetricsServer(
+    running.metrics.registry,
+    config.WORKER_METRICS_PORT,
+    { host: config.HOST },
+  ).catch((error: Error) => {
+    // Metrics are for operators; a busy port must not keep the worker from working.
+    logger.warn({ err: error, port: config.WORKER_METRICS_PORT }, 'metrics not served');
+    return null;
+  });
+  logger.info(
+    {
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      dataRoot: config.DATA_ROOT,
+      metrics: metricsServer ? `${metricsServer.url}/metrics` : null,
+    },
+    'worker ready',
+  );
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without waiting for jobs');
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      logger.info({ signal }, 'closing: waiting for the jobs in progress');
+      // Metrics stay up while the jobs in progress finish, so the drain can be watched.
+      running
+        .close()
+        .then(() => metricsServer?.close())
+        .then(
+          () => {
+            logger.info('closed');
+            resolve(0);
+          },
+          (error) => {
+            logger.error({ err: error }, 'close failed');
+            resolve(1);
+          },
+        );
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+process.exit(await main());

@@ -1,0 +1,166 @@
+import { runBacktest } from '@hindsight/backtest';
+import { alignBars } from '@hindsight/engine';
+import { parseJobPayload, type TerminalStatus, toSimulationConfig } from '@hindsight/models';
+import { removeTaskArtifacts, writeTaskArtifacts } from '@hindsight/service';
+import type { SandboxedJob } from 'bullmq';
+import { requireBars } from '../bar-source.js';
+import type { WorkerDeps } from '../deps.js';
+import { BacktestInputError } from '../failure.js';
+import { STEP_START } from '../lifecycle.js';
+import { ProgressThrottle } from '../progress-throttle.js';
+import { buildArtifacts, summarize } from '../result-artifacts.js';
+import { reuseEarlierResult } from '../result-reuse.js';
+import { isSkipped, runStep, type StepJob } from '../run-step.js';
+import { sandboxData, sandboxDeps } from '../sandbox-deps.js';
+import { checkStrategyConfig, strategyFitsBars } from '../strategy-fit.js';
+import { deliverParentMessages } from '../thread-messages.js';
+
+/** What a simulation job returns to BullMQ: the id and how the backtest ended, never a series. */
+export interface SimulationJobResult {
+  backtestId: string;
+  status: TerminalStatus | 'deleted';
+  reused: boolean;
+}
+
+export interface SimulationRunOptions {
+  /** Called between chunks of bars; in a sandbox it lets the thread hear a cancel. */
+  yieldToEvents?: () => void;
+  /** Shortest time between two progress events. */
+  progressIntervalMs?: number;
+  /** Bars between two progress callbacks of the simulator (each one may yield). */
+  progressEveryBars?: number;
+}
+
+const SIMULATION_SPAN = STEP_START.saving - STEP_START.simulation;
+
+/**
+ * `run-simulation`: the engine run of one backtest, from the cached bars to the stored result.
+ * CPU-bound, so it runs in a worker thread (the default export below), where it cannot starve
+ * the lock renewal of the worker's own event loop.
+ */
+export async function runSimulationJob(
+  deps: WorkerDeps,
+  job: StepJob & { data: unknown },
+  signal: AbortSignal | undefined,
+  options: SimulationRunOptions = {},
+): Promise<SimulationJobResult> {
+  const payload = parseJobPayload('run-simulation', job.data);
+  const backtestId = payload.backtestId;
+  const log = deps.logger.child({ queue: 'simulation', jobId: job.id, backtestId });
+  const { lifecycle } = deps;
+  const outcome = await runStep(
+    deps,
+    { job, backtestId, step: 'simulation', signal, log, message: 'simulating' },
+    async (record): Promise<SimulationJobResult> => {
+      if (await reuseEarlierResult(lifecycle, deps.config.DATA_ROOT, record)) {
+        return { backtestId, status: 'completed', reused: true };
+      }
+      const { config } = record;
+      // Run alone (cached bars), this job is also the indicators step's check; after it, the
+      // check costs one pass of the strategy's indicators and keeps the two paths' errors equal.
+      const checked = checkStrategyConfig(record);
+      const loaded = await Promise.all(
+        config.symbols.map(async (symbol) => {
+          const request = {
+            symbol,
+            timeframe: config.timeframe,
+            start: config.start,
+            end: config.end,
+          };
+          const bars = requireBars(request, await deps.bars.load(request, signal));
+          strategyFitsBars(checked, request, bars);
+          return { symbol, bars };
+        }),
+      );
+      const aligned = alignBars(loaded.map(({ bars }) => bars));
+      if (aligned[0]!.length === 0) {
+        throw new BacktestInputError(
+          `${config.symbols.join(', ')} share no bar timestamps between ${config.start} and ${config.end}`,
+        );
+      }
+      const symbols = loaded.map(({ symbol }, i) => ({ symbol, bars: aligned[i]! }));
+      const throttle = new ProgressThrottle(options.progressIntervalMs ?? 100);
+      const output = runBacktest(
+        {
+          symbols,
+          strategy: config.strategy.name,
+          params: config.strategy.params,
+          config: toSimulationConfig(config),
+        },
+        {
+          signal,
+          progressEveryBars: options.progressEveryBars ?? 4096,
+          onProgress: ({ barsProcessed, totalBars, equity }) => {
+            options.yieldToEvents?.();
+            if (!throttle.ready()) return;
+            const fraction = totalBars > 0 ? barsProcessed / totalBars : 1;
+            lifecycle
+              .progressNow(backtestId, {
+                progress: STEP_START.simulation + SIMULATION_SPAN * fraction,
+                step: 'simulation',
+                message: null,
+                barsProcessed,
+                equity: Number.isFinite(equity) ? equity : null,
+              })
+              .catch((error) => log.warn({ err: error }, 'progress not recorded'));
+          },
+        },
+      );
+      options.yieldToEvents?.();
+      signal?.throwIfAborted();
+      await lifecycle.progress(backtestId, {
+        progress: STEP_START.saving,
+        step: 'saving',
+        message: 'writing the result',
+        barsProcessed: aligned[0]!.length,
+        equity: output.stats.equityFinal,
+      });
+      const artifacts = buildArtifacts(record, symbols, output, new Date());
+      const { written } = await writeTaskArtifacts(deps.config.DATA_ROOT, backtestId, artifacts);
+      if (signal?.aborted) {
+        // Cancelled while the files were written: they are nobody's result.
+        if (written) await removeTaskArtifacts(deps.config.DATA_ROOT, backtestId);
+        signal.throwIfAborted();
+      }
+      const summary = summarize(output);
+      await lifecycle.log(
+        backtestId,
+        'info',
+        `simulated ${aligned[0]!.length} bars: return ${summary.returnPct?.toFixed(2) ?? 'n/a'}%, ` +
+          `${summary.trades ?? 0} trades`,
+      );
+      if (await lifecycle.complete(backtestId, summary)) {
+        log.info({ returnPct: summary.returnPct }, 'completed');
+        return { backtestId, status: 'completed', reused: false };
+      }
+      // Another attempt completed it first (its files stand), or it ended otherwise meanwhile.
+      const now = await lifecycle.store.getBacktest(backtestId);
+      if (written && now?.status !== 'completed') {
+        await removeTaskArtifacts(deps.config.DATA_ROOT, backtestId);
+      }
+      const status = now === null ? 'deleted' : (now.status as TerminalStatus);
+      return { backtestId, status, reused: false };
+    },
+  );
+  if (isSkipped(outcome)) {
+    return {
+      backtestId,
+      status: outcome.reason === 'deleted' ? 'deleted' : outcome.reason,
+      reused: false,
+    };
+  }
+  return outcome;
+}
+
+/** The sandboxed processor BullMQ runs in a worker thread (`useWorkerThreads`). */
+export default async function simulationProcessor(
+  job: SandboxedJob,
+  _token: string | undefined,
+  signal?: AbortSignal,
+): Promise<SimulationJobResult> {
+  const deps = await sandboxDeps();
+  return runSimulationJob(deps, job, signal, {
+    yieldToEvents: deliverParentMessages,
+    progressIntervalMs: sandboxData().progressIntervalMs,
+  });
+}

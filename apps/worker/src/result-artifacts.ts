@@ -1,0 +1,72 @@
+import type { BacktestOutput } from '@hindsight/backtest';
+import type { Bars } from '@hindsight/engine';
+import { drawdownPct } from '@hindsight/metrics';
+import type { BacktestRecord, BacktestSummary } from '@hindsight/models';
+import {
+  ARTIFACT_FILES,
+  ARTIFACT_FORMAT_VERSION,
+  type StatsArtifact,
+  type TaskArtifacts,
+} from '@hindsight/service';
+import { engineVersion } from './engine-version.js';
+
+/** The headline numbers the record keeps; the full statistics go to stats.json. */
+export function summarize(output: BacktestOutput): BacktestSummary {
+  const { stats } = output;
+  return {
+    returnPct: stats.returnPct,
+    sharpeRatio: stats.sharpeRatio,
+    maxDrawdownPct: stats.maxDrawdownPct,
+    trades: stats.trades,
+    winRatePct: stats.winRatePct,
+    equityFinal: stats.equityFinal,
+  };
+}
+
+function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Everything one run writes under DATA_ROOT/tasks/<id>/. */
+export function buildArtifacts(
+  record: BacktestRecord,
+  symbols: ReadonlyArray<{ symbol: string; bars: Bars }>,
+  output: BacktestOutput,
+  finishedAt: Date,
+): TaskArtifacts {
+  const { simulation } = output;
+  return {
+    manifest: {
+      formatVersion: ARTIFACT_FORMAT_VERSION,
+      id: record.id,
+      ownerId: record.ownerId,
+      name: record.name,
+      config: record.config,
+      params: output.params,
+      fingerprint: record.fingerprint,
+      engineVersion: engineVersion(),
+      data: symbols.map(({ symbol, bars }) => ({
+        symbol,
+        bars: bars.length,
+        first: isoTime(bars.time[0]!),
+        last: isoTime(bars.time[bars.length - 1]!),
+      })),
+      files: {
+        equity: ARTIFACT_FILES.equity,
+        trades: ARTIFACT_FILES.trades,
+        stats: ARTIFACT_FILES.stats,
+      },
+      createdAt: record.createdAt,
+      startedAt: record.startedAt,
+      finishedAt: finishedAt.toISOString(),
+      reusedFrom: null,
+    },
+    equity: {
+      time: Array.from(simulation.time),
+      equity: Array.from(simulation.equity),
+      drawdownPct: Array.from(drawdownPct(simulation.equity)),
+    },
+    trades: { trades: simulation.trades, openTrades: simulation.openTrades },
+    stats: output.stats as unknown as StatsArtifact,
+  };
+}

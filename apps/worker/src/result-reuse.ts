@@ -1,0 +1,58 @@
+import type { BacktestRecord } from '@hindsight/models';
+import {
+  readTaskArtifact,
+  removeTaskArtifacts,
+  type TaskArtifacts,
+  writeTaskArtifacts,
+} from '@hindsight/service';
+import type { BacktestLifecycle } from './lifecycle.js';
+
+/** The four artifacts of an earlier backtest, or null if any is gone (cleaned up). */
+async function readAll(dataRoot: string, id: string): Promise<TaskArtifacts | null> {
+  const [manifest, equity, trades, stats] = await Promise.all([
+    readTaskArtifact(dataRoot, id, 'manifest'),
+    readTaskArtifact(dataRoot, id, 'equity'),
+    readTaskArtifact(dataRoot, id, 'trades'),
+    readTaskArtifact(dataRoot, id, 'stats'),
+  ]);
+  if (!manifest || !equity || !trades || !stats) return null;
+  return { manifest, equity, trades, stats };
+}
+
+/**
+ * Completes the backtest at once from an earlier completed one with the same fingerprint (equal
+ * fingerprints promise equal results), unless the request said `cache: false`. The earlier
+ * result's files are copied under this backtest's id with a manifest of its own. True when the
+ * backtest needs no run any more (this call or another process finished it).
+ */
+export async function reuseEarlierResult(
+  lifecycle: BacktestLifecycle,
+  dataRoot: string,
+  record: BacktestRecord,
+): Promise<boolean> {
+  if (!record.config.cache) return false;
+  const source = await lifecycle.store.findCompletedByFingerprint(record.fingerprint);
+  if (!source || source.id === record.id || !source.summary) return false;
+  const artifacts = await readAll(dataRoot, source.id);
+  if (!artifacts) return false;
+  const { written } = await writeTaskArtifacts(dataRoot, record.id, {
+    ...artifacts,
+    manifest: {
+      ...artifacts.manifest,
+      id: record.id,
+      ownerId: record.ownerId,
+      name: record.name,
+      config: record.config,
+      createdAt: record.createdAt,
+      startedAt: record.startedAt,
+      finishedAt: new Date().toISOString(),
+      reusedFrom: source.id,
+    },
+  });
+  await lifecycle.log(record.id, 'info', `reused the result of backtest ${source.id}`);
+  if (await lifecycle.complete(record.id, source.summary)) return true;
+  const now = await lifecycle.store.getBacktest(record.id);
+  // Cancelled or deleted meanwhile: the copied files are nobody's result.
+  if (written && now?.status !== 'completed') await removeTaskArtifacts(dataRoot, record.id);
+  return true;
+}

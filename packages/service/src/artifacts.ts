@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BacktestRequest } from '@hindsight/models';
+
+/**
+ * The result of one backtest on disk: `DATA_ROOT/tasks/<id>/` holds these files, written by the
+ * worker and read by the api. The directory appears whole or not at all (see writeTaskArtifacts).
+ */
+export const ARTIFACT_FILES = {
+  manifest: 'manifest.json',
+  equity: 'equity.json',
+  trades: 'trades.json',
+  stats: 'stats.json',
+} as const;
+export type ArtifactKind = keyof typeof ARTIFACT_FILES;
+
+export const TASKS_DIR = 'tasks';
+/** Directories being written start with this; `hindsight cleanup` removes abandoned ones. */
+export const TEMP_DIR_PREFIX = '.tmp-';
+export const ARTIFACT_FORMAT_VERSION = 1;
+
+export function tasksRoot(dataRoot: string): string {
+  return join(dataRoot, TASKS_DIR);
+}
+
+export function taskDir(dataRoot: string, backtestId: string): string {
+  return join(dataRoot, TASKS_DIR, backtestId);
+}
+
+export interface ManifestSymbol {
+  symbol: string;
+  bars: number;
+  /** First and last bar, ISO 8601 UTC. */
+  first: string;
+  last: string;
+}
+
+export interface ResultManifest {
+  formatVersion: typeof ARTIFACT_FORMAT_VERSION;
+  id: string;
+  ownerId: string;
+  name: string;
+  config: BacktestRequest;
+  /** The strategy parameters the run used: the request's, with defaults filled. */
+  params: Record<string, unknown>;
+  fingerprint: string;
+  /** Version of @hindsight/engine that computed the result. */
+  engineVersion: string;
+  data: ManifestSymbol[];
+  files: { equity: string; trades: string; stats: string };
+  /** ISO 8601 UTC. */
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string;
+  /** Set when the result was copied from an earlier backtest with the same fingerprint. */
+  reusedFrom: string | null;
+}
+
+/** Columns of equal length, one entry per bar of the common timeline. */
+export interface EquityArtifact {
+  /** UTC epoch milliseconds. */
+  time: number[];
+  equity: number[];
+  /** Drawdown from the running peak in percent, zero or negative. */
+  drawdownPct: number[];
+}
+
+/** One trade as stored: the engine's Trade, times in UTC epoch milliseconds. */
+export interface ArtifactTrade {
+  symbol: string;
+  /** Positive long, negative short, in units. */
+  size: number;
+  entryBar: number;
+  exitBar: number;
+  entryTime: number;
+  exitTime: number;
+  entryPrice: number;
+  exitPrice: number;
+  pnl: number;
+  commission: number;
+  /** A fraction. */
+  returnPct: number;
+  exitReason: string;
+}
+
+export interface TradesArtifact {
+  trades: ArtifactTrade[];
+  /** Still open after the last bar, marked at the last close. */
+  openTrades: ArtifactTrade[];
+}
+
+/**
+ * Every statistic of the run under the key names of BACKTESTING_PY_COMPAT.md (the Stats of
+ * @hindsight/metrics), including its `conventions` block; undefined statistics are null.
+ */
+export type StatsArtifact = Record<string, unknown> & { conventions: Record<string, unknown> };
+
+export interface TaskArtifacts {
+  manifest: ResultManifest;
+  equity: EquityArtifact;
+  trades: TradesArtifact;
+  stats: StatsArtifact;
+}
+
+export interface WriteResult {
+  dir: string;
+  /** false when a complete result was already there (a re-run after a crash): it is kept. */
+  written: boolean;
+}
+
+function isExistingDirError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR';
+}
+
+/**
+ * Writes the four files into a temporary directory beside the target and renames it into
+ * place, so a crash never leaves half a result, and a second run of the same backtest finds the
+ * first one's complete directory and leaves it alone.
+ */
+export async function writeTaskArtifacts(
+  dataRoot: string,
+  backtestId: string,
+  artifacts: TaskArtifacts,
+): Promise<WriteResult> {
+  const root = tasksRoot(dataRoot);
+  const dir = taskDir(dataRoot, backtestId);
+  await mkdir(root, { recursive: true });
+  const temp = join(root, `${TEMP_DIR_PREFIX}${backtestId}-${randomBytes(4).toString('hex')}`);
+  await mkdir(temp);
+  try {
+    await Promise.all(
+      (Object.keys(ARTIFACT_FILES) as ArtifactKind[]).map((kind) =>
+        writeFile(join(temp, ARTIFACT_FILES[kind]), JSON.stringify(artifacts[kind])),
+      ),
+    );
+    await rename(temp, dir);
+    return { dir, written: true };
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    if (isExistingDirError(error)) return { dir, written: false };
+    throw error;
+  }
+}
+
+/** One artifact of a backtest, parsed; null if the backtest has no result on disk. */
+export async function readTaskArtifact<K extends ArtifactKind>(
+  dataRoot: string,
+  backtestId: string,
+  kind: K,
+): Promise<TaskArtifacts[K] | null> {
+  try {
+    const text = await readFile(join(taskDir(dataRoot, backtestId), ARTIFACT_FILES[kind]), 'utf8');
+    return JSON.parse(text) as TaskArtifacts[K];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Removes a backtest's result directory (DELETE /backtests/:id); false if there was none. */
+export async function removeTaskArtifacts(dataRoot: string, backtestId: string): Promise<boolean> {
+  const dir = taskDir(dataRoot, backtestId);
+  try {
+    await stat(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  await rm(dir, { recursive: true, force: true });
+  return true;
+}

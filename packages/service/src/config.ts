@@ -1,0 +1,208 @@
+import { resolve } from 'node:path';
+import { API_KEY_TIERS } from '@hindsight/models';
+import Type, { type Static, type TSchema } from 'typebox';
+import Value from 'typebox/value';
+
+const REDIS_URL_PATTERN = '^rediss?://\\S+$';
+const MONGODB_URL_PATTERN = '^mongodb(\\+srv)?://\\S+$';
+/** A BullMQ key prefix: `hindsight`, or `{hindsight}` so Redis Cluster keeps every key in one slot. */
+const QUEUE_PREFIX_PATTERN = '^(\\{[A-Za-z0-9_.-]+\\}|[A-Za-z0-9_.-]+)$';
+
+/** What a pattern means, for the error message; a raw regular expression helps nobody. */
+const PATTERN_MEANINGS: Record<string, string> = {
+  [REDIS_URL_PATTERN]: 'a redis:// or rediss:// URL',
+  [MONGODB_URL_PATTERN]: 'a mongodb:// or mongodb+srv:// URL',
+  [QUEUE_PREFIX_PATTERN]: 'letters, digits, _ . - (optionally wrapped in {} for Redis Cluster)',
+};
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const ApiKeyEntry = Type.Object(
+  {
+    key: Type.String({ minLength: 8 }),
+    userId: Type.String({ minLength: 1 }),
+    tier: Type.Enum(API_KEY_TIERS),
+    admin: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type ApiKeyEntry = Static<typeof ApiKeyEntry>;
+
+function count(defaultValue: number, description: string, maximum = 1_000_000) {
+  return Type.Integer({ minimum: 1, maximum, default: defaultValue, description });
+}
+
+function port(defaultValue: number, description: string) {
+  return Type.Integer({ minimum: 1, maximum: 65_535, default: defaultValue, description });
+}
+
+/**
+ * Every environment variable Hindsight reads, keyed by its name: the one place the env shape is
+ * written. `loadConfig` turns the strings of `process.env` into this shape.
+ */
+export const ConfigSchema = Type.Object(
+  {
+    PORT: port(3000, 'HTTP port of the api'),
+    HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'address the api binds' }),
+    REDIS_URL: Type.Optional(
+      Type.String({
+        pattern: REDIS_URL_PATTERN,
+        description: 'Redis for queues and events; unset: `pnpm start` runs a private redis-server',
+      }),
+    ),
+    MONGODB_URL: Type.Optional(
+      Type.String({
+        pattern: MONGODB_URL_PATTERN,
+        description: 'MongoDB store; unset: embedded SQLite at DATA_ROOT/hindsight.sqlite',
+      }),
+    ),
+    DATA_ROOT: Type.String({
+      minLength: 1,
+      default: './data',
+      description: 'SQLite file, market-data cache, result artifacts; absolute once loaded',
+    }),
+    WORKER_CONCURRENCY: count(2, 'jobs each worker queue runs at once', 256),
+    LOG_LEVEL: Type.Enum(LOG_LEVELS, { default: 'info', description: 'pino log level' }),
+    API_KEYS: Type.Array(ApiKeyEntry, {
+      default: [],
+      description: 'comma-separated key:userId:tier[:admin]; tier is free, basic or pro',
+    }),
+    TASK_RESULT_TTL_DAYS: Type.Number({
+      exclusiveMinimum: 0,
+      default: 7,
+      description: 'default age for `hindsight cleanup` to remove result artifacts',
+    }),
+    ALPHAVANTAGE_API_KEY: Type.Optional(
+      Type.String({ minLength: 1, description: 'enables alphavantage:SYMBOL' }),
+    ),
+    ALPHAVANTAGE_CALLS_PER_MINUTE: count(5, 'Alpha Vantage request budget', 10_000),
+    QUEUE_PREFIX: Type.String({
+      pattern: QUEUE_PREFIX_PATTERN,
+      default: 'hindsight',
+      description: 'prefix of every Redis key; {hindsight} for Redis Cluster',
+    }),
+    QUOTA_ACTIVE_FREE: count(2, 'queued-or-running backtests per free user'),
+    QUOTA_ACTIVE_BASIC: count(10, 'queued-or-running backtests per basic user'),
+    QUOTA_ACTIVE_PRO: count(50, 'queued-or-running backtests per pro user'),
+    RATE_LIMIT_FREE: count(60, 'requests a minute per free key'),
+    RATE_LIMIT_BASIC: count(300, 'requests a minute per basic key'),
+    RATE_LIMIT_PRO: count(1200, 'requests a minute per pro key'),
+    WS_MAX_CONNECTIONS_PER_USER: count(20, 'open WebSockets per user'),
+    BODY_LIMIT_BYTES: count(65_536, 'largest request body the api accepts', 100 * 1024 * 1024),
+    WORKER_METRICS_PORT: port(9464, 'Prometheus /metrics port of the worker'),
+  },
+  { additionalProperties: false },
+);
+export type Config = Static<typeof ConfigSchema>;
+export type ConfigName = keyof Config;
+
+export interface ConfigIssue {
+  variable: string;
+  message: string;
+}
+
+/** Bad environment variables; the message has one line per variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly issues: readonly ConfigIssue[]) {
+    super(issues.map((issue) => `${issue.variable} ${issue.message}`).join('\n'));
+  }
+}
+
+interface SchemaShape {
+  type?: string;
+  enum?: readonly unknown[];
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  minLength?: number;
+  pattern?: string;
+  default?: unknown;
+}
+
+/** What a valid value looks like, read off its schema: `an integer in 1..65535`. */
+function expectation(schema: SchemaShape): string {
+  if (schema.enum) return `one of ${schema.enum.join(', ')}`;
+  if (schema.type === 'integer') return `an integer in ${schema.minimum}..${schema.maximum}`;
+  if (schema.type === 'number' && schema.exclusiveMinimum !== undefined) {
+    return `a number greater than ${schema.exclusiveMinimum}`;
+  }
+  if (schema.type === 'number') return 'a number';
+  if (schema.pattern) return PATTERN_MEANINGS[schema.pattern] ?? `text matching ${schema.pattern}`;
+  return 'a non-empty string';
+}
+
+/** The raw text as the type the schema wants, or undefined if it cannot be one. */
+function convert(schema: SchemaShape, raw: string): unknown {
+  if (schema.type === 'integer') return /^[+-]?\d+$/.test(raw) ? Number(raw) : undefined;
+  if (schema.type === 'number') {
+    const value = Number(raw);
+    return Number.isFinite(value) ? value : undefined;
+  }
+  return raw;
+}
+
+/** `key:userId:tier[:admin]`, comma-separated; each bad entry is one issue. */
+function parseApiKeys(raw: string, issues: ConfigIssue[]): ApiKeyEntry[] {
+  const entries: ApiKeyEntry[] = [];
+  const seen = new Set<string>();
+  raw.split(',').forEach((text, index) => {
+    const entry = text.trim();
+    if (entry === '') return;
+    const say = (problem: string) =>
+      issues.push({ variable: 'API_KEYS', message: `entry ${index + 1} ${problem}` });
+    const parts = entry.split(':');
+    const [key = '', userId = '', tier = '', flag] = parts;
+    if (parts.length < 3 || parts.length > 4 || key === '' || userId === '') {
+      say(`must look like key:userId:tier[:admin], got "${entry}"`);
+      return;
+    }
+    const candidate = { key, userId, tier, admin: flag === 'admin' };
+    if (flag !== undefined && flag !== 'admin') {
+      say(`has "${flag}" where only "admin" may stand`);
+    } else if (!(API_KEY_TIERS as readonly string[]).includes(tier)) {
+      say(`has tier "${tier}"; must be one of ${API_KEY_TIERS.join(', ')}`);
+    } else if (key.length < 8) {
+      say(`has a key of ${key.length} characters; at least 8 are needed`);
+    } else if (seen.has(key)) {
+      say('repeats a key given earlier');
+    } else if (Value.Check(ApiKeyEntry, candidate)) {
+      seen.add(key);
+      entries.push(candidate);
+    } else {
+      say(`is not a valid key entry: "${entry}"`);
+    }
+  });
+  return entries;
+}
+
+/**
+ * Reads and checks every variable of ConfigSchema from `env`. Unset or empty variables take
+ * their defaults; DATA_ROOT becomes an absolute path, so every process and thread agrees on it.
+ * @throws ConfigError naming every bad variable at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const issues: ConfigIssue[] = [];
+  const config: Record<string, unknown> = {};
+  const properties = ConfigSchema.properties as Record<string, TSchema & SchemaShape>;
+  for (const [name, schema] of Object.entries(properties)) {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') {
+      if (schema.default !== undefined) config[name] = Value.Clone(schema.default);
+      continue;
+    }
+    if (name === 'API_KEYS') {
+      config[name] = parseApiKeys(raw, issues);
+      continue;
+    }
+    const value = convert(schema, raw);
+    if (value === undefined || !Value.Check(schema, value)) {
+      issues.push({ variable: name, message: `must be ${expectation(schema)}, got "${raw}"` });
+      continue;
+    }
+    config[name] = value;
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  config.DATA_ROOT = resolve(config.DATA_ROOT as string);
+  return config as Config;
+}

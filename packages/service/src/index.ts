@@ -1,0 +1,22 @@
+// The CLI reaches the store through this package (it has no dependency on @hindsight/models).
+export {
+  createStore,
+  exportLines,
+  type ImportResult,
+  importLines,
+  type Store,
+  type TransferCounts,
+  TransferError,
+} from '@hindsight/models';
+export * from './artifacts.js';
+export * from './bars-cached.js';
+export * from './cancel-channel.js';
+export * from './cleanup.js';
+export * from './config.js';
+export * from './event-hub.js';
+export * from './event-publisher.js';
+export * from './keys.js';
+export * from './logger.js';
+export * from './queues.js';
+export * from './redis.js';
+export * from './redis-url.js';

@@ -1,0 +1,19 @@
+/**
+ * The Redis names Hindsight uses besides BullMQ's own, all under the queue prefix so one
+ * prefix isolates a deployment (or a test) completely.
+ */
+export const redisKeys = {
+  /** Pub/sub channel of every backtest's events: `{"backtestId":"...","event":{...}}`. */
+  eventsChannel: (prefix: string) => `${prefix}:events`,
+  /** Stream of one backtest's events; entry ids are `0-<seq>`, the field `e` holds the JSON. */
+  eventStream: (prefix: string, backtestId: string) => `${prefix}:events:${backtestId}`,
+  /** The last seq given to one backtest's events. */
+  eventSeq: (prefix: string, backtestId: string) => `${prefix}:events:${backtestId}:seq`,
+  /** Pub/sub channel of cancel requests; the message is the backtest id. */
+  cancelChannel: (prefix: string) => `${prefix}:cancel`,
+  /** Set while a cancel of the backtest is pending, for a worker that missed the message. */
+  cancelFlag: (prefix: string, backtestId: string) => `${prefix}:cancel:${backtestId}`,
+  /** Set once a worker has cached a symbol's bars for a timeframe and date range. */
+  barsCached: (prefix: string, symbol: string, timeframe: string, start: string, end: string) =>
+    `${prefix}:bars-cached:${symbol}:${timeframe}:${start}:${end}`,
+};
