@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import {
+  type ResultManifest,
+  type TaskArtifacts,
+  taskDir,
+  writeTaskArtifacts,
+} from '@hindsight/service';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cleanupCommand, parseAge } from './cleanup.js';
+
+let dataRoot: string;
+
+beforeEach(async () => {
+  dataRoot = await mkdtemp(join(tmpdir(), 'hindsight-cli-cleanup-'));
+});
+
+afterEach(async () => {
+  await rm(dataRoot, { recursive: true, force: true });
+});
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  stderr.on('data', (chunk) => {
+    err += chunk;
+  });
+  const code = await cleanupCommand(argv, { stdout, stderr, env: { DATA_ROOT: dataRoot, ...env } });
+  return { code, out, err };
+}
+
+async function result(daysAgo: number): Promise<string> {
+  const id = randomBytes(8).toString('hex');
+  const finishedAt = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+  const artifacts: TaskArtifacts = {
+    manifest: {
+      formatVersion: 1,
+      id,
+      ownerId: 'alice',
+      name: 'x',
+      // The manifest's config is stored, never read back by cleanup.
+      config: {} as ResultManifest['config'],
+      params: {},
+      fingerprint: 'f',
+      engineVersion: '0.1.0',
+      data: [],
+      files: { equity: 'equity.json', trades: 'trades.json', stats: 'stats.json' },
+      createdAt: finishedAt,
+      startedAt: finishedAt,
+      finishedAt,
+      reusedFrom: null,
+    },
+    equity: { time: [], equity: [], drawdownPct: [] },
+    trades: { trades: [], openTrades: [] },
+    stats: { conventions: {} },
+  };
+  await writeTaskArtifacts(dataRoot, id, artifacts);
+  return id;
+}
+
+describe('hindsight cleanup', () => {
+  it('removes results older than TASK_RESULT_TTL_DAYS by default and says what it removed', async () => {
+    const old = await result(9);
+    const young = await result(3);
+    const { code, out, err } = await run([], { TASK_RESULT_TTL_DAYS: '7' });
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const lines = out.trim().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^removed ${old} \\(finished \\S+Z, \\d+ B\\)$`));
+    expect(lines[1]).toMatch(/^removed 1 directory \(\d+ B\); kept 1 younger than 7d$/);
+    expect(existsSync(taskDir(dataRoot, old))).toBe(false);
+    expect(existsSync(taskDir(dataRoot, young))).toBe(true);
+  });
+
+  it('takes --older-than, and --dry-run removes nothing', async () => {
+    const young = await result(3);
+    const { out } = await run(['--older-than', '2d', '--dry-run', '--json']);
+    const report = JSON.parse(out);
+    expect(report).toMatchObject({ olderThan: '2d', dryRun: true, kept: 0 });
+    expect(report.removed.map((r: { id: string }) => r.id)).toEqual([young]);
+    expect(existsSync(taskDir(dataRoot, young))).toBe(true);
+  });
+
+  it('names a bad age and a bad environment', async () => {
+    expect(await run(['--older-than', 'a week'])).toMatchObject({
+      code: 1,
+      err: 'hindsight cleanup: --older-than must look like 7d, 12h, 30m, 90s or 2w, got "a week"\n',
+    });
+    expect(await run([], { TASK_RESULT_TTL_DAYS: 'soon', PORT: 'x' })).toMatchObject({
+      code: 1,
+      err:
+        'hindsight cleanup: invalid configuration\n' +
+        'PORT must be an integer in 1..65535, got "x"\n' +
+        'TASK_RESULT_TTL_DAYS must be a number greater than 0, got "soon"\n',
+    });
+  });
+
+  it('reads ages in seconds to weeks', () => {
+    // 1.5 h = 5,400,000 ms; 2 w = 14 days = 1,209,600,000 ms.
+    expect([
+      parseAge('90s'),
+      parseAge('30m'),
+      parseAge('1.5h'),
+      parseAge('7d'),
+      parseAge('2w'),
+    ]).toEqual([90_000, 1_800_000, 5_400_000, 604_800_000, 1_209_600_000]);
+  });
+});

@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { type CleanupReport, ConfigError, cleanupResults, loadConfig } from '@hindsight/service';
+import { CliError, type CliIo } from '../cli-error.js';
+import { describeError } from '../describe-error.js';
+
+const USAGE = `usage: hindsight cleanup [--older-than AGE] [--data-root DIR] [--dry-run] [--json]
+
+Removes result artifacts (DATA_ROOT/tasks/<id>/) of backtests that finished longer ago than AGE,
+and partial writes a crashed worker left behind. The backtest records stay in the store.
+
+  --older-than AGE  7d, 12h, 30m, 90s or 2w (default: TASK_RESULT_TTL_DAYS days, 7)
+  --data-root DIR   where the results live (default: DATA_ROOT, ./data)
+  --dry-run         list what would be removed, remove nothing
+  --json            print the report as one JSON object
+`;
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** `7d` -> milliseconds; a number and one of s, m, h, d, w. */
+export function parseAge(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([smhdw])$/.exec(text.trim());
+  if (!match) {
+    throw new CliError(`--older-than must look like 7d, 12h, 30m, 90s or 2w, got "${text}"`);
+  }
+  return Number(match[1]) * UNIT_MS[match[2]!]!;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+function formatReport(report: CleanupReport, age: string, dryRun: boolean): string {
+  const verb = dryRun ? 'would remove' : 'removed';
+  const lines = report.removed.map((entry) =>
+    entry.partial
+      ? `${verb} ${entry.id} (a partial write abandoned ${entry.finishedAt}, ${formatBytes(entry.bytes)})`
+      : `${verb} ${entry.id} (finished ${entry.finishedAt}, ${formatBytes(entry.bytes)})`,
+  );
+  const results = report.removed.length === 1 ? 'directory' : 'directories';
+  lines.push(
+    `${verb} ${report.removed.length} ${results} (${formatBytes(report.bytesRemoved)}); ` +
+      `kept ${report.kept} younger than ${age}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export async function cleanupCommand(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'older-than': { type: 'string' },
+        'data-root': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    const config = loadConfig({
+      ...io.env,
+      ...(values['data-root'] === undefined ? {} : { DATA_ROOT: values['data-root'] }),
+    });
+    const age = values['older-than'] ?? `${config.TASK_RESULT_TTL_DAYS}d`;
+    const dryRun = values['dry-run'] ?? false;
+    const report = await cleanupResults({
+      dataRoot: config.DATA_ROOT,
+      olderThanMs: parseAge(age),
+      dryRun,
+    });
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify({ dataRoot: config.DATA_ROOT, olderThan: age, dryRun, ...report })}\n`
+        : formatReport(report, age, dryRun),
+    );
+    return 0;
+  } catch (error) {
+    const message =
+      error instanceof ConfigError
+        ? `invalid configuration\n${error.message}`
+        : describeError(error, io.env);
+    io.stderr.write(`hindsight cleanup: ${message}\n`);
+    return 1;
+  }
+}

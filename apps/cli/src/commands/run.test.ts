@@ -1,0 +1,210 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCommand } from './run.js';
+
+const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+const GOOG = join(REPO, '..', 'shared', 'data', 'GOOG.csv');
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  stderr.on('data', (chunk) => {
+    err += chunk;
+  });
+  const code = await runCommand(argv, { stdout, stderr, env });
+  return { code, out, err };
+}
+
+function badCsv(content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'hindsight-cli-')), 'bad.csv');
+  writeFileSync(file, content);
+  return file;
+}
+
+describe('hindsight run', () => {
+  it('prints a readable report', async () => {
+    const { code, out, err } = await run(['--data', GOOG, '--strategy', 'sma_crossover']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(
+      /^sma_crossover \{"fast":10,"slow":30,"allowShort":false\} on .*GOOG\.csv \(2148 bars\)/,
+    );
+    expect(out).toMatch(/Equity Final \[\$\]\s+\d+\.\d{2}\n/);
+    expect(out).toMatch(/Sharpe Ratio\s+-?\d/);
+  });
+
+  it('prints one JSON object with stats, trades, equity and conventions', async () => {
+    const { code, out } = await run([
+      '--data',
+      GOOG,
+      '--strategy',
+      'rsi_mean_reversion',
+      '--param',
+      'period=14',
+      '--commission',
+      '0.001',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(Object.keys(report)).toEqual(['stats', 'trades', 'openTrades', 'equity', 'conventions']);
+    expect(report.equity).toHaveLength(2148);
+    expect(report.equity[0]).toEqual({
+      time: '2004-08-19T00:00:00.000Z',
+      equity: 100_000,
+      drawdownPct: 0,
+    });
+    expect(report.trades.length).toBe(report.stats.trades);
+    const trade = report.trades[0];
+    for (const key of [
+      'entryBar',
+      'exitBar',
+      'entryTime',
+      'exitTime',
+      'entryPrice',
+      'exitPrice',
+      'size',
+      'pnl',
+      'commission',
+      'returnPct',
+      'durationDays',
+    ]) {
+      expect(trade, key).toHaveProperty(key);
+    }
+    expect(trade.entryTime).toMatch(/^\d{4}-\d\d-\d\dT00:00:00\.000Z$/);
+    expect(trade.durationDays).toBe(
+      (Date.parse(trade.exitTime) - Date.parse(trade.entryTime)) / 86_400_000,
+    );
+    expect(report.conventions).toMatchObject({
+      profile: 'hindsight',
+      periodsPerYear: 252,
+      riskFreeRate: 0,
+    });
+  });
+
+  it.each([
+    [['--data', GOOG], /--strategy is required/],
+    [['--strategy', 'sma_crossover'], /exactly one of --data FILE.csv or --symbol NAME/],
+    [
+      ['--data', GOOG, '--strategy', 'sma_cross'],
+      /unknown strategy ['"]?sma_cross['"]?.*sma_crossover/,
+    ],
+    [
+      ['--data', GOOG, '--strategy', 'sma_crossover', '--param', 'fast=30', '--param', 'slow=10'],
+      /fast must be < slow/,
+    ],
+    [
+      ['--data', GOOG, '--strategy', 'sma_crossover', '--param', 'fast'],
+      /--param must look like key=value/,
+    ],
+    [['--data', GOOG, '--strategy', 'sma_crossover', '--param', 'speed=3'], /speed/],
+    [
+      ['--data', GOOG, '--strategy', 'sma_crossover', '--cash', 'lots'],
+      /--cash must be a number, got "lots"/,
+    ],
+    [['--data', GOOG, '--strategy', 'sma_crossover', '--cash=-5'], /cash must be/],
+    [
+      ['--data', GOOG, '--strategy', 'sma_crossover', '--fill', 'later'],
+      /fill must be one of next_open, close/,
+    ],
+    [
+      ['--data', GOOG, '--strategy', 'sma_crossover', '--conventions', 'zipline'],
+      /conventions must be one of/,
+    ],
+    [
+      [
+        '--data',
+        GOOG,
+        '--strategy',
+        'sma_crossover',
+        '--slippage-bps',
+        '5',
+        '--conventions',
+        'backtesting.py',
+      ],
+      /does not support/,
+    ],
+    [
+      ['--data', 'no-such-file.csv', '--strategy', 'buy_and_hold'],
+      /no-such-file\.csv: no such file/,
+    ],
+    [['--data', GOOG, '--strategy', 'buy_and_hold', '--colour'], /Unknown option '--colour'/],
+  ])('rejects %j with one line naming the problem', async (argv, message) => {
+    const { code, out, err } = await run(argv as string[]);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toMatch(message);
+    expect(err.trimEnd().split('\n'), 'one line, no stack trace').toHaveLength(1);
+    expect(err).toMatch(/^hindsight run: /);
+  });
+
+  it('names the file, line and problem of a bad CSV', async () => {
+    const file = badCsv(
+      'Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1.5,10\n2020-01-02,1,0.8,0.9,1,10\n',
+    );
+    const { code, err } = await run(['--data', file, '--strategy', 'buy_and_hold']);
+    expect(code).toBe(1);
+    expect(err).toMatch(/bad\.csv.*line 3.*high/i);
+  });
+
+  it('runs on a symbol from the market-data cache, fetching what is missing', async () => {
+    const env = { DATA_ROOT: mkdtempSync(join(tmpdir(), 'hindsight-cli-')) };
+    const argv = [
+      '--symbol',
+      'synthetic:DEMO',
+      '--strategy',
+      'buy_and_hold',
+      '--from',
+      '2020-01-01',
+      '--to',
+      '2021-01-01',
+      '--json',
+    ];
+    const first = await run(argv, env);
+    expect(first.err).toBe('');
+    const report = JSON.parse(first.out);
+    expect(report.equity[0].time).toBe('2020-01-01T00:00:00.000Z');
+    expect(report.equity.length).toBeGreaterThan(200);
+    const second = await run(argv, env);
+    expect(second.out, 'the cached series gives the same result').toBe(first.out);
+  });
+
+  it('names a symbol that is not cached and how to add it', async () => {
+    const env = { DATA_ROOT: mkdtempSync(join(tmpdir(), 'hindsight-cli-')) };
+    const { code, err } = await run(['--symbol', 'NOPE', '--strategy', 'buy_and_hold'], env);
+    expect(code).toBe(1);
+    expect(err).toMatch(/NOPE .*not in the cache.*hindsight data import FILE --symbol NOPE/);
+  });
+
+  it('exits non-zero with no stack trace as a real process', () => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--conditions=source',
+        'apps/cli/src/main.ts',
+        'run',
+        '--data',
+        GOOG,
+        '--strategy',
+        'nope',
+      ],
+      { cwd: REPO, encoding: 'utf8' },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\s+at /);
+  });
+});

@@ -1,0 +1,149 @@
+import { parseArgs } from 'node:util';
+import { runBacktest } from '@hindsight/backtest';
+import type { Bars, SimulationConfig } from '@hindsight/engine';
+import {
+  loadBars,
+  parseIsoTime,
+  readCsvFile,
+  TIMEFRAMES,
+  type Timeframe,
+} from '@hindsight/market-data';
+import { CliError, type CliIo } from '../cli-error.js';
+import { describeError } from '../describe-error.js';
+import { marketDataFromEnv } from '../market-data-env.js';
+import { parseNumber, parseParams } from '../parse-options.js';
+import { formatReport, toJsonReport } from '../report.js';
+
+const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy NAME [options]
+
+  --data FILE.csv       bars from a CSV file (Date, Open, High, Low, Close, Volume)
+  --symbol NAME         bars from the market-data cache: GOOG (imported) or synthetic:DEMO, alphavantage:IBM
+  --timeframe TF        with --symbol: 1m, 5m, 15m, 1h, 1d (default) or 1w
+  --from DATE, --to DATE  with --symbol: the range of bars (ISO dates)
+
+  --param key=value     a strategy parameter (repeatable)
+  --cash N              starting cash (default 100000)
+  --commission F        fraction of notional per fill, e.g. 0.001 (default 0)
+  --commission-fixed N  fixed fee per order (default 0)
+  --slippage-bps N      adverse fill slippage in basis points (default 0)
+  --fill MODE           next_open (default) or close
+  --fractional          fractional units instead of whole units
+  --fraction F          share of equity per entry, (0, 1] (default 1)
+  --stop-loss PCT       close a trade after it loses PCT percent
+  --take-profit PCT     close a trade after it gains PCT percent
+  --finalize-trades     close open trades at the end of the data
+  --conventions NAME    hindsight (default) or backtesting.py
+  --json                print one JSON object { stats, trades, equity, conventions }
+`;
+
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        data: { type: 'string' },
+        symbol: { type: 'string' },
+        timeframe: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        strategy: { type: 'string' },
+        param: { type: 'string', multiple: true },
+        cash: { type: 'string' },
+        commission: { type: 'string' },
+        'commission-fixed': { type: 'string' },
+        'slippage-bps': { type: 'string' },
+        fill: { type: 'string' },
+        fractional: { type: 'boolean' },
+        fraction: { type: 'string' },
+        'stop-loss': { type: 'string' },
+        'take-profit': { type: 'string' },
+        'finalize-trades': { type: 'boolean' },
+        conventions: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    if (!values.strategy) throw new CliError('--strategy is required (see hindsight run --help)');
+    if (Boolean(values.data) === Boolean(values.symbol)) {
+      throw new CliError('give exactly one of --data FILE.csv or --symbol NAME');
+    }
+    const config: SimulationConfig = {
+      cash: parseNumber('--cash', values.cash, 100_000),
+      commission: parseNumber('--commission', values.commission, 0),
+      commissionFixed: parseNumber('--commission-fixed', values['commission-fixed'], 0),
+      slippageBps: parseNumber('--slippage-bps', values['slippage-bps'], 0),
+      sizing: {
+        mode: 'fraction',
+        fraction: parseNumber('--fraction', values.fraction, 1),
+        wholeUnits: !values.fractional,
+      },
+      fill: (values.fill ?? 'next_open') as SimulationConfig['fill'],
+      finalizeTrades: values['finalize-trades'] ?? false,
+      stopLossPct:
+        values['stop-loss'] === undefined
+          ? null
+          : parseNumber('--stop-loss', values['stop-loss'], 0),
+      takeProfitPct:
+        values['take-profit'] === undefined
+          ? null
+          : parseNumber('--take-profit', values['take-profit'], 0),
+      conventions: (values.conventions ?? 'hindsight') as SimulationConfig['conventions'],
+    };
+    const { symbol, bars } = values.data
+      ? await loadFile(values.data)
+      : await loadSymbol(values.symbol!, values, io.env);
+    const output = runBacktest({
+      symbols: [{ symbol, bars }],
+      strategy: values.strategy,
+      params: parseParams(values.param ?? []),
+      config,
+    });
+    io.stdout.write(
+      values.json
+        ? `${JSON.stringify(toJsonReport(output))}\n`
+        : formatReport({ source: values.data ?? symbol, strategy: values.strategy, bars, output }),
+    );
+    return 0;
+  } catch (error) {
+    io.stderr.write(`hindsight run: ${describeError(error, io.env)}\n`);
+    return 1;
+  }
+}
+
+async function loadFile(file: string): Promise<{ symbol: string; bars: Bars }> {
+  const name = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+  return { symbol: name, bars: await readCsvFile(file) };
+}
+
+async function loadSymbol(
+  symbol: string,
+  range: { timeframe?: string | undefined; from?: string | undefined; to?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): Promise<{ symbol: string; bars: Bars }> {
+  const timeframe = range.timeframe ?? '1d';
+  if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) {
+    throw new CliError(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got "${timeframe}"`);
+  }
+  const { cache, providers } = marketDataFromEnv(env);
+  try {
+    const loaded = await loadBars({
+      cache,
+      providers,
+      symbol,
+      timeframe: timeframe as Timeframe,
+      ...(range.from === undefined ? {} : { from: parseIsoTime(range.from) }),
+      ...(range.to === undefined ? {} : { to: parseIsoTime(range.to) }),
+    });
+    if (loaded.bars.length === 0)
+      throw new CliError(`${symbol}: no ${timeframe} bars in that range`);
+    return { symbol: loaded.symbol, bars: loaded.bars };
+  } finally {
+    await cache.close();
+  }
+}

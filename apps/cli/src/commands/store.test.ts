@@ -1,0 +1,92 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createStore } from '@hindsight/service';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeCommand } from './store.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'hindsight-cli-store-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function run(argv: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  stderr.on('data', (chunk) => {
+    err += chunk;
+  });
+  const code = await storeCommand(argv, { stdout, stderr, env: {} });
+  return { code, out, err };
+}
+
+describe('hindsight store', () => {
+  it('exports one SQLite DATA_ROOT and imports it into another, then skips on a rerun', async () => {
+    const source = join(root, 'source');
+    const store = await createStore({ dataRoot: source });
+    const { record } = await store.createBacktest({
+      ownerId: 'alice',
+      name: 'demo',
+      tags: [],
+      config: {
+        strategy: { name: 'sma_crossover', params: {} },
+        symbols: ['GOOG'],
+        timeframe: '1d',
+        start: '2004-08-19',
+        end: '2013-03-01',
+      } as never,
+      fingerprint: 'fp',
+      idempotencyKey: null,
+    });
+    await store.appendLogs(record.id, [{ ts: record.createdAt, level: 'info', message: 'hi' }]);
+    await store.createApiKey({ keyHash: 'h', userId: 'alice', tier: 'free', admin: false });
+    await store.close();
+
+    const file = join(root, 'dump.jsonl');
+    const exported = await run(['export', '--out', file, '--data-root', source]);
+    expect(exported).toEqual({
+      code: 0,
+      out: `exported 1 backtests, 1 log lines, 1 API keys to ${file}\n`,
+      err: '',
+    });
+    // Header, key, backtest, trailer.
+    expect((await readFile(file, 'utf8')).trimEnd().split('\n')).toHaveLength(4);
+
+    const target = join(root, 'target');
+    const first = await run(['import', '--in', file, '--data-root', target]);
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toContain('imported 1 backtests, 1 log lines, 1 API keys\n');
+    const second = await run(['import', '--in', file, '--data-root', target]);
+    expect(second.out).toContain('skipped (already present) 1 backtests, 1 log lines, 1 API keys');
+
+    const copy = await createStore({ dataRoot: target });
+    expect(await copy.getBacktest(record.id)).toEqual(
+      await createStore({ dataRoot: source }).then(async (s) => {
+        const original = await s.getBacktest(record.id);
+        await s.close();
+        return original;
+      }),
+    );
+    await copy.close();
+  });
+
+  it('exits 1 naming the problem for a file cut short and for a missing option', async () => {
+    const file = join(root, 'dump.jsonl');
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    const cut = join(root, 'cut.jsonl');
+    await writeFile(cut, `${lines.slice(0, -1).join('\n')}\n`);
+    const result = await run(['import', '--in', cut, '--data-root', join(root, 'cut')]);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(/^hindsight store: no trailer after line 3/);
+    expect((await run(['export'])).err).toBe('hindsight store: export needs --out FILE.jsonl\n');
+  });
+});

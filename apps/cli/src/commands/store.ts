@@ -1,0 +1,136 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import {
+  type Config,
+  ConfigError,
+  createStore,
+  exportLines,
+  type ImportResult,
+  importLines,
+  loadConfig,
+  type Store,
+  type TransferCounts,
+} from '@hindsight/service';
+import { CliError, type CliIo } from '../cli-error.js';
+import { describeError } from '../describe-error.js';
+
+const USAGE = `usage: hindsight store export --out FILE.jsonl [--from-url URL] [--data-root DIR]
+       hindsight store import --in FILE.jsonl [--to-url URL] [--data-root DIR]
+
+Copies the store - backtest records with their log lines, and API keys (hashes only) - to or
+from a JSON-lines file, one record a line, streaming. Result artifacts (DATA_ROOT/tasks/) and
+cached market data are files: copy them separately.
+
+export  reads the store named by --from-url (a mongodb:// URL), else MONGODB_URL, else the
+        SQLite file under --data-root / DATA_ROOT; writes FILE.jsonl.tmp, renames it when done.
+import  writes into the store named by --to-url, else MONGODB_URL, else SQLite. Records
+        already there (same id) are skipped, so an interrupted import is finished by running
+        it again. Checks the counts against the file's trailer; exits 1 when they disagree.
+`;
+
+const OPTIONS = {
+  out: { type: 'string' },
+  in: { type: 'string' },
+  'from-url': { type: 'string' },
+  'to-url': { type: 'string' },
+  'data-root': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function formatCounts(counts: TransferCounts): string {
+  return `${counts.backtests} backtests, ${counts.logs} log lines, ${counts.apiKeys} API keys`;
+}
+
+function openStore(config: Config, url: string | undefined): Promise<Store> {
+  if (url !== undefined && !/^mongodb(\+srv)?:\/\//.test(url)) {
+    throw new CliError(`the store URL must start with mongodb:// or mongodb+srv://, got "${url}"`);
+  }
+  return createStore({ mongodbUrl: url ?? config.MONGODB_URL, dataRoot: config.DATA_ROOT });
+}
+
+async function exportTo(store: Store, file: string): Promise<TransferCounts> {
+  const partial = `${file}.tmp`;
+  const out = createWriteStream(partial);
+  const counts: TransferCounts = { apiKeys: 0, backtests: 0, logs: 0 };
+  try {
+    for await (const line of exportLines(store, counts)) {
+      if (!out.write(`${line}\n`)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'finish');
+  } catch (error) {
+    out.destroy();
+    throw error;
+  }
+  await rename(partial, file);
+  return counts;
+}
+
+async function importFrom(store: Store, file: string, io: CliIo): Promise<ImportResult> {
+  const lines = createInterface({
+    input: createReadStream(file),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  return importLines(store, lines, (progress) =>
+    io.stderr.write(
+      `imported ${formatCounts(progress.imported)}; skipped ${formatCounts(progress.skipped)}\n`,
+    ),
+  );
+}
+
+/** `hindsight store export|import`: see USAGE. */
+export async function storeCommand(argv: string[], io: CliIo): Promise<number> {
+  let store: Store | undefined;
+  try {
+    const [action, ...rest] = argv;
+    if (action === undefined || action === '--help' || action === '-h' || action === 'help') {
+      io.stdout.write(USAGE);
+      return action === undefined ? 1 : 0;
+    }
+    if (action !== 'export' && action !== 'import') {
+      throw new CliError(`unknown action "${action}" (known: export, import)`);
+    }
+    const { values } = parseArgs({
+      args: rest,
+      strict: true,
+      allowPositionals: false,
+      options: OPTIONS,
+    });
+    if (values.help) {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    const config = loadConfig({
+      ...io.env,
+      ...(values['data-root'] === undefined ? {} : { DATA_ROOT: values['data-root'] }),
+    });
+    if (action === 'export') {
+      if (!values.out) throw new CliError('export needs --out FILE.jsonl');
+      store = await openStore(config, values['from-url']);
+      const counts = await exportTo(store, values.out);
+      io.stdout.write(`exported ${formatCounts(counts)} to ${values.out}\n`);
+      return 0;
+    }
+    if (!values.in) throw new CliError('import needs --in FILE.jsonl');
+    store = await openStore(config, values['to-url']);
+    const result = await importFrom(store, values.in, io);
+    io.stdout.write(
+      `imported ${formatCounts(result.imported)}\n` +
+        `skipped (already present) ${formatCounts(result.skipped)}\n` +
+        `the file holds ${formatCounts(result.expected)}: counts match\n`,
+    );
+    return 0;
+  } catch (error) {
+    const message =
+      error instanceof ConfigError
+        ? `invalid configuration\n${error.message}`
+        : describeError(error, io.env);
+    io.stderr.write(`hindsight store: ${message}\n`);
+    return 1;
+  } finally {
+    await store?.close();
+  }
+}

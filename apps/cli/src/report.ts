@@ -1,0 +1,108 @@
+import type { BacktestOutput } from '@hindsight/backtest';
+import type { Bars, Trade } from '@hindsight/engine';
+import { drawdownPct, type Stats } from '@hindsight/metrics';
+
+const DAY_MS = 86_400_000;
+
+/** backtesting.py's labels, so its users read the report at a glance. */
+const LABELS: ReadonlyArray<[keyof Stats, string]> = [
+  ['start', 'Start'],
+  ['end', 'End'],
+  ['durationDays', 'Duration [days]'],
+  ['exposureTimePct', 'Exposure Time [%]'],
+  ['equityFinal', 'Equity Final [$]'],
+  ['equityPeak', 'Equity Peak [$]'],
+  ['commissions', 'Commissions [$]'],
+  ['returnPct', 'Return [%]'],
+  ['buyHoldReturnPct', 'Buy & Hold Return [%]'],
+  ['returnAnnPct', 'Return (Ann.) [%]'],
+  ['volatilityAnnPct', 'Volatility (Ann.) [%]'],
+  ['cagrPct', 'CAGR [%]'],
+  ['sharpeRatio', 'Sharpe Ratio'],
+  ['sortinoRatio', 'Sortino Ratio'],
+  ['calmarRatio', 'Calmar Ratio'],
+  ['alphaPct', 'Alpha [%]'],
+  ['beta', 'Beta'],
+  ['maxDrawdownPct', 'Max. Drawdown [%]'],
+  ['avgDrawdownPct', 'Avg. Drawdown [%]'],
+  ['maxDrawdownDurationDays', 'Max. Drawdown Duration [days]'],
+  ['avgDrawdownDurationDays', 'Avg. Drawdown Duration [days]'],
+  ['trades', '# Trades'],
+  ['winRatePct', 'Win Rate [%]'],
+  ['bestTradePct', 'Best Trade [%]'],
+  ['worstTradePct', 'Worst Trade [%]'],
+  ['avgTradePct', 'Avg. Trade [%]'],
+  ['maxTradeDurationDays', 'Max. Trade Duration [days]'],
+  ['avgTradeDurationDays', 'Avg. Trade Duration [days]'],
+  ['profitFactor', 'Profit Factor'],
+  ['expectancyPct', 'Expectancy [%]'],
+  ['sqn', 'SQN'],
+  ['kellyCriterion', 'Kelly Criterion'],
+  ['omegaRatio', 'Omega Ratio'],
+  ['maxConsecutiveWins', 'Max. Consecutive Wins'],
+  ['maxConsecutiveLosses', 'Max. Consecutive Losses'],
+  ['bestDayPct', 'Best Day [%]'],
+  ['worstDayPct', 'Worst Day [%]'],
+  ['informationRatio', 'Information Ratio'],
+  ['trackingErrorPct', 'Tracking Error [%]'],
+  ['probabilisticSharpeRatio', 'Probabilistic Sharpe Ratio'],
+  ['turnover', 'Turnover'],
+  ['openTrades', 'Open Trades'],
+];
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '-';
+  if (typeof value !== 'number') return String(value);
+  if (Number.isInteger(value)) return String(value);
+  if (Math.abs(value) >= 1000) return value.toFixed(2);
+  const text = value.toPrecision(6);
+  return text.includes('e') ? text : text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+export interface ReportInput {
+  source: string;
+  strategy: string;
+  bars: Bars;
+  output: BacktestOutput;
+}
+
+export function formatReport({ source, strategy, bars, output }: ReportInput): string {
+  const { stats, params } = output;
+  const width = Math.max(...LABELS.map(([, label]) => label.length)) + 2;
+  const lines = [
+    `${strategy} ${JSON.stringify(params)} on ${source} (${bars.length} bars)`,
+    `conventions: ${stats.conventions.profile}, ${stats.conventions.periodsPerYear} periods a year, ${stats.conventions.returnBasis} returns`,
+    '',
+    ...LABELS.map(([key, label]) => `${label.padEnd(width)}${formatValue(stats[key])}`),
+    '',
+    'Use --json for the trades and the equity curve.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function jsonTrade(trade: Trade) {
+  return {
+    ...trade,
+    entryTime: new Date(trade.entryTime).toISOString(),
+    exitTime: new Date(trade.exitTime).toISOString(),
+    durationDays: (trade.exitTime - trade.entryTime) / DAY_MS,
+  };
+}
+
+/** The `--json` document: `{ stats, trades, openTrades, equity, conventions }`, times in ISO 8601. */
+export function toJsonReport(output: BacktestOutput) {
+  const { time, equity } = output.simulation;
+  const drawdown = drawdownPct(equity);
+  const { conventions, ...stats } = output.stats;
+  return {
+    stats,
+    trades: output.simulation.trades.map(jsonTrade),
+    openTrades: output.simulation.openTrades.map(jsonTrade),
+    equity: Array.from(time, (t, i) => ({
+      time: new Date(t).toISOString(),
+      equity: equity[i],
+      drawdownPct: drawdown[i],
+    })),
+    conventions,
+  };
+}
