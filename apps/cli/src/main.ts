@@ -1,8 +1,13 @@
 import type { CliIo } from './cli-error.js';
+import { cancelCommand } from './commands/cancel.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { dataCommand } from './commands/data.js';
+import { keysCommand } from './commands/keys.js';
+import { listCommand } from './commands/list.js';
 import { runCommand } from './commands/run.js';
+import { statusCommand } from './commands/status.js';
 import { storeCommand } from './commands/store.js';
+import { submitCommand } from './commands/submit.js';
 
 const USAGE = `usage: hindsight <command> [options]
 
@@ -11,6 +16,14 @@ commands:
   data    import, list, show and check cached market data (hindsight data --help)
   cleanup remove old result artifacts and abandoned partial writes (hindsight cleanup --help)
   store   export the store to JSON lines or import it (hindsight store --help)
+
+  through the api (HINDSIGHT_URL, HINDSIGHT_API_KEY or --url, --key):
+  submit  submit a backtest; --watch follows it live to its summary (hindsight submit --help)
+  list    list your backtests (--status, --limit, --json)
+  status  show one backtest: hindsight status ID
+  cancel  cancel a queued or running backtest: hindsight cancel ID
+
+  keys    create an API key in the store: hindsight keys create --user U --tier T [--admin]
 `;
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -19,6 +32,11 @@ const commands: Record<string, Command> = {
   data: dataCommand,
   cleanup: cleanupCommand,
   store: storeCommand,
+  submit: submitCommand,
+  list: listCommand,
+  status: statusCommand,
+  cancel: cancelCommand,
+  keys: keysCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

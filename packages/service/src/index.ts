@@ -1,5 +1,9 @@
 // The CLI reaches the store through this package (it has no dependency on @hindsight/models).
 export {
+  API_KEY_TIERS,
+  type ApiKeyTier,
+  type BacktestEvent,
+  type BacktestRecord,
   createStore,
   exportLines,
   type ImportResult,
@@ -8,6 +12,7 @@ export {
   type TransferCounts,
   TransferError,
 } from '@hindsight/models';
+export * from './api-key.js';
 export * from './artifacts.js';
 export * from './bars-cached.js';
 export * from './cancel-channel.js';

@@ -1,5 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyTier, Store } from '@hindsight/models';
+import { hashApiKey, newApiKey } from '@hindsight/service';
+
+// The hash lives in @hindsight/service so the CLI's `keys create` stores keys the same way.
+export { hashApiKey, newApiKey };
 
 /** Who a request acts for. */
 export interface Principal {
@@ -15,15 +18,6 @@ export interface ConfiguredKey {
   userId: string;
   tier: ApiKeyTier;
   admin: boolean;
-}
-
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
-
-/** A new key: 32 random bytes, base64url, with a prefix that says what it is. */
-export function newApiKey(): string {
-  return `hs_${randomBytes(32).toString('base64url')}`;
 }
 
 const STORE_CACHE_MS = 30_000;
