@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Trade } from '@hindsight/engine';
 import type { BacktestRequest } from '@hindsight/models';
 
 /**
@@ -66,28 +67,11 @@ export interface EquityArtifact {
   drawdownPct: number[];
 }
 
-/** One trade as stored: the engine's Trade, times in UTC epoch milliseconds. */
-export interface ArtifactTrade {
-  symbol: string;
-  /** Positive long, negative short, in units. */
-  size: number;
-  entryBar: number;
-  exitBar: number;
-  entryTime: number;
-  exitTime: number;
-  entryPrice: number;
-  exitPrice: number;
-  pnl: number;
-  commission: number;
-  /** A fraction. */
-  returnPct: number;
-  exitReason: string;
-}
-
 export interface TradesArtifact {
-  trades: ArtifactTrade[];
+  /** The engine's trades as they are: times in UTC epoch milliseconds, returnPct a fraction. */
+  trades: Trade[];
   /** Still open after the last bar, marked at the last close. */
-  openTrades: ArtifactTrade[];
+  openTrades: Trade[];
 }
 
 /**
