@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type CleanupReport, ConfigError, cleanupResults, loadConfig } from '@hindsight/service';
+import { type CleanupReport, cleanupResults, loadConfig } from '@hindsight/service';
 import { CliError, type CliIo } from '../cli-error.js';
 import { describeError } from '../describe-error.js';
 
@@ -88,11 +88,7 @@ export async function cleanupCommand(argv: string[], io: CliIo): Promise<number>
     );
     return 0;
   } catch (error) {
-    const message =
-      error instanceof ConfigError
-        ? `invalid configuration\n${error.message}`
-        : describeError(error, io.env);
-    io.stderr.write(`hindsight cleanup: ${message}\n`);
+    io.stderr.write(`hindsight cleanup: ${describeError(error, io.env)}\n`);
     return 1;
   }
 }

@@ -2,7 +2,6 @@ import { parseArgs } from 'node:util';
 import {
   API_KEY_TIERS,
   type ApiKeyTier,
-  ConfigError,
   createStore,
   hashApiKey,
   loadConfig,
@@ -75,11 +74,7 @@ export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(`${key}\n`);
     return 0;
   } catch (error) {
-    const message =
-      error instanceof ConfigError
-        ? `invalid configuration\n${error.message}`
-        : describeError(error, io.env);
-    io.stderr.write(`hindsight keys: ${message}\n`);
+    io.stderr.write(`hindsight keys: ${describeError(error, io.env)}\n`);
     return 1;
   } finally {
     await store?.close();

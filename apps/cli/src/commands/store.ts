@@ -5,7 +5,6 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   type Config,
-  ConfigError,
   createStore,
   exportLines,
   type ImportResult,
@@ -124,11 +123,7 @@ export async function storeCommand(argv: string[], io: CliIo): Promise<number> {
     );
     return 0;
   } catch (error) {
-    const message =
-      error instanceof ConfigError
-        ? `invalid configuration\n${error.message}`
-        : describeError(error, io.env);
-    io.stderr.write(`hindsight store: ${message}\n`);
+    io.stderr.write(`hindsight store: ${describeError(error, io.env)}\n`);
     return 1;
   } finally {
     await store?.close();
