@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeReturns, bucketKey, periodReturns } from './daily-returns.js';
+import { activeReturns, bucketKey, periodReturns, toActiveReturns } from './daily-returns.js';
 import { epochDay } from './time.js';
 
 const day = (iso: string) => epochDay(Date.parse(`${iso}T00:00:00Z`));
@@ -39,5 +39,19 @@ describe('periodReturns and activeReturns', () => {
     [0.1, 0.2, 0.3 - 0.25, 0.4 - 0.2].forEach((expected, k) => {
       expect(active[k]).toBeCloseTo(expected, 15);
     });
+  });
+
+  it('toActiveReturns writes exactly activeReturns over r, the warm-up inside a bucket included', () => {
+    const close = Float64Array.from([10, 20, 40, 50, 60, 55, 70]);
+    const ends = Int32Array.from([0, 2, 3, 5, 6]);
+    const r = Float64Array.from([0.1, -0.2, 0.3, 0.05]);
+    for (const warmup of [0, 1, 2, 4, 6]) {
+      const expected = activeReturns(r, close, warmup, ends);
+      const inPlace = r.slice();
+      expect(toActiveReturns(inPlace, close, warmup, ends)).toBe(inPlace);
+      expect(inPlace).toEqual(expected);
+    }
+    const empty = new Float64Array(0);
+    expect(toActiveReturns(empty, close, 0, Int32Array.from([6]))).toBe(empty);
   });
 });

@@ -1,5 +1,5 @@
 import { betaFromLogReturns } from './beta.js';
-import { activeReturns, periodReturns } from './daily-returns.js';
+import { periodReturns, toActiveReturns } from './daily-returns.js';
 import { meanAndStd, summarizeReturns } from './moments.js';
 import {
   finestUnit,
@@ -23,8 +23,8 @@ import { validateStatsInput } from './validate.js';
  * textbook volatility, Sharpe, Sortino, Calmar and CAGR. Undefined values are null.
  *
  * Cost: one pass over the bars (scan.ts), then passes over the period returns - as many as the
- * bars only for daily data. Temporaries: the period-end indices and two period-return series
- * (4 + 16 bytes a period), nothing per bar otherwise.
+ * bars only for daily data. Temporaries: the period-end indices and one period-return series,
+ * overwritten by the active returns (4 + 8 bytes a period), nothing per bar otherwise.
  * @throws MetricsInputError naming the first bad input.
  */
 export function computeStats(input: StatsInput): Stats {
@@ -45,7 +45,7 @@ export function computeStats(input: StatsInput): Stats {
     r,
     Math.log(equity[ends[ends.length - 1]!]! / equity[ends[0]!]!),
   );
-  const activeStats = meanAndStd(activeReturns(r, close, warmup, ends));
+  const activeStats = meanAndStd(toActiveReturns(r, close, warmup, ends));
   const { informationRatio, trackingError } = activeRatios(activeStats.mean, activeStats.std, a);
 
   const returnPct = ((equity[n - 1]! - equity[0]!) / equity[0]!) * 100;

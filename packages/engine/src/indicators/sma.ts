@@ -15,16 +15,20 @@ export function sma(
   const n = values.length;
   out.fill(Number.NaN, 0, Math.min(n, period - 1));
   let sum = 0;
-  for (let i = 0; i < n; i++) {
+  const warm = Math.min(n, period - 1);
+  for (let i = 0; i < warm; i++) sum += values[i]!;
+  // Re-summed at i = period - 1 + k * period: a countdown instead of a modulo on every bar.
+  let resumeIn = 0;
+  for (let i = warm; i < n; i++) {
     sum += values[i]!;
     if (i >= period) sum -= values[i - period]!;
-    if (i >= period - 1) {
-      if ((i - period + 1) % period === 0) {
-        sum = 0;
-        for (let j = i - period + 1; j <= i; j++) sum += values[j]!;
-      }
-      out[i] = sum / period;
+    if (resumeIn === 0) {
+      sum = 0;
+      for (let j = i - period + 1; j <= i; j++) sum += values[j]!;
+      resumeIn = period;
     }
+    resumeIn--;
+    out[i] = sum / period;
   }
   return out;
 }

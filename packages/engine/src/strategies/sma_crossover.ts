@@ -1,9 +1,7 @@
 import type { Static } from 'typebox';
-import { sma } from '../indicators/index.js';
-import { emptySignals, firstDefined } from '../signals.js';
-import { markCrossings } from './crossings.js';
 import { throwIfBroken } from './errors.js';
 import { allowShortParam, fastBelowSlow, periodParam, strategyParams } from './schema.js';
+import { smaCrossings } from './sma_crossings.js';
 import type { StrategyDefinition } from './types.js';
 
 export const SmaCrossoverParams = strategyParams({
@@ -22,9 +20,6 @@ export const smaCrossover: StrategyDefinition<typeof SmaCrossoverParams> = {
   validate: fastBelowSlow,
   signals(bars, params) {
     throwIfBroken('sma_crossover', fastBelowSlow(params));
-    const fast = sma(bars.close, params.fast);
-    const slow = sma(bars.close, params.slow);
-    const warmup = Math.max(firstDefined(fast), firstDefined(slow));
-    return markCrossings(fast, slow, params.allowShort, emptySignals(bars.length, warmup));
+    return smaCrossings(bars.close, params.fast, params.slow, params.allowShort);
   },
 };
