@@ -1,5 +1,9 @@
 export { alignBars } from './align.js';
-export { SimulationConfigError, validateSimulationConfig } from './config.js';
+export {
+  SimulationConfigError,
+  validateBacktestingPySymbolCount,
+  validateSimulationConfig,
+} from './config.js';
 export { validateSimulationInputs } from './inputs.js';
 export { simulate } from './simulate.js';
 export * from './types.js';

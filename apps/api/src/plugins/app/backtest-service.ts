@@ -27,6 +27,7 @@ import {
 } from '@hindsight/service';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { checkSimulationConfig } from '../../lib/check-simulation.js';
 import { checkStrategy } from '../../lib/check-strategy.js';
 import { fingerprintSalt } from '../../lib/engine-version.js';
 import { linksFor, type SubmitAccepted } from '../../schemas/backtest-view.js';
@@ -106,6 +107,7 @@ export class BacktestService {
     idempotencyKey: string | null,
   ): Promise<SubmitOutcome> {
     const config = checkStrategy(request);
+    checkSimulationConfig(config);
     const { store } = this.deps;
     const limit = this.quotaOf(principal.tier);
     // A replayed Idempotency-Key is not a new backtest, so it skips the quota; the count after

@@ -147,6 +147,27 @@ describe('POST /api/v1/backtests with bad input: a 4xx with a code and a message
       new RegExp(`${MAX_SYMBOLS + 1} symbols requested; at most ${MAX_SYMBOLS} are allowed`),
     ],
     [
+      'a commission the engine refuses',
+      submitBody({ commission: 0.1 }),
+      400,
+      'HS_ERR_VALIDATION',
+      /commission must be a fraction in \[0, 0\.1\), got 0\.1/,
+    ],
+    [
+      'slippage under the backtesting.py profile',
+      submitBody({ conventions: 'backtesting.py', slippageBps: 5 }),
+      400,
+      'HS_ERR_VALIDATION',
+      /conventions "backtesting\.py" does not support slippageBps 5/,
+    ],
+    [
+      'several symbols under the backtesting.py profile',
+      submitBody({ conventions: 'backtesting.py', symbols: ['synthetic:A', 'synthetic:B'] }),
+      400,
+      'HS_ERR_VALIDATION',
+      /does not support 2 symbols/,
+    ],
+    [
       'a missing field',
       { strategy: { name: 'sma_crossover' }, symbols: ['GOOG'], start: '2010-01-01' },
       400,
