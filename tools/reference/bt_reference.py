@@ -3,7 +3,7 @@
 A second, pure-Python reading of backtesting.py 0.6.6 (kernc/backtesting.py) with
 `spread=0, margin=1, trade_on_close=False, hedging=False, exclusive_orders=True`: the bar loop
 and broker of `backtesting/backtesting.py` (Backtest.run, _Broker), the four Hindsight strategies
-as /work/shared/BACKTESTING_PY_COMPAT.md defines them, and the statistics of
+as ../shared/BACKTESTING_PY_COMPAT.md defines them, and the statistics of
 `backtesting/_stats.py`.  It was written from the compat doc and backtesting.py's source, never
 from Hindsight's TypeScript, so that agreement between the two means something.
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bars } from '@hindsight/engine';
 
-/** A file of the shared sample data (/work/shared/data here), found relative to this package. */
+/** A file of the shared sample data (../shared/data beside the repository), found relative to this package. */
 export function sampleData(name: string): string {
   return fileURLToPath(new URL(`../../../../shared/data/${name}`, import.meta.url));
 }

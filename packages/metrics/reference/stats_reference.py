@@ -1,6 +1,6 @@
 """Independent reference implementation of the statistics of @hindsight/metrics.
 
-Written from /work/shared/BACKTESTING_PY_COMPAT.md ("Statistics") and docs/statistics.md, not from
+Written from ../shared/BACKTESTING_PY_COMPAT.md ("Statistics") and docs/statistics.md, not from
 the TypeScript: plain lists, two-pass moments, exact rationals for duration rounding, the
 `datetime` module for calendar buckets and `math.erfc` for the normal CDF.  Where the compat doc
 and backtesting.py 0.6.x (backtesting/_stats.py) disagree, the backtesting.py profile follows the
