@@ -1,24 +1,11 @@
 import { existsSync } from 'node:fs';
 import { backtestJobIds } from '@hindsight/models';
 import { taskDir } from '@hindsight/service';
-import { type RedisServerHandle, startTestRedis } from '@hindsight/service/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, waitForTerminal } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Harness, useHarness, waitForTerminal } from '../test/harness.js';
 
-let server: RedisServerHandle;
+const startHarness = useHarness();
 let harness: Harness;
-
-beforeAll(async () => {
-  server = await startTestRedis();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-afterEach(async () => {
-  await harness?.close();
-});
 
 /** Several seconds of work if left alone: five symbols of five years of one-minute bars. */
 const LONG_RUN = {
@@ -32,7 +19,7 @@ const LONG_RUN = {
 
 describe('cancelling a backtest', { timeout: 60_000 }, () => {
   it('stops a running simulation within 0.5 s; it ends cancelled and is not retried', async () => {
-    harness = await startHarness(server.url);
+    harness = await startHarness();
     const record = await harness.submit(LONG_RUN);
     const watch = harness.watch(record.id);
     await watch.until(
@@ -62,7 +49,7 @@ describe('cancelling a backtest', { timeout: 60_000 }, () => {
   });
 
   it('ends a backtest whose cancel was requested before a worker picked it up', async () => {
-    harness = await startHarness(server.url);
+    harness = await startHarness();
     // The request goes out while no worker holds the job, so nobody hears the message; the
     // worker that starts the job later finds the request instead.
     await harness.running.workers['market-data'].pause();

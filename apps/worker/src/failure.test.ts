@@ -1,22 +1,9 @@
 import { backtestJobIds, type JobName } from '@hindsight/models';
-import { type RedisServerHandle, startTestRedis } from '@hindsight/service/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, waitForTerminal } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Harness, useHarness, waitForTerminal } from '../test/harness.js';
 
-let server: RedisServerHandle;
+const startHarness = useHarness();
 let harness: Harness;
-
-beforeAll(async () => {
-  server = await startTestRedis();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-afterEach(async () => {
-  await harness?.close();
-});
 
 const BASE = {
   strategy: { name: 'sma_crossover', params: { fast: 10, slow: 30 } },
@@ -79,7 +66,7 @@ describe('a backtest with a bad config', { timeout: 60_000 }, () => {
       patch: {},
     },
   ])('fails once with a clear reason: $what', async ({ body, step, code, message, patch }) => {
-    harness = await startHarness(server.url);
+    harness = await startHarness();
     const request = { ...body, ...patch };
     const record = await harness.submit(request);
     const watch = harness.watch(record.id);

@@ -2,24 +2,11 @@ import { existsSync } from 'node:fs';
 import { runBacktest } from '@hindsight/backtest';
 import { toSimulationConfig } from '@hindsight/models';
 import { BarsCachedHints, readTaskArtifact, taskDir } from '@hindsight/service';
-import { type RedisServerHandle, startTestRedis } from '@hindsight/service/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, waitForTerminal } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Harness, useHarness, waitForTerminal } from '../test/harness.js';
 
-let server: RedisServerHandle;
+const startHarness = useHarness();
 let harness: Harness;
-
-beforeAll(async () => {
-  server = await startTestRedis();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-afterEach(async () => {
-  await harness?.close();
-});
 
 const REQUEST = {
   name: 'demo',
@@ -34,7 +21,7 @@ const REQUEST = {
 
 describe('a backtest flow', { timeout: 60_000 }, () => {
   it('runs to completed, writes the artifacts and announces every step in order', async () => {
-    harness = await startHarness(server.url);
+    harness = await startHarness();
     const record = await harness.submit(REQUEST);
     const watch = harness.watch(record.id);
     const events = await watch.terminal;
@@ -116,7 +103,7 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
   });
 
   it('runs a portfolio of several symbols on their common timeline', async () => {
-    harness = await startHarness(server.url);
+    harness = await startHarness();
     const record = await harness.submit({
       ...REQUEST,
       symbols: ['synthetic:AAA', 'synthetic:BBB', 'synthetic:CCC'],
@@ -134,7 +121,7 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
   });
 
   it('answers a second identical backtest from the first result, unless cache is false', async () => {
-    harness = await startHarness(server.url);
+    harness = await startHarness();
     const first = await harness.submit(REQUEST);
     const firstDone = await waitForTerminal(harness.store, first.id);
     const second = await harness.submit({ ...REQUEST, name: 'again' }, { ownerId: 'bob' });
@@ -159,7 +146,7 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
   });
 
   it('records the cached range, and runs a backtest of cached bars as one simulation job', async () => {
-    harness = await startHarness(server.url);
+    harness = await startHarness();
     const hints = new BarsCachedHints(harness.redis, harness.config.QUEUE_PREFIX);
     expect(await hints.allCached(REQUEST), 'nothing is cached before the first run').toBe(false);
     const first = await harness.submit({ ...REQUEST, cache: false });
@@ -189,7 +176,7 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
   });
 
   it('fails a simulation run alone whose strategy does not fit the bars, with the reason', async () => {
-    harness = await startHarness(server.url);
+    harness = await startHarness();
     const record = await harness.submit(
       // 2015-01-01..2015-02-15 holds about 32 weekday bars; a 60-bar average cannot warm up.
       {

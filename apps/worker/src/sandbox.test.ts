@@ -1,22 +1,9 @@
 import { backtestJobIds } from '@hindsight/models';
-import { type RedisServerHandle, startTestRedis } from '@hindsight/service/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, waitForTerminal } from '../test/harness.js';
+import { describe, expect, it } from 'vitest';
+import { type Harness, useHarness, waitForTerminal } from '../test/harness.js';
 
-let server: RedisServerHandle;
+const startHarness = useHarness();
 let harness: Harness;
-
-beforeAll(async () => {
-  server = await startTestRedis();
-});
-
-afterAll(async () => {
-  await server.stop();
-});
-
-afterEach(async () => {
-  await harness?.close();
-});
 
 /**
  * Five symbols of about 550,000 one-minute bars each (five years of 7-hour synthetic sessions):
@@ -35,7 +22,7 @@ describe('the sandboxed simulation', { timeout: 60_000 }, () => {
   it('keeps the job lock renewed through a long CPU-bound run', async () => {
     // A lock of 300 ms renewed every 150 ms: a run that blocked the worker's event loop for
     // longer would lose it, be found stalled and start a second time.
-    harness = await startHarness(server.url, {
+    harness = await startHarness({
       workerOptions: {
         simulation: { lockDuration: 300, lockRenewTime: 150, stalledInterval: 150 },
       },
@@ -71,7 +58,7 @@ describe('the sandboxed simulation', { timeout: 60_000 }, () => {
   it('streams throttled progress live while the thread computes', async () => {
     // The simulator's loop over these bars takes 150-700 ms: at the default ten a second it
     // might report only once or twice, so the test throttles to one report per 25 ms.
-    harness = await startHarness(server.url, { progressIntervalMs: 25 });
+    harness = await startHarness({ progressIntervalMs: 25 });
     const record = await harness.submit(LONG_RUN);
     const watch = harness.watch(record.id);
     const events = await watch.terminal;

@@ -24,7 +24,8 @@ import {
   type Redis,
   TIER_PRIORITY,
 } from '@hindsight/service';
-import { uniquePrefix } from '@hindsight/service/testing';
+import { type RedisServerHandle, startTestRedis, uniquePrefix } from '@hindsight/service/testing';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type RunningWorkers, type StartWorkersOptions, startWorkers } from '../src/workers.js';
 
 export interface HarnessOptions {
@@ -183,4 +184,28 @@ export async function waitForTerminal(
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * The setup every worker test file shares: a private redis-server for the file, and a function
+ * that starts a harness on it; the harness a test started is closed after that test.
+ */
+export function useHarness(): (options?: HarnessOptions) => Promise<Harness> {
+  let server: RedisServerHandle | undefined;
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    server = await startTestRedis();
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return async (options) => {
+    if (!server) throw new Error('useHarness() must be called at the top of a test file');
+    current = await startHarness(server.url, options);
+    return current;
+  };
 }
