@@ -5,10 +5,10 @@ import type { BacktestRecord, BacktestSummary } from '@hindsight/models';
 import {
   ARTIFACT_FILES,
   ARTIFACT_FORMAT_VERSION,
+  engineVersion,
   type StatsArtifact,
   type TaskArtifacts,
 } from '@hindsight/service';
-import { engineVersion } from './engine-version.js';
 
 /** The headline numbers the record keeps; the full statistics go to stats.json. */
 export function summarize(output: BacktestOutput): BacktestSummary {

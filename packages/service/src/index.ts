@@ -18,6 +18,7 @@ export * from './bars-cached.js';
 export * from './cancel-channel.js';
 export * from './cleanup.js';
 export * from './config.js';
+export { engineVersion } from './engine-version.js';
 export * from './event-hub.js';
 export * from './event-publisher.js';
 export * from './keys.js';

@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 let cached: string | undefined;
 
 /**
- * The version of @hindsight/engine this worker runs, for the manifest. Read from the package's
- * own package.json (its `exports` hide that file from import), which sits one level above both
- * its `src/` and `dist/` entry.
+ * The version of @hindsight/engine this process runs: it goes into each result's manifest (worker)
+ * and salts each fingerprint (api), so a new engine never answers from an old engine's results.
+ * Read from the package's own package.json (its `exports` hide that file from import), which sits
+ * one level above both its `src/` and `dist/` entry.
  */
 export function engineVersion(): string {
   if (cached === undefined) {
