@@ -1,6 +1,7 @@
 import type { BacktestOutput } from '@hindsight/backtest';
 import type { Bars, Trade } from '@hindsight/engine';
 import { drawdownPct, type Stats } from '@hindsight/metrics';
+import { formatStat } from './format-stat.js';
 
 const DAY_MS = 86_400_000;
 
@@ -51,12 +52,7 @@ const LABELS: ReadonlyArray<[keyof Stats, string]> = [
 ];
 
 function formatValue(value: unknown): string {
-  if (value === null || value === undefined) return '-';
-  if (typeof value !== 'number') return String(value);
-  if (Number.isInteger(value)) return String(value);
-  if (Math.abs(value) >= 1000) return value.toFixed(2);
-  const text = value.toPrecision(6);
-  return text.includes('e') ? text : text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return typeof value === 'number' || value === null ? formatStat(value) : String(value);
 }
 
 export interface ReportInput {

@@ -1,4 +1,5 @@
 import type { BacktestRecord } from '@hindsight/service';
+import { formatStat } from '../format-stat.js';
 
 type Summary = NonNullable<BacktestRecord['summary']>;
 
@@ -13,15 +14,6 @@ const SUMMARY_LABELS: ReadonlyArray<[keyof Summary, string]> = [
 ];
 
 const WIDTH = Math.max(...SUMMARY_LABELS.map(([, label]) => label.length)) + 2;
-
-/** A statistic the way `hindsight run` prints it; an undefined one (null) is `-`. */
-export function formatStat(value: number | null): string {
-  if (value === null) return '-';
-  if (Number.isInteger(value)) return String(value);
-  if (Math.abs(value) >= 1000) return value.toFixed(2);
-  const text = value.toPrecision(6);
-  return text.includes('e') ? text : text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
-}
 
 export function formatSummary(summary: Summary): string {
   return SUMMARY_LABELS.map(

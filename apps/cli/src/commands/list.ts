@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import type { BacktestRecord } from '@hindsight/service';
 import { CliError, type CliIo } from '../cli-error.js';
 import { describeError } from '../describe-error.js';
+import { formatStat } from '../format-stat.js';
 import { API_OPTIONS, API_OPTIONS_USAGE, apiClientFrom } from './api-client.js';
-import { formatStat } from './format-backtest.js';
 
 const USAGE = `usage: hindsight list [--status S] [--limit N] [--json]
 
