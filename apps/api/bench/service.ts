@@ -21,9 +21,9 @@ import { join } from 'node:path';
 import type { BacktestEvent } from '@hindsight/models';
 import { findFreePort, startRedisServer } from '@hindsight/redis-server';
 import { redisKeys } from '@hindsight/service';
+import { startProcess } from '@hindsight/service/testing';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { startProcess } from './processes.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY ?? '8';

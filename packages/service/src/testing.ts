@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type RedisServerHandle, startRedisServer } from '@hindsight/redis-server';
 
-export type { RedisServerHandle } from '@hindsight/redis-server';
+export { findFreePort, type RedisServerHandle } from '@hindsight/redis-server';
 
 /**
  * A fresh private redis-server for one test file: tests never touch the machine's 6379 and
@@ -15,3 +15,4 @@ export function startTestRedis(): Promise<RedisServerHandle> {
 export function uniquePrefix(label = 'test'): string {
   return `${label}-${randomBytes(6).toString('hex')}`;
 }
+export { REPO_ROOT, type ServiceProcess, startProcess } from './testing-process.js';

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
+import { type ServiceProcess, startProcess } from '@hindsight/service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServiceProcess, startProcess } from '../../bench/processes.js';
 import { WS_CLOSE } from '../../src/routes/ws/index.js';
 import type { BacktestView } from '../../src/schemas/backtest-view.js';
 import type { EquityBody, ResultBody } from '../../src/schemas/result.js';

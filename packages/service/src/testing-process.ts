@@ -13,7 +13,8 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs a TypeScript entry of this repository (`apps/worker/src/main.ts`) as its own process
+ * For tests and benchmarks of the real processes (an app may not import another app, so they
+ * start it). Runs a TypeScript entry of this repository (`apps/worker/src/main.ts`) as its own process
  * with `env` added, and resolves once a line of its output matches `ready` (or, given a URL,
  * once that URL answers 200). `nodeArgs` go to node before the entry (`--cpu-prof`, which
  * NODE_OPTIONS does not allow).
