@@ -10,9 +10,12 @@ import {
 } from '@hindsight/service';
 import type { FastifyInstance } from 'fastify';
 
-/** GOOG daily 2004-08-19..2013-03-01 (2148 bars) from the shared data, read without the cache. */
+/** GOOG daily 2004-08-19..2013-03-01 (2148 bars) from fixtures/market-data, read without the cache. */
 export function readGoog(): Bars {
-  const text = readFileSync(new URL('../../../../shared/data/GOOG.csv', import.meta.url), 'utf8');
+  const text = readFileSync(
+    new URL('../../../fixtures/market-data/GOOG.csv', import.meta.url),
+    'utf8',
+  );
   const rows = text.trim().split('\n').slice(1);
   const columns = {
     time: new Float64Array(rows.length),

@@ -3,7 +3,7 @@ import { readCsvFile } from '@hindsight/market-data';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from './run-backtest.js';
 
-const GOOG = fileURLToPath(new URL('../../../../shared/data/GOOG.csv', import.meta.url));
+const GOOG = fileURLToPath(new URL('../../../fixtures/market-data/GOOG.csv', import.meta.url));
 
 /**
  * backtesting.py 0.6.6's own published values: kernc/backtesting.py,

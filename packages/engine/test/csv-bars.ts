@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { type Bars, createBars } from '../src/bars.js';
 
-/** The shared market data sets (header `,Open,High,Low,Close,Volume`), read, never copied. */
+/** The committed market data (fixtures/market-data, header `,Open,High,Low,Close,Volume`). */
 export type DataSet = 'GOOG' | 'EURUSD' | 'BTCUSD';
 
-const DATA_DIR = new URL('../../../../shared/data/', import.meta.url);
+const DATA_DIR = new URL('../../../fixtures/market-data/', import.meta.url);
 const cache = new Map<DataSet, Bars>();
 
 /** Loads a data set as Bars; timestamps are read as UTC (`2004-08-19`, `2017-04-19 09:00:00`). */

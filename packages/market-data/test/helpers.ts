@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bars } from '@hindsight/engine';
 
-/** A file of the shared sample data (../shared/data beside the repository), found relative to this package. */
+/** A file of the committed market data (fixtures/market-data at the repository root). */
 export function sampleData(name: string): string {
-  return fileURLToPath(new URL(`../../../../shared/data/${name}`, import.meta.url));
+  return fileURLToPath(new URL(`../../../fixtures/market-data/${name}`, import.meta.url));
 }
 
 /** A fresh directory under the OS temp dir, and a function that removes it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCloses } from '../test/shared-data.js';
+import { loadCloses } from '../test/market-data.js';
 import {
   finestUnit,
   inferPeriodicity,

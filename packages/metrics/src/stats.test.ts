@@ -1,7 +1,7 @@
 import type { Conventions, Trade } from '@hindsight/engine';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadCloses } from '../test/shared-data.js';
+import { loadCloses } from '../test/market-data.js';
 import { MetricsInputError } from './errors.js';
 import { computeStats } from './stats.js';
 import type { Stats, StatsInput } from './types.js';

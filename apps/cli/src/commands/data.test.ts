@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dataCommand } from './data.js';
 
-const goog = fileURLToPath(new URL('../../../../../shared/data/GOOG.csv', import.meta.url));
+const goog = fileURLToPath(new URL('../../../../fixtures/market-data/GOOG.csv', import.meta.url));
 
 class Capture extends Writable {
   text = '';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-/** The shared market data sets (header `,Open,High,Low,Close,Volume`), read in place, never copied. */
+/** The committed market data (fixtures/market-data, header `,Open,High,Low,Close,Volume`). */
 export type DataSet = 'GOOG' | 'EURUSD' | 'BTCUSD';
 
 export interface Closes {
@@ -9,7 +9,7 @@ export interface Closes {
   close: Float64Array;
 }
 
-const DATA_DIR = new URL('../../../../shared/data/', import.meta.url);
+const DATA_DIR = new URL('../../../fixtures/market-data/', import.meta.url);
 
 export function loadCloses(name: DataSet): Closes {
   const rows = readFileSync(new URL(`${name}.csv`, DATA_DIR), 'utf8')
