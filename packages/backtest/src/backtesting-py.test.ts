@@ -6,8 +6,10 @@ import { runBacktest } from './run-backtest.js';
 const GOOG = fileURLToPath(new URL('../../../fixtures/market-data/GOOG.csv', import.meta.url));
 
 /**
- * backtesting.py 0.6.6's own published values: kernc/backtesting.py,
- * backtesting/test/_test.py, TestBacktest.test_compute_stats -
+ * backtesting.py 0.6.6's own published values: kernc/backtesting.py at tag 0.6.6 (commit
+ * 9c2b8e1c99f3a860883222ba8d6d5b5cac3a932d), backtesting/test/_test.py,
+ * TestBacktest.test_compute_stats - after PR #1346 (CAGR over 365.25-day years, the geometric
+ * mean over the returns that exist); copies of the test from before it publish other values -
  * `Backtest(GOOG, SmaCross, finalize_trades=True).run()` with cash 10_000, commission 0, where
  * SmaCross(fast=10, slow=30) closes and reverses on each crossover (long and short).
  * The test there compares with rtol 1e-8; we hold ourselves to 1e-9.
@@ -20,7 +22,7 @@ const PUBLISHED = {
   avgTradePct: 2.531715975158555,
   bestTradePct: 53.59595229490424,
   buyHoldReturnPct: 522.0601851851852,
-  calmarRatio: 0.4414380935608377,
+  calmarRatio: 0.44166409202994605,
   durationDays: 3116,
   equityFinal: 51422.98999999996,
   equityPeak: 75787.44,
@@ -30,14 +32,14 @@ const PUBLISHED = {
   maxDrawdownPct: -47.98012705007589,
   maxTradeDurationDays: 183,
   profitFactor: 2.167945974262033,
-  returnAnnPct: 21.180255813792282,
+  returnAnnPct: 21.191099249053224,
   returnPct: 414.2298999999996,
-  volatilityAnnPct: 36.49390889140787,
-  cagrPct: 14.159843619607383,
+  volatilityAnnPct: 36.49716090702389,
+  cagrPct: 21.160245705962623,
   sqn: 1.0766187356697705,
   kellyCriterion: 0.1518705127029717,
-  sharpeRatio: 0.5803778344714113,
-  sortinoRatio: 1.0847880675854096,
+  sharpeRatio: 0.5806232244485349,
+  sortinoRatio: 1.0853434352488662,
   winRatePct: 46.96969696969697,
   worstTradePct: -18.39887353835481,
   alphaPct: 394.37391142027462,

@@ -120,12 +120,14 @@ export function meanAndStd(x: ArrayLike<number>): { mean: number | null; std: nu
 }
 
 /**
- * backtesting.py's geometric_mean: 0 as soon as any 1 + r <= 0, else exp(sum log(1+r) / divisor) - 1.
- * Its divisor counts the leading NaN of pandas' pct_change, which it fills with a 0 return.
+ * backtesting.py 0.6.6's geometric_mean: 0 as soon as any 1 + r <= 0, else
+ * exp(sum log(1+r) / n) - 1 over the n returns (0.6.6 drops pct_change's leading NaN first;
+ * releases before it filled it with 0 and counted it). null without returns (backtesting.py: NaN).
  */
-export function geometricMeanBacktestingPy(s: ReturnSummary, divisor: number): number {
+export function geometricMeanBacktestingPy(s: ReturnSummary): number | null {
+  if (s.count === 0) return null;
   if (s.minGrowth <= 0) return 0;
-  return Math.exp(s.sumLogGrowth / divisor) - 1;
+  return Math.exp(s.sumLogGrowth / s.count) - 1;
 }
 
 /** exp(mean(log(1 + r))) - 1; -1 if some 1 + r is 0; null if some is negative or none exist. */

@@ -26,21 +26,20 @@ export interface RatioInput {
 }
 
 /**
- * g: backtesting.py divides sum(log(1+r)) by the number of resampled periods (one more than the
- * returns) and reports g = 0 once a return is <= -100 %; hindsight uses the plain geometric mean.
- * returnAnnPct = ((1+g)^A - 1) x100 in both.
+ * g: backtesting.py 0.6.6 averages log(1+r) over the period returns and reports g = 0 once a
+ * return is <= -100 %; hindsight uses the plain geometric mean. returnAnnPct = ((1+g)^A - 1) x100
+ * in both.
  */
 export function returnRatios(input: RatioInput): ReturnRatios {
   const { profile, returns: r, periodsPerYear: a, growth, durationMs, maxDrawdown } = input;
   const bpy = profile === 'backtesting.py';
-  let g: number | null = null;
-  if (r.count > 0) g = bpy ? geometricMeanBacktestingPy(r, r.count + 1) : geometricMean(r);
+  const g = bpy ? geometricMeanBacktestingPy(r) : geometricMean(r);
   const annual = g === null ? null : (1 + g) ** a - 1;
   const returnAnnPct = annual === null ? null : annual * 100;
   const downside = r.downsideMeanSquare === null ? null : Math.sqrt(r.downsideMeanSquare);
   const cagr = compoundAnnualGrowth(
     growth,
-    bpy ? backtestingPyYears(durationMs, a) : calendarYears(durationMs),
+    bpy ? backtestingPyYears(durationMs) : calendarYears(durationMs),
   );
 
   if (bpy) {
@@ -80,11 +79,14 @@ export function compoundedVolatility(
   return radicand >= 0 ? Math.sqrt(radicand) : null;
 }
 
-/** backtesting.py: (Duration.days + Duration.seconds / 86400) / A - trading periods, not 365.25. */
-export function backtestingPyYears(durationMs: number, a: number): number {
+/**
+ * backtesting.py 0.6.6: (Duration.days + Duration.seconds / 86400) / 365.25 - calendar years of
+ * the duration truncated to whole seconds (pandas' Timedelta components drop the sub-second part).
+ */
+export function backtestingPyYears(durationMs: number): number {
   const days = Math.floor(durationMs / MS_PER_DAY);
   const seconds = Math.floor((durationMs - days * MS_PER_DAY) / 1000);
-  return (days + seconds / 86400) / a;
+  return (days + seconds / 86400) / 365.25;
 }
 
 /** Calendar years of 365.25 days. */

@@ -41,9 +41,14 @@ export function computeStats(input: StatsInput): Stats {
 
   const ends = scan.periodEnds;
   const r = periodReturns(equity, ends);
+  // backtesting.py sums log(1 + r) return by return; the telescoped sum, log(last / first), is
+  // as exact but rounds differently, and its compounded volatility (a difference of two nearly
+  // equal powers) turns an ulp of g into 1e-8 of the result. The hindsight profile telescopes.
   const returns = summarizeReturns(
     r,
-    Math.log(equity[ends[ends.length - 1]!]! / equity[ends[0]!]!),
+    profile === 'backtesting.py'
+      ? undefined
+      : Math.log(equity[ends[ends.length - 1]!]! / equity[ends[0]!]!),
   );
   const activeStats = meanAndStd(toActiveReturns(r, close, warmup, ends));
   const { informationRatio, trackingError } = activeRatios(activeStats.mean, activeStats.std, a);

@@ -92,12 +92,7 @@ export function tradeStats(
     for (const t of trades) s2 += (t.pnl - mean) ** 2;
     pnlStd = Math.sqrt(s2 / (n - 1));
   }
-  const avgGrowth =
-    n === 0
-      ? null
-      : profile === 'backtesting.py'
-        ? geometricMeanBacktestingPy(r, n)
-        : geometricMean(r);
+  const avgGrowth = profile === 'backtesting.py' ? geometricMeanBacktestingPy(r) : geometricMean(r);
   return {
     trades: n,
     commissions,
