@@ -33,6 +33,14 @@ describe('sma', () => {
     expect(out[9]!.toFixed(2)).toBe('22.22');
   });
 
+  it('is the repeated value itself over a flat window, not a running sum with rounding noise', () => {
+    // 0.1 + 0.7 ... leaves the running sum off by an ulp; a flat window must not inherit that.
+    const values = new Float64Array([0.7, 0.1, 0.3, 0.9, ...Array(50).fill(171.4359), 3, 4]);
+    const out = sma(values, 7);
+    for (let i = 4 + 6; i < 54; i++) expect(out[i]).toBe(171.4359);
+    expect(out[54]).toBeCloseTo((171.4359 * 6 + 3) / 7, 12);
+  });
+
   it.each([1, 10, 30, 200])(
     'matches a naive O(n * period) mean on GOOG closes, period %i',
     (period) => {

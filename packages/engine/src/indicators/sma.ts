@@ -2,7 +2,9 @@ import { assertOutput, assertPeriod } from './validate.js';
 
 /**
  * Simple moving average: out[t] = mean(values[t-period+1..t]); NaN for t < period - 1.
- * A running sum, re-summed every `period` bars so floating error cannot accumulate.
+ * A running sum, re-summed every `period` bars so floating error cannot accumulate. A window of
+ * one repeated value averages to that value exactly (as pandas' rolling mean does): a running sum
+ * would leave rounding noise there, and two averages of a flat market would then "cross" on it.
  * `out` (same length as `values`) must not overlap `values`.
  */
 export function sma(
@@ -16,11 +18,17 @@ export function sma(
   out.fill(Number.NaN, 0, Math.min(n, period - 1));
   let sum = 0;
   const warm = Math.min(n, period - 1);
-  for (let i = 0; i < warm; i++) sum += values[i]!;
+  let same = 0;
+  for (let i = 0; i < warm; i++) {
+    sum += values[i]!;
+    same = i > 0 && values[i] === values[i - 1] ? same + 1 : 1;
+  }
   // Re-summed at i = period - 1 + k * period: a countdown instead of a modulo on every bar.
   let resumeIn = 0;
   for (let i = warm; i < n; i++) {
-    sum += values[i]!;
+    const v = values[i]!;
+    same = i > 0 && v === values[i - 1] ? same + 1 : 1;
+    sum += v;
     if (i >= period) sum -= values[i - period]!;
     if (resumeIn === 0) {
       sum = 0;
@@ -28,7 +36,7 @@ export function sma(
       resumeIn = period;
     }
     resumeIn--;
-    out[i] = sum / period;
+    out[i] = same >= period ? v : sum / period;
   }
   return out;
 }

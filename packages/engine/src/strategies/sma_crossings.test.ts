@@ -60,6 +60,20 @@ describe('smaCrossings', () => {
     }
   });
 
+  it('sees no crossing in a flat market, where both averages are the flat price exactly', () => {
+    // Walks with 300 bars of one repeated close, some across a chunk boundary (4,096 bars).
+    for (let seed = 1; seed <= 40; seed++) {
+      const close = walk(5000, seed);
+      const from = seed % 2 === 0 ? 1000 + seed : 4090;
+      close.fill(close[from]!, from, from + 300);
+      expectSame(close, 5, 20, true);
+      const { enterLong, exitLong } = smaCrossings(close, 5, 20, false);
+      const flat = (flags: Uint8Array) => flags.subarray(from + 20, from + 300);
+      expect(flat(enterLong).every((flag) => flag === 0)).toBe(true);
+      expect(flat(exitLong).every((flag) => flag === 0)).toBe(true);
+    }
+  });
+
   it('matches when a NaN poisons the averages for a stretch and when bars are too few', () => {
     const close = walk(300, 7);
     close[100] = Number.NaN;

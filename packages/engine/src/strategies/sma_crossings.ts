@@ -17,11 +17,14 @@ const FIRST_FAST = 4;
 const FIRST_SLOW = 5;
 const PREV_FAST = 6;
 const PREV_SLOW = 7;
+/** How many equal closes end at the previous bar (indicators/sma.ts's exact flat windows). */
+const SAME_RUN = 8;
 
 /**
  * `markCrossings(sma(close, fast), sma(close, slow), allowShort, ...)` with its warm-up, without
  * the two averages as arrays: both are advanced bar by bar with exactly the arithmetic of
- * indicators/sma.ts (the same running sum, re-summed from scratch at the same bars), so every
+ * indicators/sma.ts (the same running sum, re-summed from scratch at the same bars, the same
+ * exact value over a window of one repeated close), so every
  * value and therefore every flag is identical. Two fewer columns to allocate and page in - on a
  * million bars that costs more than the averages themselves.
  */
@@ -38,7 +41,7 @@ export function smaCrossings(
   const exitLong = new Uint8Array(n);
   const enterShort = new Uint8Array(n);
   const exitShort = new Uint8Array(n);
-  const state = new Float64Array(8);
+  const state = new Float64Array(9);
   state[FAST_RESUM] = fast - 1;
   state[SLOW_RESUM] = slow - 1;
   state[FIRST_FAST] = n;
@@ -91,9 +94,11 @@ function crossChunk(
   let firstSlow = state[FIRST_SLOW]!;
   let prevFast = state[PREV_FAST]!;
   let prevSlow = state[PREV_SLOW]!;
+  let same = state[SAME_RUN]!;
   const none = close.length;
   for (let i = from; i < to; i++) {
     const v = close[i]!;
+    same = i > 0 && v === close[i - 1] ? same + 1 : 1;
     fastSum += v;
     if (i >= fast) fastSum -= close[i - fast]!;
     let f = Number.NaN;
@@ -103,7 +108,7 @@ function crossChunk(
         for (let j = i - fast + 1; j <= i; j++) fastSum += close[j]!;
         fastResum += fast;
       }
-      f = fastSum / fast;
+      f = same >= fast ? v : fastSum / fast;
       if (firstFast === none && !Number.isNaN(f)) firstFast = i;
     }
     slowSum += v;
@@ -115,7 +120,7 @@ function crossChunk(
         for (let j = i - slow + 1; j <= i; j++) slowSum += close[j]!;
         slowResum += slow;
       }
-      s = slowSum / slow;
+      s = same >= slow ? v : slowSum / slow;
       if (firstSlow === none && !Number.isNaN(s)) firstSlow = i;
     }
     // signals.ts's crossover, strict on both bars: a NaN on either is never a crossing.
@@ -137,4 +142,5 @@ function crossChunk(
   state[FIRST_SLOW] = firstSlow;
   state[PREV_FAST] = prevFast;
   state[PREV_SLOW] = prevSlow;
+  state[SAME_RUN] = same;
 }
