@@ -1,14 +1,19 @@
 """Independent reference implementation of the statistics of @hindsight/metrics.
 
-Written from ../shared/BACKTESTING_PY_COMPAT.md ("Statistics") and docs/statistics.md, not from
-the TypeScript: plain lists, two-pass moments, exact rationals for duration rounding, the
-`datetime` module for calendar buckets and `math.erfc` for the normal CDF.  Where the compat doc
-and backtesting.py 0.6.x (backtesting/_stats.py) disagree, the backtesting.py profile follows the
-source, because its own published GOOG test values do (see docs/statistics.md, "Deviations").
+Written from docs/statistics.md, not from the TypeScript: plain lists, two-pass moments, exact
+rationals for duration rounding, the `datetime` module for calendar buckets and `math.erfc` for the
+normal CDF.  The backtesting.py profile is backtesting.py 0.6.6 (backtesting/_stats.py at commit
+9c2b8e1c99f3a860883222ba8d6d5b5cac3a932d).
 
-Standard library only.  Regenerate the committed fixtures from the repository root with
+Its backtesting.py-profile values are not taken on trust: with `--btpy SRC` (that commit's
+source, set up as tools/oracle/make_cases.py describes) every statistic backtesting.py itself
+computes is recomputed by the real library's `compute_stats` on the same equity, closes and
+trades, and the script refuses to write anything if the two disagree by more than 1e-9.
 
-    python3 packages/metrics/reference/stats_reference.py > packages/metrics/reference/fixtures.json
+Regenerate the committed fixtures from the repository root with
+
+    /usr/bin/python3 packages/metrics/reference/stats_reference.py --btpy "$BTPY" \
+        > packages/metrics/reference/fixtures.json
     npx biome format --write packages/metrics/reference/fixtures.json
 
 The generator is seeded, so an unchanged script reproduces the (biome-formatted) file byte for
@@ -22,6 +27,7 @@ import statistics
 import sys
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
+from pathlib import Path
 
 DAY = 86_400_000
 HOUR = 3_600_000
@@ -203,8 +209,8 @@ def compute(case, profile):
     if not r:
         g = None
     elif bpy:
-        # pandas' pct_change leaves a leading NaN that geometric_mean fills with 0: it counts.
-        g = geometric_mean_bpy(r, len(r) + 1)
+        # 0.6.6 drops pct_change's leading NaN: the mean is over the returns that exist.
+        g = geometric_mean_bpy(r, len(r))
     else:
         g = geometric_mean_hindsight(r)
     ann = None if g is None else (1 + g) ** a - 1
@@ -222,8 +228,8 @@ def compute(case, profile):
         vol = math.sqrt(var) * math.sqrt(a) * 100
     s['volatilityAnnPct'] = vol
 
-    if bpy:
-        years = (duration // DAY + ((duration % DAY) // 1000) / 86400) / a
+    if bpy:  # Timedelta's days and seconds, milliseconds dropped, over 365.25-day years
+        years = (duration // DAY + ((duration % DAY) // 1000) / 86400) / 365.25
     else:
         years = duration / (365.25 * DAY)
     ratio = equity[-1] / equity[0]
@@ -578,6 +584,97 @@ def generate():
     }
 
 
+# --- the real backtesting.py, as a check ---------------------------------------------------------
+
+# backtesting.py's names of the statistics it computes -> ours (the rest are Hindsight's own).
+LIBRARY_KEYS = {
+    'Duration': 'durationDays', 'Exposure Time [%]': 'exposureTimePct',
+    'Equity Final [$]': 'equityFinal', 'Equity Peak [$]': 'equityPeak', 'Return [%]': 'returnPct',
+    'Buy & Hold Return [%]': 'buyHoldReturnPct', 'Return (Ann.) [%]': 'returnAnnPct',
+    'Volatility (Ann.) [%]': 'volatilityAnnPct', 'CAGR [%]': 'cagrPct',
+    'Sharpe Ratio': 'sharpeRatio', 'Sortino Ratio': 'sortinoRatio', 'Calmar Ratio': 'calmarRatio',
+    'Alpha [%]': 'alphaPct', 'Beta': 'beta', 'Max. Drawdown [%]': 'maxDrawdownPct',
+    'Avg. Drawdown [%]': 'avgDrawdownPct', 'Max. Drawdown Duration': 'maxDrawdownDurationDays',
+    'Avg. Drawdown Duration': 'avgDrawdownDurationDays', '# Trades': 'trades',
+    'Win Rate [%]': 'winRatePct', 'Best Trade [%]': 'bestTradePct',
+    'Worst Trade [%]': 'worstTradePct', 'Avg. Trade [%]': 'avgTradePct',
+    'Max. Trade Duration': 'maxTradeDurationDays', 'Avg. Trade Duration': 'avgTradeDurationDays',
+    'Profit Factor': 'profitFactor', 'Expectancy [%]': 'expectancyPct', 'SQN': 'sqn',
+    'Kelly Criterion': 'kellyCriterion',
+}
+
+
+def library_stats(src, case):
+    """backtesting.py's compute_stats on a case's inputs, under our keys (durations in days)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3] / 'tools' / 'oracle'))
+    from btpy import import_backtesting
+    import_backtesting(src)
+    import numpy as np
+    import pandas as pd
+    from backtesting import _stats, _util
+
+    index = pd.DatetimeIndex([to_datetime(t).replace(tzinfo=None) for t in case['time']])
+    n = len(index)
+    trades = pd.DataFrame({
+        'EntryBar': [t['entryBar'] for t in case['trades']],
+        'ExitBar': [t['exitBar'] for t in case['trades']],
+        'PnL': [float(t['pnl']) for t in case['trades']],
+        'ReturnPct': [float(t['returnPct']) for t in case['trades']],
+        'Duration': [pd.Timedelta(milliseconds=t['exitTime'] - t['entryTime'])
+                     for t in case['trades']],
+    })
+    # compute_stats reads the warm-up off the strategy's indicators: one that is NaN before it.
+    warm = np.ones(n)
+    warm[:case['warmup']] = np.nan
+    indicator = _util._Indicator(warm, name='warmup')
+    indicator._opts = {'scatter': False}
+    strategy = type('Warmup', (), {})()
+    strategy.warmup = indicator
+    with np.errstate(all='ignore'):
+        stats = _stats.compute_stats(trades, np.array(case['equity'], dtype=float),
+                                     pd.DataFrame({'Close': case['close']}, index=index), strategy)
+    out = {}
+    for name, key in LIBRARY_KEYS.items():
+        value = stats[name]
+        if isinstance(value, pd.Timedelta):
+            value = value.total_seconds() / 86400
+        out[key] = clean(None if value is None or pd.isna(value) else float(value))
+    return out
+
+
+# Where Hindsight knowingly differs (docs/statistics.md, "Deviations"): with no drawdown period
+# but a dip on the very last bar, backtesting.py's compute_drawdown_duration_peaks returns the
+# drawdown *depths* in place of durations, and reports a fraction (not a Timedelta) as the max and
+# mean drawdown duration; Hindsight reports null, as for any curve without a drawdown period.
+DEVIATIONS = {('last-bar-dip', 'maxDrawdownDurationDays'), ('last-bar-dip', 'avgDrawdownDurationDays')}
+
+
+def check_against_library(src, cases):
+    problems = []
+    for entry in cases:
+        ours = entry['expected']['backtesting.py']
+        for key, theirs in library_stats(src, entry['input']).items():
+            if (entry['name'], key) in DEVIATIONS:
+                continue
+            mine = ours[key]
+            same = (mine is None and theirs is None) or (
+                mine is not None and theirs is not None
+                and abs(mine - theirs) <= 1e-9 * max(abs(mine), abs(theirs), 1e-300))
+            if not same:
+                problems.append(f"{entry['name']} {key}: reference {mine}, backtesting.py {theirs}")
+    if problems:
+        sys.exit('the reference disagrees with backtesting.py:\n' + '\n'.join(problems))
+    print(f'{len(cases)} cases: every backtesting.py statistic agrees with the library',
+          file=sys.stderr)
+
+
 if __name__ == '__main__':
-    json.dump(generate(), sys.stdout, indent=2)
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--btpy', help='backtesting.py 0.6.6 source, to check the profile against')
+    args = ap.parse_args()
+    fixtures = generate()
+    if args.btpy:
+        check_against_library(args.btpy, fixtures['cases'])
+    json.dump(fixtures, sys.stdout, indent=2)
     sys.stdout.write('\n')
