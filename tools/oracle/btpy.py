@@ -11,6 +11,25 @@ import sys
 import types
 
 
+# backtesting.py's statistic names -> Hindsight's keys (docs/statistics.md).
+STAT_KEYS = {
+    'Start': 'start', 'End': 'end', 'Duration': 'durationDays',
+    'Exposure Time [%]': 'exposureTimePct', 'Equity Final [$]': 'equityFinal',
+    'Equity Peak [$]': 'equityPeak', 'Commissions [$]': 'commissions', 'Return [%]': 'returnPct',
+    'Buy & Hold Return [%]': 'buyHoldReturnPct', 'Return (Ann.) [%]': 'returnAnnPct',
+    'Volatility (Ann.) [%]': 'volatilityAnnPct', 'CAGR [%]': 'cagrPct',
+    'Sharpe Ratio': 'sharpeRatio', 'Sortino Ratio': 'sortinoRatio', 'Calmar Ratio': 'calmarRatio',
+    'Alpha [%]': 'alphaPct', 'Beta': 'beta', 'Max. Drawdown [%]': 'maxDrawdownPct',
+    'Avg. Drawdown [%]': 'avgDrawdownPct', 'Max. Drawdown Duration': 'maxDrawdownDurationDays',
+    'Avg. Drawdown Duration': 'avgDrawdownDurationDays', '# Trades': 'trades',
+    'Win Rate [%]': 'winRatePct', 'Best Trade [%]': 'bestTradePct',
+    'Worst Trade [%]': 'worstTradePct', 'Avg. Trade [%]': 'avgTradePct',
+    'Max. Trade Duration': 'maxTradeDurationDays', 'Avg. Trade Duration': 'avgTradeDurationDays',
+    'Profit Factor': 'profitFactor', 'Expectancy [%]': 'expectancyPct', 'SQN': 'sqn',
+    'Kelly Criterion': 'kellyCriterion',
+}
+
+
 def stub_bokeh():
     class Any:
         def __init__(self, *a, **k): pass

@@ -29,7 +29,7 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from btpy import alias_month_end_offsets
+from btpy import STAT_KEYS, alias_month_end_offsets
 
 REPO = Path(__file__).resolve().parents[2]
 OUT = REPO / 'fixtures' / 'oracle'
@@ -177,23 +177,6 @@ class Oracle:
         return result, self.equity
 
 
-# backtesting.py's statistic names -> Hindsight's keys (docs/statistics.md).
-KEYS = {
-    'Start': 'start', 'End': 'end', 'Duration': 'durationDays',
-    'Exposure Time [%]': 'exposureTimePct', 'Equity Final [$]': 'equityFinal',
-    'Equity Peak [$]': 'equityPeak', 'Commissions [$]': 'commissions', 'Return [%]': 'returnPct',
-    'Buy & Hold Return [%]': 'buyHoldReturnPct', 'Return (Ann.) [%]': 'returnAnnPct',
-    'Volatility (Ann.) [%]': 'volatilityAnnPct', 'CAGR [%]': 'cagrPct',
-    'Sharpe Ratio': 'sharpeRatio', 'Sortino Ratio': 'sortinoRatio', 'Calmar Ratio': 'calmarRatio',
-    'Alpha [%]': 'alphaPct', 'Beta': 'beta', 'Max. Drawdown [%]': 'maxDrawdownPct',
-    'Avg. Drawdown [%]': 'avgDrawdownPct', 'Max. Drawdown Duration': 'maxDrawdownDurationDays',
-    'Avg. Drawdown Duration': 'avgDrawdownDurationDays', '# Trades': 'trades',
-    'Win Rate [%]': 'winRatePct', 'Best Trade [%]': 'bestTradePct',
-    'Worst Trade [%]': 'worstTradePct', 'Avg. Trade [%]': 'avgTradePct',
-    'Max. Trade Duration': 'maxTradeDurationDays', 'Avg. Trade Duration': 'avgTradeDurationDays',
-    'Profit Factor': 'profitFactor', 'Expectancy [%]': 'expectancyPct', 'SQN': 'sqn',
-    'Kelly Criterion': 'kellyCriterion',
-}
 TRADE_KEYS = {
     'Size': 'size', 'EntryBar': 'entryBar', 'ExitBar': 'exitBar', 'EntryPrice': 'entryPrice',
     'ExitPrice': 'exitPrice', 'PnL': 'pnl', 'Commission': 'commission',
@@ -209,7 +192,7 @@ def iso(stamp):
 def translate(result):
     stats = {}
     for name, value in result['stats'].items():
-        key = KEYS[name]  # a KeyError here means backtesting.py grew a statistic: map it
+        key = STAT_KEYS[name]  # a KeyError: backtesting.py grew a statistic; map it in btpy.py
         stats[key] = iso(value) if key in ('start', 'end') else value
     # backtesting.py leaves 'Commissions [$]' out when they are zero; Hindsight reports 0.
     stats.setdefault('commissions', 0)

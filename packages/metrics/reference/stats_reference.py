@@ -586,28 +586,10 @@ def generate():
 
 # --- the real backtesting.py, as a check ---------------------------------------------------------
 
-# backtesting.py's names of the statistics it computes -> ours (the rest are Hindsight's own).
-LIBRARY_KEYS = {
-    'Duration': 'durationDays', 'Exposure Time [%]': 'exposureTimePct',
-    'Equity Final [$]': 'equityFinal', 'Equity Peak [$]': 'equityPeak', 'Return [%]': 'returnPct',
-    'Buy & Hold Return [%]': 'buyHoldReturnPct', 'Return (Ann.) [%]': 'returnAnnPct',
-    'Volatility (Ann.) [%]': 'volatilityAnnPct', 'CAGR [%]': 'cagrPct',
-    'Sharpe Ratio': 'sharpeRatio', 'Sortino Ratio': 'sortinoRatio', 'Calmar Ratio': 'calmarRatio',
-    'Alpha [%]': 'alphaPct', 'Beta': 'beta', 'Max. Drawdown [%]': 'maxDrawdownPct',
-    'Avg. Drawdown [%]': 'avgDrawdownPct', 'Max. Drawdown Duration': 'maxDrawdownDurationDays',
-    'Avg. Drawdown Duration': 'avgDrawdownDurationDays', '# Trades': 'trades',
-    'Win Rate [%]': 'winRatePct', 'Best Trade [%]': 'bestTradePct',
-    'Worst Trade [%]': 'worstTradePct', 'Avg. Trade [%]': 'avgTradePct',
-    'Max. Trade Duration': 'maxTradeDurationDays', 'Avg. Trade Duration': 'avgTradeDurationDays',
-    'Profit Factor': 'profitFactor', 'Expectancy [%]': 'expectancyPct', 'SQN': 'sqn',
-    'Kelly Criterion': 'kellyCriterion',
-}
-
-
 def library_stats(src, case):
     """backtesting.py's compute_stats on a case's inputs, under our keys (durations in days)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[3] / 'tools' / 'oracle'))
-    from btpy import import_backtesting
+    from btpy import STAT_KEYS, import_backtesting
     import_backtesting(src)
     import numpy as np
     import pandas as pd
@@ -634,7 +616,9 @@ def library_stats(src, case):
         stats = _stats.compute_stats(trades, np.array(case['equity'], dtype=float),
                                      pd.DataFrame({'Close': case['close']}, index=index), strategy)
     out = {}
-    for name, key in LIBRARY_KEYS.items():
+    for name, key in STAT_KEYS.items():
+        if key in ('start', 'end', 'commissions'):  # not computed here from trades given as a table
+            continue
         value = stats[name]
         if isinstance(value, pd.Timedelta):
             value = value.total_seconds() / 86400
