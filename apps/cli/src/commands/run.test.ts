@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runCommand } from './run.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
-const GOOG = join(REPO, '..', 'shared', 'data', 'GOOG.csv');
+const GOOG = join(REPO, 'fixtures', 'market-data', 'GOOG.csv');
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const stdout = new PassThrough();
