@@ -1,13 +1,12 @@
-import { CONVENTIONS, type Sizing as EngineSizing, FILL_MODES } from '@hindsight/engine';
+import {
+  CONVENTIONS,
+  type Sizing as EngineSizing,
+  FILL_MODES,
+  TIMEFRAMES,
+} from '@hindsight/engine';
 import Value from 'typebox/value';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  BacktestRequest,
-  MAX_SYMBOLS,
-  type Sizing,
-  SYMBOL_PATTERN,
-  TIMEFRAMES,
-} from './backtest-request.js';
+import { BacktestRequest, MAX_SYMBOLS, type Sizing, SYMBOL_PATTERN } from './backtest-request.js';
 
 /** The submit body of ARCHITECTURE.md ("A submit body, for example"), word for word. */
 const ARCHITECTURE_EXAMPLE = {

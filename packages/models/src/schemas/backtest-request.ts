@@ -1,4 +1,4 @@
-import { CONVENTIONS, FILL_MODES } from '@hindsight/engine';
+import { CONVENTIONS, FILL_MODES, TIMEFRAMES } from '@hindsight/engine';
 import Type, { type Static } from 'typebox';
 import { IsoDate } from './common.js';
 
@@ -7,7 +7,6 @@ export const MAX_SYMBOLS = 10;
 export const SYMBOL_PATTERN = '^([a-z]+:)?[A-Za-z0-9._-]+$';
 export const STRATEGY_NAME_PATTERN = '^[a-z][a-z0-9_]*$';
 
-export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '1d', '1w'] as const;
 export const Timeframe = Type.Enum(TIMEFRAMES);
 export type Timeframe = Static<typeof Timeframe>;
 
