@@ -3,7 +3,8 @@ import Type, { type Static, type TNull, type TSchema, type TUnion } from 'typebo
 
 /**
  * The statistics' contract: every key, its type, whether it may be null, and what it means. The
- * `Stats` type derives from the schemas below.
+ * `Stats` type, the REST and WebSocket schemas, the artifacts and the table of
+ * docs/statistics.md (scripts/write-stats-docs.ts) all derive from the schemas below.
  *
  * Notation of the descriptions (docs/statistics.md explains it): `E` equity at each bar's close,
  * `C` the benchmark's closes, `N` bars, `w` the warm-up bar, `t0`, `t1` the first and last
