@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { runBacktest } from '@hindsight/backtest';
 import { type Bars, createBars } from '@hindsight/engine';
-import { toSimulationConfig } from '@hindsight/models';
+import { pickStats } from '@hindsight/metrics';
+import { SUMMARY_STATS, toSimulationConfig } from '@hindsight/models';
 import {
   ARTIFACT_FILES,
   ARTIFACT_FORMAT_VERSION,
@@ -93,16 +94,9 @@ export async function completeLikeWorker(app: FastifyInstance, id: string, bars:
       drawdownPct: Array.from(drawdownPct),
     },
     trades: { trades: simulation.trades, openTrades: simulation.openTrades },
-    stats: stats as unknown as Record<string, unknown> & { conventions: Record<string, unknown> },
+    stats,
   });
-  const summary = {
-    returnPct: stats.returnPct,
-    sharpeRatio: stats.sharpeRatio,
-    maxDrawdownPct: stats.maxDrawdownPct,
-    trades: stats.trades,
-    winRatePct: stats.winRatePct,
-    equityFinal: stats.equityFinal,
-  };
+  const summary = pickStats(stats, SUMMARY_STATS);
   await app.store.complete(id, summary);
   await publisher.publish(id, 'completed', { summary });
   return output;

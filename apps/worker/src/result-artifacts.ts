@@ -1,26 +1,17 @@
 import type { BacktestOutput } from '@hindsight/backtest';
 import type { Bars } from '@hindsight/engine';
-import { drawdownPct } from '@hindsight/metrics';
-import type { BacktestRecord, BacktestSummary } from '@hindsight/models';
+import { drawdownPct, pickStats } from '@hindsight/metrics';
+import { type BacktestRecord, type BacktestSummary, SUMMARY_STATS } from '@hindsight/models';
 import {
   ARTIFACT_FILES,
   ARTIFACT_FORMAT_VERSION,
   engineVersion,
-  type StatsArtifact,
   type TaskArtifacts,
 } from '@hindsight/service';
 
 /** The headline numbers the record keeps; the full statistics go to stats.json. */
 export function summarize(output: BacktestOutput): BacktestSummary {
-  const { stats } = output;
-  return {
-    returnPct: stats.returnPct,
-    sharpeRatio: stats.sharpeRatio,
-    maxDrawdownPct: stats.maxDrawdownPct,
-    trades: stats.trades,
-    winRatePct: stats.winRatePct,
-    equityFinal: stats.equityFinal,
-  };
+  return pickStats(output.stats, SUMMARY_STATS);
 }
 
 function isoTime(ms: number): string {
@@ -67,6 +58,6 @@ export function buildArtifacts(
       drawdownPct: Array.from(drawdownPct(simulation.equity)),
     },
     trades: { trades: simulation.trades, openTrades: simulation.openTrades },
-    stats: output.stats as unknown as StatsArtifact,
+    stats: output.stats,
   };
 }

@@ -1,5 +1,6 @@
 export * from './bars.js';
 export * from './indicators/index.js';
+export * from './market.js';
 export * from './signals.js';
 export * from './simulator/index.js';
 export * from './strategies/index.js';

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Bars } from '@hindsight/engine';
+import { type Bars, TIMEFRAMES, type Timeframe } from '@hindsight/engine';
 import { DuckDBSession } from './duckdb-session.js';
 import { CacheConflictError, CacheCorruptError, InvalidSymbolError } from './errors.js';
 import { mergeBars } from './merge.js';
 import { BARS_PER_BLOCK, writeBarsFile } from './parquet/bars-file.js';
 import { ALL_TIME, normalizeRanges, type TimeRange, unionRanges } from './ranges.js';
 import { parseSymbol } from './symbols.js';
-import { isTimeframe, TIMEFRAMES, type Timeframe } from './timeframes.js';
+import { isTimeframe } from './timeframes.js';
 
 export interface SeriesKey {
   readonly source: string;

@@ -70,7 +70,5 @@ export {
   isTimeframe,
   parseTimeframe,
   TIMEFRAME_MS,
-  TIMEFRAMES,
-  type Timeframe,
 } from './timeframes.js';
 export { InvalidTimezoneError } from './timezone.js';

@@ -1,4 +1,4 @@
-import type { Bars } from '@hindsight/engine';
+import { type Bars, TIMEFRAMES, type Timeframe } from '@hindsight/engine';
 import type { MarketDataCache, SeriesKey } from './cache.js';
 import { InvalidRangeError, UnknownSourceError } from './errors.js';
 import type { Providers } from './providers/provider.js';
@@ -7,7 +7,7 @@ import { ALL_TIME, missingRanges, type TimeRange } from './ranges.js';
 import { resampleBars } from './resample.js';
 import { barsWithin } from './slice.js';
 import { formatSymbol, IMPORTED_SOURCE, parseSymbol } from './symbols.js';
-import { bucketStart, TIMEFRAME_MS, TIMEFRAMES, type Timeframe } from './timeframes.js';
+import { bucketStart, TIMEFRAME_MS } from './timeframes.js';
 
 export interface LoadBarsOptions {
   readonly cache: MarketDataCache;

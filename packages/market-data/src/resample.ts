@@ -1,6 +1,6 @@
-import type { Bars } from '@hindsight/engine';
+import type { Bars, Timeframe } from '@hindsight/engine';
 import { MarketDataError } from './errors.js';
-import { bucketStart, canResample, type Timeframe } from './timeframes.js';
+import { bucketStart, canResample } from './timeframes.js';
 
 export class ResampleError extends MarketDataError {
   override readonly name = 'ResampleError';

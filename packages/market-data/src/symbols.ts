@@ -1,3 +1,4 @@
+import { SYMBOL_NAME_PATTERN, SYMBOL_SOURCE_PATTERN } from '@hindsight/engine';
 import { InvalidSymbolError } from './errors.js';
 
 /** The source of a bare symbol name: something imported into the cache from a file. */
@@ -10,21 +11,24 @@ export interface ParsedSymbol {
   readonly name: string;
 }
 
-const SOURCE = /^[a-z][a-z0-9_-]{0,31}$/;
-// Names become directory names: no path separators, no leading dot.
-const NAME = /^[A-Z0-9^][A-Z0-9._^=-]{0,63}$/;
+const SOURCE = new RegExp(`^${SYMBOL_SOURCE_PATTERN}$`);
+const NAME = new RegExp(`^${SYMBOL_NAME_PATTERN}$`);
 
 /**
  * `GOOG` -> `{ source: 'csv', name: 'GOOG' }`; `synthetic:demo` -> `{ source: 'synthetic',
- * name: 'DEMO' }`.
+ * name: 'DEMO' }`. Accepts what SYMBOL_PATTERN accepts, once surrounding whitespace is trimmed;
+ * the parts are checked before their case is changed, as `'ß'.toUpperCase()` is `'SS'`.
  */
 export function parseSymbol(input: string): ParsedSymbol {
   const text = input.trim();
   const colon = text.indexOf(':');
-  const source = colon < 0 ? IMPORTED_SOURCE : text.slice(0, colon).toLowerCase();
-  const name = (colon < 0 ? text : text.slice(colon + 1)).toUpperCase();
+  const source = colon < 0 ? IMPORTED_SOURCE : text.slice(0, colon);
+  const name = colon < 0 ? text : text.slice(colon + 1);
   if (!SOURCE.test(source)) {
-    throw new InvalidSymbolError(input, `source '${source}' must be letters, digits, - or _`);
+    throw new InvalidSymbolError(
+      input,
+      `source '${source}' must be 1-32 letters, digits, - or _, starting with a letter`,
+    );
   }
   if (!NAME.test(name)) {
     throw new InvalidSymbolError(
@@ -34,7 +38,7 @@ export function parseSymbol(input: string): ParsedSymbol {
         : 'a name is 1-64 letters, digits or . _ ^ = -, not starting with . _ = or -',
     );
   }
-  return { source, name };
+  return { source: source.toLowerCase(), name: name.toUpperCase() };
 }
 
 /** The canonical spelling: bare for imported symbols, `source:NAME` otherwise. */

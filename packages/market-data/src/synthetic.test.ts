@@ -1,10 +1,9 @@
-import { createBars } from '@hindsight/engine';
+import { createBars, TIMEFRAMES } from '@hindsight/engine';
 import { describe, expect, it } from 'vitest';
 import { rows } from '../test/helpers.js';
 import { InvalidRangeError } from './errors.js';
 import { resampleBars } from './resample.js';
 import { SYNTHETIC_ORIGIN, syntheticBars } from './synthetic.js';
-import { TIMEFRAMES } from './timeframes.js';
 
 const DAY = 86_400_000;
 const monday = Date.UTC(2020, 0, 6);

@@ -1,8 +1,5 @@
+import { TIMEFRAMES, type Timeframe } from '@hindsight/engine';
 import { InvalidTimeframeError } from './errors.js';
-
-/** Bar sizes from finest to coarsest. `1m` is one minute; there is no month. */
-export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '1d', '1w'] as const;
-export type Timeframe = (typeof TIMEFRAMES)[number];
 
 const MINUTE = 60_000;
 export const DAY_MS = 1_440 * MINUTE;

@@ -1,5 +1,5 @@
+import type { ReturnBasis } from './stats-schema.js';
 import { monthIndex, weekday } from './time.js';
-import type { ReturnBasis } from './types.js';
 
 /**
  * The calendar bucket of an epoch day for a resampling basis (pandas `resample(...)`): the day

@@ -36,11 +36,18 @@ export {
 export { type BarScan, type LogReturnSums, scanBars } from './scan.js';
 export { type EquityAndDrawdown, equityAndDrawdown } from './series.js';
 export { computeStats } from './stats.js';
+export {
+  type DurationUnit,
+  DurationUnitSchema,
+  NullableStats,
+  type NumericStatKey,
+  pickStats,
+  type ReturnBasis,
+  ReturnBasisSchema,
+  type Stats,
+  type StatsConventions,
+  StatsConventionsSchema,
+  StatsSchema,
+} from './stats-schema.js';
 export { exposureTimePct, type TradeStats, tradeStats, turnover } from './trades.js';
-export type {
-  DurationUnit,
-  ReturnBasis,
-  Stats,
-  StatsConventions,
-  StatsInput,
-} from './types.js';
+export type { StatsInput } from './types.js';

@@ -1,5 +1,5 @@
+import type { DurationUnit, ReturnBasis } from './stats-schema.js';
 import { epochDay, MS_PER_DAY, weekday } from './time.js';
-import type { DurationUnit, ReturnBasis } from './types.js';
 
 /** How often the data ticks, as backtesting.py infers it. */
 export interface Periodicity {

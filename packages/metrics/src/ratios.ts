@@ -1,16 +1,13 @@
 import type { Conventions } from '@hindsight/engine';
 import { geometricMean, geometricMeanBacktestingPy, type ReturnSummary } from './moments.js';
+import type { Stats } from './stats-schema.js';
 import { MS_PER_DAY } from './time.js';
 
-/** The return-based statistics of one profile (Stats keys of the same names). */
-export interface ReturnRatios {
-  returnAnnPct: number | null;
-  volatilityAnnPct: number | null;
-  cagrPct: number | null;
-  sharpeRatio: number | null;
-  sortinoRatio: number | null;
-  calmarRatio: number | null;
-}
+/** The return-based statistics of one profile. */
+export type ReturnRatios = Pick<
+  Stats,
+  'returnAnnPct' | 'volatilityAnnPct' | 'cagrPct' | 'sharpeRatio' | 'sortinoRatio' | 'calmarRatio'
+>;
 
 export interface RatioInput {
   profile: Conventions;

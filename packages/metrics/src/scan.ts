@@ -1,8 +1,8 @@
 import { bucketKey } from './daily-returns.js';
 import { MetricsInputError } from './errors.js';
 import { logRatio } from './log-ratio.js';
+import type { ReturnBasis } from './stats-schema.js';
 import { epochDay, MS_PER_DAY, weekday } from './time.js';
-import type { ReturnBasis } from './types.js';
 
 /**
  * Everything computeStats needs from each bar, gathered in one validated pass over time, equity

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Conventions, Trade } from '@hindsight/engine';
+import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { computeStats } from './stats.js';
-import type { Stats } from './types.js';
+import { type Stats, StatsSchema } from './stats-schema.js';
 
 /**
  * Expected values come from packages/metrics/reference/stats_reference.py, an independent
@@ -74,6 +75,7 @@ describe('computeStats against the Python reference fixtures', () => {
           .filter((p) => p !== null);
         expect(problems, problems.join('\n')).toEqual([]);
         expect(stats.conventions).toEqual(expected.conventions);
+        expect([...Value.Errors(StatsSchema, stats)]).toEqual([]);
       });
     }
   }

@@ -1,10 +1,12 @@
 import type { Conventions, Trade } from '@hindsight/engine';
 import fc from 'fast-check';
+import Value from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { loadCloses } from '../test/market-data.js';
 import { MetricsInputError } from './errors.js';
 import { computeStats } from './stats.js';
-import type { Stats, StatsInput } from './types.js';
+import { type Stats, StatsSchema } from './stats-schema.js';
+import type { StatsInput } from './types.js';
 
 const DAY = 86_400_000;
 const utc = (date: string) => Date.parse(`${date}T00:00:00Z`);
@@ -41,11 +43,16 @@ function stats(
   });
 }
 
-/** No statistic may be NaN or infinite: undefined ones are null. */
-function expectNoNaN(s: Stats): void {
+/**
+ * No statistic may be NaN or infinite: undefined ones are null. And the result is what StatsSchema
+ * says, key for key, so a statistic added to computeStats or the schema alone fails here.
+ */
+function expectWellFormed(s: Stats): void {
   for (const [key, value] of Object.entries(s)) {
     if (typeof value === 'number') expect(Number.isFinite(value), key).toBe(true);
   }
+  expect(Object.keys(s)).toEqual(Object.keys(StatsSchema.properties));
+  expect([...Value.Errors(StatsSchema, s)]).toEqual([]);
 }
 
 /*
@@ -195,8 +202,8 @@ describe('computeStats on a six-bar curve worked by hand', () => {
     const std = Math.sqrt(active.reduce((a, x) => a + (x - mean) ** 2, 0) / 4);
     expect(bpy.trackingErrorPct).toBeCloseTo(std * Math.sqrt(252) * 100, 10);
     expect(bpy.informationRatio).toBeCloseTo((mean / std) * Math.sqrt(252), 12);
-    expectNoNaN(bpy);
-    expectNoNaN(hs);
+    expectWellFormed(bpy);
+    expectWellFormed(hs);
   });
 });
 
@@ -227,6 +234,7 @@ describe('computeStats edge cases', () => {
       expect(s[key], key).toBeNull();
     }
     expect(s.turnover).toBe(0);
+    expectWellFormed(s);
   });
 
   it('one trade: SQN needs two, Kelly needs a win and a loss', () => {
@@ -277,7 +285,7 @@ describe('computeStats edge cases', () => {
         expect(s[key], key).toBeNull();
       }
       expect(Object.is(s.maxDrawdownPct, 0)).toBe(true);
-      expectNoNaN(s);
+      expectWellFormed(s);
     },
   );
 
@@ -298,7 +306,7 @@ describe('computeStats edge cases', () => {
     ] as const) {
       expect(s[key], key).toBeNull();
     }
-    expectNoNaN(s);
+    expectWellFormed(s);
   });
 
   it('a new high on the last bar closes the drawdown there', () => {
@@ -379,7 +387,7 @@ describe('computeStats against backtesting.py published values', () => {
   });
 });
 
-describe('computeStats never returns NaN or Infinity', () => {
+describe('computeStats never returns NaN or Infinity, nor anything but StatsSchema', () => {
   it('holds for random curves, closes and trades in both profiles', () => {
     const bar = fc.record({
       gap: fc.integer({ min: 1, max: 3 * DAY }),
@@ -415,7 +423,7 @@ describe('computeStats never returns NaN or Infinity', () => {
             warmup: 0,
             conventions,
           });
-          expectNoNaN(s);
+          expectWellFormed(s);
         },
       ),
       { seed: 1234, numRuns: 300 },

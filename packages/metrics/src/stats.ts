@@ -12,13 +12,14 @@ import {
 import { probabilisticSharpeRatio } from './psr.js';
 import { activeRatios, omegaRatio, returnRatios } from './ratios.js';
 import { scanBars } from './scan.js';
+import type { Stats } from './stats-schema.js';
 import { MS_PER_DAY } from './time.js';
 import { exposureTimePct, tradeStats, turnover } from './trades.js';
-import type { Stats, StatsInput } from './types.js';
+import type { StatsInput } from './types.js';
 import { validateStatsInput } from './validate.js';
 
 /**
- * Every statistic of a run (see `Stats` and docs/statistics.md) under `input.conventions`:
+ * Every statistic of a run (see `StatsSchema` and docs/statistics.md) under `input.conventions`:
  * `backtesting.py` reproduces backtesting.py 0.6.x's compute_stats, `hindsight` swaps in the
  * textbook volatility, Sharpe, Sortino, Calmar and CAGR. Undefined values are null.
  *

@@ -1,30 +1,32 @@
 import type { Conventions, Trade } from '@hindsight/engine';
 import { geometricMean, geometricMeanBacktestingPy, summarizeReturns } from './moments.js';
 import { roundUpDays, roundUpMeanDays } from './periods.js';
+import type { Stats } from './stats-schema.js';
 
-/** The statistics of the closed trades (Stats keys of the same names). */
-export interface TradeStats {
-  trades: number;
-  commissions: number;
-  winRatePct: number | null;
-  bestTradePct: number | null;
-  worstTradePct: number | null;
-  avgTradePct: number | null;
-  maxTradeDurationDays: number | null;
-  avgTradeDurationDays: number | null;
-  profitFactor: number | null;
-  expectancyPct: number | null;
-  sqn: number | null;
-  kellyCriterion: number | null;
-  maxConsecutiveWins: number | null;
-  maxConsecutiveLosses: number | null;
-  longTrades: number;
-  longWinRatePct: number | null;
-  longPnl: number;
-  shortTrades: number;
-  shortWinRatePct: number | null;
-  shortPnl: number;
-}
+/** The statistics of the closed trades. */
+export type TradeStats = Pick<
+  Stats,
+  | 'trades'
+  | 'commissions'
+  | 'winRatePct'
+  | 'bestTradePct'
+  | 'worstTradePct'
+  | 'avgTradePct'
+  | 'maxTradeDurationDays'
+  | 'avgTradeDurationDays'
+  | 'profitFactor'
+  | 'expectancyPct'
+  | 'sqn'
+  | 'kellyCriterion'
+  | 'maxConsecutiveWins'
+  | 'maxConsecutiveLosses'
+  | 'longTrades'
+  | 'longWinRatePct'
+  | 'longPnl'
+  | 'shortTrades'
+  | 'shortWinRatePct'
+  | 'shortPnl'
+>;
 
 /**
  * Win = pnl > 0, loss = pnl < 0 (a trade at exactly 0 is neither and breaks both streaks).

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Trade } from '@hindsight/engine';
+import type { Stats } from '@hindsight/metrics';
 import type { BacktestRequest } from '@hindsight/models';
 
 /**
@@ -74,17 +75,12 @@ export interface TradesArtifact {
   openTrades: Trade[];
 }
 
-/**
- * Every statistic of the run under the key names of BACKTESTING_PY_COMPAT.md (the Stats of
- * @hindsight/metrics), including its `conventions` block; undefined statistics are null.
- */
-export type StatsArtifact = Record<string, unknown> & { conventions: Record<string, unknown> };
-
 export interface TaskArtifacts {
   manifest: ResultManifest;
   equity: EquityArtifact;
   trades: TradesArtifact;
-  stats: StatsArtifact;
+  /** Every statistic of the run, its `conventions` block included (StatsSchema). */
+  stats: Stats;
 }
 
 export interface WriteResult {

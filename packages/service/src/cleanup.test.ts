@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { computeStats } from '@hindsight/metrics';
 import { newId, parseBacktestRequest } from '@hindsight/models';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -16,6 +17,15 @@ import { cleanupResults } from './cleanup.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2030-06-15T12:00:00Z');
+const STATS = computeStats({
+  time: Float64Array.from([1, 2]),
+  equity: Float64Array.from([100, 101]),
+  close: Float64Array.from([1, 1]),
+  trades: [],
+  openTrades: [],
+  warmup: 0,
+  conventions: 'hindsight',
+});
 
 let dataRoot: string;
 
@@ -53,7 +63,7 @@ function artifacts(id: string, finishedAt: number): TaskArtifacts {
     manifest,
     equity: { time: [1, 2], equity: [100, 101], drawdownPct: [0, 0] },
     trades: { trades: [], openTrades: [] },
-    stats: { returnPct: 1, conventions: {} },
+    stats: STATS,
   };
 }
 

@@ -1,7 +1,7 @@
-import { downsample } from '@hindsight/metrics';
+import { downsample, type Stats } from '@hindsight/metrics';
 import { type BacktestRecord, createError } from '@hindsight/models';
 import { type ArtifactKind, readTaskArtifact, type TaskArtifacts } from '@hindsight/service';
-import type { EquityBody, ResultBody, StatsBody, TradesBody } from '../schemas/result.js';
+import type { EquityBody, ResultBody, TradesBody } from '../schemas/result.js';
 
 /** The record must be completed for its result to exist; HS_ERR_NOT_READY says what it is. */
 function requireCompleted(record: BacktestRecord): void {
@@ -30,20 +30,19 @@ export async function readResult(dataRoot: string, record: BacktestRecord): Prom
     artifact(dataRoot, record, 'manifest'),
     artifact(dataRoot, record, 'stats'),
   ]);
-  const body = stats as unknown as StatsBody;
   return {
     id: record.id,
     fingerprint: manifest.fingerprint,
     engineVersion: manifest.engineVersion,
     params: manifest.params,
     reusedFrom: manifest.reusedFrom,
-    stats: body,
-    conventions: body.conventions,
+    stats,
+    conventions: stats.conventions,
   };
 }
 
-export async function readStats(dataRoot: string, record: BacktestRecord): Promise<StatsBody> {
-  return (await artifact(dataRoot, record, 'stats')) as unknown as StatsBody;
+export function readStats(dataRoot: string, record: BacktestRecord): Promise<Stats> {
+  return artifact(dataRoot, record, 'stats');
 }
 
 export async function readTrades(dataRoot: string, record: BacktestRecord): Promise<TradesBody> {

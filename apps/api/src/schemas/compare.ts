@@ -1,3 +1,4 @@
+import { NullableStats, type NumericStatKey } from '@hindsight/metrics';
 import Type, { type Static } from 'typebox';
 
 export const MIN_COMPARE = 2;
@@ -12,7 +13,7 @@ export type CompareRequest = Static<typeof CompareRequest>;
 
 const NullableNum = Type.Union([Type.Number(), Type.Null()]);
 
-/** The headline statistics compared, keyed as in BACKTESTING_PY_COMPAT.md. */
+/** The headline statistics compared (keys of Stats; the schemas are StatsSchema's). */
 export const COMPARED_METRICS = [
   'returnPct',
   'returnAnnPct',
@@ -28,20 +29,14 @@ export const COMPARED_METRICS = [
   'exposureTimePct',
   'equityFinal',
   'buyHoldReturnPct',
-] as const;
+] as const satisfies readonly NumericStatKey[];
 
 export const COMPARED_DRAWDOWN = [
   'maxDrawdownPct',
   'avgDrawdownPct',
   'maxDrawdownDurationDays',
   'avgDrawdownDurationDays',
-] as const;
-
-function nullableFields<const K extends readonly string[]>(keys: K) {
-  return Object.fromEntries(keys.map((key) => [key, NullableNum])) as {
-    [P in K[number]]: typeof NullableNum;
-  };
-}
+] as const satisfies readonly NumericStatKey[];
 
 export const CompareResponse = Type.Object(
   {
@@ -52,10 +47,8 @@ export const CompareResponse = Type.Object(
           name: Type.String(),
           strategy: Type.String(),
           symbols: Type.Array(Type.String()),
-          metrics: Type.Object(nullableFields(COMPARED_METRICS), { additionalProperties: false }),
-          drawdown: Type.Object(nullableFields(COMPARED_DRAWDOWN), {
-            additionalProperties: false,
-          }),
+          metrics: NullableStats(COMPARED_METRICS),
+          drawdown: NullableStats(COMPARED_DRAWDOWN),
         },
         { additionalProperties: false },
       ),

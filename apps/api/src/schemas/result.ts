@@ -1,92 +1,8 @@
-import { CONVENTIONS, EXIT_REASONS } from '@hindsight/engine';
-import Type, { type Static, type TSchema } from 'typebox';
+import { EXIT_REASONS } from '@hindsight/engine';
+import { StatsConventionsSchema, StatsSchema } from '@hindsight/metrics';
+import Type, { type Static } from 'typebox';
 
 const Num = Type.Number();
-const NullableNum = Type.Union([Type.Number(), Type.Null()]);
-
-/** Statistics that are always defined (see Stats in @hindsight/metrics). */
-const DEFINED = [
-  'durationDays',
-  'exposureTimePct',
-  'equityFinal',
-  'equityPeak',
-  'commissions',
-  'returnPct',
-  'buyHoldReturnPct',
-  'maxDrawdownPct',
-  'trades',
-  'longTrades',
-  'longPnl',
-  'shortTrades',
-  'shortPnl',
-  'openTrades',
-] as const;
-
-/** Statistics that are null when undefined (a Sharpe ratio of a flat curve). */
-const NULLABLE = [
-  'returnAnnPct',
-  'volatilityAnnPct',
-  'cagrPct',
-  'sharpeRatio',
-  'sortinoRatio',
-  'calmarRatio',
-  'alphaPct',
-  'beta',
-  'avgDrawdownPct',
-  'maxDrawdownDurationDays',
-  'avgDrawdownDurationDays',
-  'winRatePct',
-  'bestTradePct',
-  'worstTradePct',
-  'avgTradePct',
-  'maxTradeDurationDays',
-  'avgTradeDurationDays',
-  'profitFactor',
-  'expectancyPct',
-  'sqn',
-  'kellyCriterion',
-  'omegaRatio',
-  'maxConsecutiveWins',
-  'maxConsecutiveLosses',
-  'bestDayPct',
-  'worstDayPct',
-  'informationRatio',
-  'trackingErrorPct',
-  'probabilisticSharpeRatio',
-  'turnover',
-  'longWinRatePct',
-  'shortWinRatePct',
-] as const;
-
-function fields<const K extends readonly string[], S extends TSchema>(keys: K, schema: S) {
-  return Object.fromEntries(keys.map((key) => [key, schema])) as { [P in K[number]]: S };
-}
-
-export const StatsConventions = Type.Object(
-  {
-    profile: Type.Enum(CONVENTIONS),
-    periodsPerYear: Num,
-    returnBasis: Type.Enum(['day', 'week', 'month', 'year']),
-    riskFreeRate: Type.Literal(0),
-    ddof: Type.Literal(1),
-    annualisation: Type.Enum(['compounded', 'sqrt-time']),
-    durationUnit: Type.Enum(['day', 'hour', 'minute', 'second', 'millisecond', 'microsecond']),
-  },
-  { additionalProperties: false },
-);
-
-/** Every statistic of a run, keyed as in BACKTESTING_PY_COMPAT.md; stats.test.ts pins it to Stats. */
-export const StatsBody = Type.Object(
-  {
-    start: Type.String(),
-    end: Type.String(),
-    ...fields(DEFINED, Num),
-    ...fields(NULLABLE, NullableNum),
-    conventions: StatsConventions,
-  },
-  { additionalProperties: false },
-);
-export type StatsBody = Static<typeof StatsBody>;
 
 export const ResultBody = Type.Object(
   {
@@ -97,8 +13,9 @@ export const ResultBody = Type.Object(
     params: Type.Record(Type.String(), Type.Unknown()),
     /** Set when the result was reused from an earlier backtest with the same fingerprint. */
     reusedFrom: Type.Union([Type.String(), Type.Null()]),
-    stats: StatsBody,
-    conventions: StatsConventions,
+    /** Every statistic, as StatsSchema of @hindsight/metrics defines it. */
+    stats: StatsSchema,
+    conventions: StatsConventionsSchema,
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Bars } from '@hindsight/engine';
+import type { Bars, Timeframe } from '@hindsight/engine';
 import {
   type CsvColumnMapping,
   formatSymbol,
@@ -13,7 +13,6 @@ import {
   parseTimeframe,
   type QualityReport,
   type SeriesInfo,
-  type Timeframe,
 } from '@hindsight/market-data';
 import { CliError, type CliIo } from '../cli-error.js';
 import { describeError } from '../describe-error.js';

@@ -1,13 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runBacktest } from '@hindsight/backtest';
-import type { Bars, SimulationConfig } from '@hindsight/engine';
-import {
-  loadBars,
-  parseIsoTime,
-  readCsvFile,
-  TIMEFRAMES,
-  type Timeframe,
-} from '@hindsight/market-data';
+import { type Bars, type SimulationConfig, TIMEFRAMES, type Timeframe } from '@hindsight/engine';
+import { loadBars, parseIsoTime, readCsvFile } from '@hindsight/market-data';
 import { CliError, type CliIo } from '../cli-error.js';
 import { describeError } from '../describe-error.js';
 import { marketDataFromEnv } from '../market-data-env.js';

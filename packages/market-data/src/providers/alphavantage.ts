@@ -1,11 +1,11 @@
-import { type Bars, BarsValidationError, createBars } from '@hindsight/engine';
+import { type Bars, BarsValidationError, createBars, type Timeframe } from '@hindsight/engine';
 import { ProviderError } from '../errors.js';
 import { IsoTimeParser } from '../iso-time.js';
 import type { TimeRange } from '../ranges.js';
 import { resampleBars } from '../resample.js';
 import { barsWithin } from '../slice.js';
 import { formatTime } from '../time-format.js';
-import { bucketStart, DAY_MS, TIMEFRAME_MS, type Timeframe, WEEK_MS } from '../timeframes.js';
+import { bucketStart, DAY_MS, TIMEFRAME_MS, WEEK_MS } from '../timeframes.js';
 import { isUtcZone, ZoneConverter } from '../timezone.js';
 import { type Clock, systemClock } from './clock.js';
 import type { FetchRequest, Provider } from './provider.js';

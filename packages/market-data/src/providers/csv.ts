@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import type { Bars } from '@hindsight/engine';
+import type { Bars, Timeframe } from '@hindsight/engine';
 import type { MarketDataCache, SeriesInfo } from '../cache.js';
 import { type CsvOptions, readCsvFile } from '../csv.js';
 import { SymbolNotCachedError } from '../errors.js';
@@ -7,7 +7,6 @@ import { readParquetFile } from '../parquet-import.js';
 import { type QualityReport, qualityReport } from '../quality.js';
 import { ALL_TIME, type TimeRange } from '../ranges.js';
 import { IMPORTED_SOURCE } from '../symbols.js';
-import type { Timeframe } from '../timeframes.js';
 import type { FetchRequest, Provider } from './provider.js';
 
 export interface ImportOptions extends CsvOptions {

@@ -1,6 +1,5 @@
-import type { Bars } from '@hindsight/engine';
+import type { Bars, Timeframe } from '@hindsight/engine';
 import type { TimeRange } from '../ranges.js';
-import type { Timeframe } from '../timeframes.js';
 
 export interface FetchRequest {
   /** The name without its source (`IBM` for `alphavantage:IBM`), upper case. */

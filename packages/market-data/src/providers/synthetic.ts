@@ -1,7 +1,6 @@
-import type { Bars } from '@hindsight/engine';
+import type { Bars, Timeframe } from '@hindsight/engine';
 import { ALL_TIME, type TimeRange } from '../ranges.js';
 import { syntheticBars } from '../synthetic.js';
-import type { Timeframe } from '../timeframes.js';
 import type { FetchRequest, Provider } from './provider.js';
 
 /** What `synthetic:NAME` loads when no range is named: fixed, so every machine gets one series. */

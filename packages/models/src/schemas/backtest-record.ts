@@ -1,24 +1,24 @@
+import { NullableStats, type NumericStatKey } from '@hindsight/metrics';
 import Type, { type Static } from 'typebox';
 import { BacktestRequest } from './backtest-request.js';
 import { BacktestStatus, BacktestStep } from './backtest-status.js';
 import { Id, IsoDateTime, Nullable } from './common.js';
 
 /**
- * The headline statistics kept on the record (key names of BACKTESTING_PY_COMPAT.md); the full
- * set lives in the result artifacts. `null` where a statistic is undefined.
+ * The headline statistics kept on the record and sent when a run completes (keys of Stats, their
+ * schemas StatsSchema's); the full set lives in the result artifacts. `null` where a statistic is
+ * undefined.
  */
-export const BacktestSummary = Type.Object(
-  {
-    returnPct: Nullable(Type.Number()),
-    sharpeRatio: Nullable(Type.Number()),
-    /** Zero or negative, like backtesting.py's `Max. Drawdown [%]`. */
-    maxDrawdownPct: Nullable(Type.Number()),
-    trades: Nullable(Type.Integer({ minimum: 0 })),
-    winRatePct: Nullable(Type.Number({ minimum: 0, maximum: 100 })),
-    equityFinal: Nullable(Type.Number()),
-  },
-  { additionalProperties: false },
-);
+export const SUMMARY_STATS = [
+  'returnPct',
+  'sharpeRatio',
+  'maxDrawdownPct',
+  'trades',
+  'winRatePct',
+  'equityFinal',
+] as const satisfies readonly NumericStatKey[];
+
+export const BacktestSummary = NullableStats(SUMMARY_STATS);
 export type BacktestSummary = Static<typeof BacktestSummary>;
 
 export const BacktestFailure = Type.Object(

@@ -1,20 +1,22 @@
-import { CONVENTIONS, FILL_MODES } from '@hindsight/engine';
+import { CONVENTIONS, FILL_MODES, SYMBOL_PATTERN, TIMEFRAMES } from '@hindsight/engine';
 import Type, { type Static } from 'typebox';
 import { IsoDate } from './common.js';
 
 export const MAX_SYMBOLS = 10;
-/** A cached name (`GOOG`) or `source:NAME` (`synthetic:DEMO`, `alphavantage:IBM`). */
-export const SYMBOL_PATTERN = '^([a-z]+:)?[A-Za-z0-9._-]+$';
 export const STRATEGY_NAME_PATTERN = '^[a-z][a-z0-9_]*$';
 
-export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '1d', '1w'] as const;
 export const Timeframe = Type.Enum(TIMEFRAMES);
 export type Timeframe = Static<typeof Timeframe>;
 
 export const SIZING_MODES = ['fraction', 'quantity'] as const;
 export type SizingMode = (typeof SIZING_MODES)[number];
 
-export const MarketSymbol = Type.String({ pattern: SYMBOL_PATTERN, minLength: 1, maxLength: 64 });
+/**
+ * A cached name (`GOOG`, `^GSPC`, `EURUSD=X`) or `source:NAME` (`synthetic:DEMO`,
+ * `alphavantage:IBM`): the grammar the market-data cache parses, so a symbol accepted here can be
+ * loaded. The pattern bounds the length (a source of 1-32, a name of 1-64 characters).
+ */
+export const MarketSymbol = Type.String({ pattern: SYMBOL_PATTERN });
 
 export const StrategyRef = Type.Object(
   {

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { BacktestSummary } from './backtest-record.js';
 import { BacktestStatus } from './backtest-status.js';
 import { Id, IsoDateTime, Nullable } from './common.js';
 
@@ -9,7 +10,7 @@ export const BacktestSummaryRow = Type.Object({
   strategy: Type.String(),
   createdAt: IsoDateTime,
   /** The run's total return in percent; null unless completed with a defined return. */
-  returnPct: Nullable(Type.Number()),
+  returnPct: BacktestSummary.properties.returnPct,
 });
 export type BacktestSummaryRow = Static<typeof BacktestSummaryRow>;
 

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { pickStats } from '@hindsight/metrics';
 import { createError } from '@hindsight/models';
 import { correlate, dailyReturns } from '../../lib/correlation.js';
 import { readEquityColumns, readStats } from '../../lib/results.js';
@@ -12,15 +13,6 @@ import {
   MIN_COMPARE,
 } from '../../schemas/compare.js';
 import { errorResponses } from '../../schemas/error-responses.js';
-
-function pick<const K extends readonly string[]>(
-  stats: Record<string, unknown>,
-  keys: K,
-): { [P in K[number]]: number | null } {
-  return Object.fromEntries(
-    keys.map((key) => [key, typeof stats[key] === 'number' ? stats[key] : null]),
-  ) as { [P in K[number]]: number | null };
-}
 
 const compare: FastifyPluginAsyncTypebox = async (fastify) => {
   const { DATA_ROOT } = fastify.config;
@@ -65,8 +57,8 @@ const compare: FastifyPluginAsyncTypebox = async (fastify) => {
           name: record.name,
           strategy: record.config.strategy.name,
           symbols: record.config.symbols,
-          metrics: pick(stats, COMPARED_METRICS),
-          drawdown: pick(stats, COMPARED_DRAWDOWN),
+          metrics: pickStats(stats, COMPARED_METRICS),
+          drawdown: pickStats(stats, COMPARED_DRAWDOWN),
         })),
         correlation: {
           ids: unique,

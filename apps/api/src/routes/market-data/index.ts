@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { TIMEFRAMES } from '@hindsight/engine';
 import { formatSymbol, InvalidSymbolError, parseSymbol } from '@hindsight/market-data';
 import { createError, IsoDate, MarketSymbol, parseIsoInstant, Timeframe } from '@hindsight/models';
 import Type from 'typebox';
@@ -34,7 +35,7 @@ export const MAX_BARS = 100_000;
 
 const BarsQuery = Type.Object(
   {
-    timeframe: Type.Enum(['1m', '5m', '15m', '1h', '1d', '1w'], { default: '1d' }),
+    timeframe: Type.Enum(TIMEFRAMES, { default: '1d' }),
     /** Inclusive. */
     start: Type.Optional(IsoDate),
     /** Exclusive. */
