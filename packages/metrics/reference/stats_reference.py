@@ -372,6 +372,7 @@ def compute(case, profile):
     out = {key: clean(value) for key, value in s.items()}
     out['conventions'] = {
         'profile': profile,
+        'reproduces': 'backtesting.py@0.6.6' if bpy else None,
         'periodsPerYear': a,
         'returnBasis': basis,
         'riskFreeRate': 0,

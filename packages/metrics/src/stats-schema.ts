@@ -1,4 +1,4 @@
-import { CONVENTIONS } from '@hindsight/engine';
+import { BACKTESTING_PY_RELEASE, CONVENTIONS } from '@hindsight/engine';
 import Type, { type Static, type TNull, type TSchema, type TUnion } from 'typebox';
 
 /**
@@ -64,6 +64,9 @@ export const StatsConventionsSchema = Type.Object(
     profile: Type.Enum(CONVENTIONS, {
       description:
         '`backtesting.py` (reproduces backtesting.py 0.6.6 `compute_stats`) or `hindsight` (the default).',
+    }),
+    reproduces: Type.Union([Type.Literal(BACKTESTING_PY_RELEASE), Type.Null()], {
+      description: `The library and exact release the profile reproduces: \`${BACKTESTING_PY_RELEASE}\` under \`backtesting.py\`, null under \`hindsight\`.`,
     }),
     periodsPerYear: Type.Number({
       description:

@@ -119,6 +119,7 @@ describe('computeStats on a six-bar curve worked by hand', () => {
     expect(bpy.exposureTimePct).toBeCloseTo((5 / 6) * 100, 12);
     expect(bpy.conventions).toEqual({
       profile: 'backtesting.py',
+      reproduces: 'backtesting.py@0.6.6',
       periodsPerYear: 252,
       returnBasis: 'day',
       riskFreeRate: 0,

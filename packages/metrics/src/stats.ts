@@ -1,3 +1,4 @@
+import { BACKTESTING_PY_RELEASE } from '@hindsight/engine';
 import { betaFromLogReturns } from './beta.js';
 import { periodReturns, toActiveReturns } from './daily-returns.js';
 import { meanAndStd, summarizeReturns } from './moments.js';
@@ -128,6 +129,7 @@ export function computeStats(input: StatsInput): Stats {
     openTrades: openTrades.length,
     conventions: {
       profile,
+      reproduces: profile === 'backtesting.py' ? BACKTESTING_PY_RELEASE : null,
       periodsPerYear: a,
       returnBasis,
       riskFreeRate: 0,

@@ -2,11 +2,14 @@ import type { Bars } from '../bars.js';
 import type { Signals } from '../signals.js';
 
 /**
- * `backtesting.py` reproduces backtesting.py 0.6.6 exactly (see BACKTESTING_PY_COMPAT.md);
- * `hindsight` is the default profile (see docs/conventions.md).
+ * `backtesting.py` reproduces backtesting.py 0.6.6 exactly (see docs/conventions.md and
+ * docs/statistics.md); `hindsight` is the default profile.
  */
 export const CONVENTIONS = ['hindsight', 'backtesting.py'] as const;
 export type Conventions = (typeof CONVENTIONS)[number];
+
+/** The exact release the `backtesting.py` profile reproduces, as results name it. */
+export const BACKTESTING_PY_RELEASE = 'backtesting.py@0.6.6';
 
 /** next_open: an order decided on bar i fills at bar i+1's open. close: at bar i's close. */
 export const FILL_MODES = ['next_open', 'close'] as const;
