@@ -68,7 +68,7 @@ export interface EquityArtifact {
 }
 
 export interface TradesArtifact {
-  /** The engine's trades as they are: times in UTC epoch milliseconds, returnPct a fraction. */
+  /** The engine's trades as they are: times in UTC epoch milliseconds, returnPct a percent. */
   trades: Trade[];
   /** Still open after the last bar, marked at the last close. */
   openTrades: Trade[];

@@ -12,7 +12,7 @@ const trade = {
   exitPrice: 110,
   pnl: 99.5,
   commission: 0.5,
-  returnPct: 0.0995,
+  returnPct: 9.95,
   exitReason: 'signal' as const,
 };
 
@@ -24,8 +24,8 @@ describe('tradesCsv', () => {
     });
     expect(csv.split('\r\n')).toEqual([
       'symbol,status,size,entryBar,exitBar,entryTime,exitTime,entryPrice,exitPrice,pnl,commission,returnPct,exitReason',
-      '"BRK,B",closed,10,3,8,2020-01-06T00:00:00.000Z,2020-01-13T00:00:00.000Z,100,110,99.5,0.5,0.0995,signal',
-      '"BRK,B",open,10,3,8,2020-01-06T00:00:00.000Z,2020-01-13T00:00:00.000Z,100,110,99.5,0.5,0.0995,end_of_data',
+      '"BRK,B",closed,10,3,8,2020-01-06T00:00:00.000Z,2020-01-13T00:00:00.000Z,100,110,99.5,0.5,9.95,signal',
+      '"BRK,B",open,10,3,8,2020-01-06T00:00:00.000Z,2020-01-13T00:00:00.000Z,100,110,99.5,0.5,9.95,end_of_data',
       '',
     ]);
   });

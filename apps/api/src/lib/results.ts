@@ -103,7 +103,7 @@ function csvField(value: string | number): string {
 
 /**
  * The trades as CSV, one row per trade (closed first, then open ones), times as ISO 8601 UTC
- * and returnPct as a fraction like the JSON.
+ * and returnPct as a percent like the JSON.
  */
 export function tradesCsv({ trades, openTrades }: TradesBody): string {
   const lines = [CSV_COLUMNS.join(',')];

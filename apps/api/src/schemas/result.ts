@@ -117,7 +117,7 @@ export const TradeBody = Type.Object(
     exitPrice: Num,
     pnl: Num,
     commission: Num,
-    /** A fraction: 0.05 = 5%. */
+    /** A percent: 5 = 5 %. */
     returnPct: Num,
     exitReason: Type.Enum(EXIT_REASONS),
   },

@@ -85,7 +85,9 @@ function compare(reference: ReferenceCase, report: CliReport): string[] {
   reference.trades.forEach((expected, i) => {
     const actual = report.trades[i] ?? {};
     for (const [key, value] of Object.entries(expected)) {
-      note(mismatch(`trades[${i}].${key}`, key, actual[key], value));
+      // The reference keeps backtesting.py's ReturnPct, a fraction; hindsight's is a percent.
+      const inOurUnits = key === 'returnPct' ? value * 100 : value;
+      note(mismatch(`trades[${i}].${key}`, key, actual[key], inOurUnits));
     }
   });
 

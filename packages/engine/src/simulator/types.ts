@@ -75,7 +75,10 @@ export interface Trade {
   pnl: number;
   /** Entry fee plus exit fee, in cash. */
   commission: number;
-  /** A fraction: (exit / entry - 1) * sign - commission / |size * entry|. */
+  /**
+   * A percent, like every `*Pct` of hindsight: ((exit / entry - 1) * sign - commission / |size *
+   * entry|) x100, so 5 = 5 % (backtesting.py's ReturnPct is the fraction, 0.05).
+   */
   returnPct: number;
   exitReason: ExitReason;
 }
