@@ -1,6 +1,7 @@
 import type { BacktestOutput } from '@hindsight/backtest';
 import type { Bars, Trade } from '@hindsight/engine';
 import { drawdownPct, type Stats } from '@hindsight/metrics';
+import { toTradeRecord } from '@hindsight/service';
 import { formatStat } from './format-stat.js';
 
 const DAY_MS = 86_400_000;
@@ -77,12 +78,7 @@ export function formatReport({ source, strategy, bars, output }: ReportInput): s
 }
 
 function jsonTrade(trade: Trade) {
-  return {
-    ...trade,
-    entryTime: new Date(trade.entryTime).toISOString(),
-    exitTime: new Date(trade.exitTime).toISOString(),
-    durationDays: (trade.exitTime - trade.entryTime) / DAY_MS,
-  };
+  return { ...toTradeRecord(trade), durationDays: (trade.exitTime - trade.entryTime) / DAY_MS };
 }
 
 /** The `--json` document: `{ stats, trades, openTrades, equity, conventions }`, times in ISO 8601. */

@@ -8,6 +8,7 @@ import {
   engineVersion,
   type StatsArtifact,
   type TaskArtifacts,
+  toTradeRecord,
 } from '@hindsight/service';
 
 /** The headline numbers the record keeps; the full statistics go to stats.json. */
@@ -66,7 +67,10 @@ export function buildArtifacts(
       equity: Array.from(simulation.equity),
       drawdownPct: Array.from(drawdownPct(simulation.equity)),
     },
-    trades: { trades: simulation.trades, openTrades: simulation.openTrades },
+    trades: {
+      trades: simulation.trades.map(toTradeRecord),
+      openTrades: simulation.openTrades.map(toTradeRecord),
+    },
     stats: output.stats as unknown as StatsArtifact,
   };
 }

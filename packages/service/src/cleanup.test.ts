@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { newId, parseBacktestRequest } from '@hindsight/models';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  ARTIFACT_FORMAT_VERSION,
   type ResultManifest,
   readTaskArtifact,
   type TaskArtifacts,
@@ -29,7 +30,7 @@ afterEach(async () => {
 
 function artifacts(id: string, finishedAt: number): TaskArtifacts {
   const manifest: ResultManifest = {
-    formatVersion: 1,
+    formatVersion: ARTIFACT_FORMAT_VERSION,
     id,
     ownerId: 'alice',
     name: 'test',

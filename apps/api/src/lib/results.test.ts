@@ -6,8 +6,8 @@ const trade = {
   size: 10,
   entryBar: 3,
   exitBar: 8,
-  entryTime: Date.UTC(2020, 0, 6),
-  exitTime: Date.UTC(2020, 0, 13),
+  entryTime: '2020-01-06T00:00:00.000Z',
+  exitTime: '2020-01-13T00:00:00.000Z',
   entryPrice: 100,
   exitPrice: 110,
   pnl: 99.5,
@@ -17,7 +17,7 @@ const trade = {
 };
 
 describe('tradesCsv', () => {
-  it('writes a header, closed then open trades, ISO times, CRLF lines and RFC 4180 quoting', () => {
+  it('writes a header, closed then open trades in the units of the JSON, CRLF lines and RFC 4180 quoting', () => {
     const csv = tradesCsv({
       trades: [trade],
       openTrades: [{ ...trade, exitReason: 'end_of_data' }],

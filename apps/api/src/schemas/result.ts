@@ -1,4 +1,5 @@
 import { CONVENTIONS, EXIT_REASONS } from '@hindsight/engine';
+import { IsoDateTime } from '@hindsight/models';
 import Type, { type Static, type TSchema } from 'typebox';
 
 const Num = Type.Number();
@@ -110,9 +111,9 @@ export const TradeBody = Type.Object(
     size: Num,
     entryBar: Type.Integer(),
     exitBar: Type.Integer(),
-    /** UTC epoch milliseconds. */
-    entryTime: Num,
-    exitTime: Num,
+    /** ISO 8601 UTC, like every instant of a record. */
+    entryTime: IsoDateTime,
+    exitTime: IsoDateTime,
     entryPrice: Num,
     exitPrice: Num,
     pnl: Num,
