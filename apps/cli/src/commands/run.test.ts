@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_COMMISSION } from '@hindsight/engine';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from './run.js';
 
@@ -90,6 +91,17 @@ describe('hindsight run', () => {
       periodsPerYear: 252,
       riskFreeRate: 0,
     });
+  });
+
+  it("charges the api's default commission unless told otherwise; --commission 0 charges none", async () => {
+    const stats = async (extra: string[]) => {
+      const argv = ['--data', GOOG, '--strategy', 'sma_crossover', ...extra, '--json'];
+      return JSON.parse((await run(argv)).out).stats;
+    };
+    const byDefault = await stats([]);
+    expect(byDefault).toEqual(await stats(['--commission', String(DEFAULT_COMMISSION)]));
+    expect(byDefault.commissions).toBeGreaterThan(0);
+    expect((await stats(['--commission', '0'])).commissions).toBe(0);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runBacktest } from '@hindsight/backtest';
-import type { Bars, SimulationConfig } from '@hindsight/engine';
+import { type Bars, DEFAULT_COMMISSION, type SimulationConfig } from '@hindsight/engine';
 import {
   loadBars,
   parseIsoTime,
@@ -23,7 +23,7 @@ const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy
 
   --param key=value     a strategy parameter (repeatable)
   --cash N              starting cash (default 100000)
-  --commission F        fraction of notional per fill, e.g. 0.001 (default 0)
+  --commission F        fraction of notional per fill (default ${DEFAULT_COMMISSION}, as in the api; 0 for none)
   --commission-fixed N  fixed fee per order (default 0)
   --slippage-bps N      adverse fill slippage in basis points (default 0)
   --fill MODE           next_open (default) or close
@@ -75,7 +75,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     }
     const config: SimulationConfig = {
       cash: parseNumber('--cash', values.cash, 100_000),
-      commission: parseNumber('--commission', values.commission, 0),
+      commission: parseNumber('--commission', values.commission, DEFAULT_COMMISSION),
       commissionFixed: parseNumber('--commission-fixed', values['commission-fixed'], 0),
       slippageBps: parseNumber('--slippage-bps', values['slippage-bps'], 0),
       sizing: {

@@ -18,6 +18,12 @@ export type Sizing =
   /** A fixed number of units per entry. */
   | { mode: 'quantity'; quantity: number };
 
+/**
+ * The commission of a run whose caller names none: 10 bps, in the api and the CLI alike, so one
+ * backtest gives one result whichever way it was started.
+ */
+export const DEFAULT_COMMISSION = 0.001;
+
 export interface SimulationConfig {
   cash: number;
   /** Fraction of notional charged on each fill, e.g. 0.001 = 10 bps. */

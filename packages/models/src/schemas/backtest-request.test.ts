@@ -1,4 +1,9 @@
-import { CONVENTIONS, type Sizing as EngineSizing, FILL_MODES } from '@hindsight/engine';
+import {
+  CONVENTIONS,
+  DEFAULT_COMMISSION,
+  type Sizing as EngineSizing,
+  FILL_MODES,
+} from '@hindsight/engine';
 import Value from 'typebox/value';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
@@ -53,7 +58,7 @@ describe('BacktestRequest', () => {
     expect(Value.Check(BacktestRequest, filled)).toBe(true);
   });
 
-  it('defaults strategy params to an empty object', () => {
+  it('defaults strategy params to an empty object and commission to DEFAULT_COMMISSION', () => {
     const filled = Value.Default(BacktestRequest, {
       strategy: { name: 'buy_and_hold' },
       symbols: ['GOOG'],
@@ -61,6 +66,8 @@ describe('BacktestRequest', () => {
       end: '2013-03-01',
     }) as BacktestRequest;
     expect(filled.strategy.params).toEqual({});
+    // The CLI's `hindsight run` defaults to the same constant.
+    expect(filled.commission).toBe(DEFAULT_COMMISSION);
   });
 
   it('takes its enumerations from the engine rather than repeating them', () => {
