@@ -47,7 +47,7 @@ interface CliReport {
   stats: Record<string, unknown>;
   trades: Array<Record<string, unknown>>;
   openTrades: Array<Record<string, unknown>>;
-  equity: Array<{ equity: number }>;
+  equity: { time: number[]; values: number[] };
 }
 
 const { cases } = JSON.parse(
@@ -101,9 +101,9 @@ function compare(reference: ReferenceCase, report: CliReport): string[] {
     }
   });
 
-  note(mismatch('equity.length', 'trades', report.equity.length, reference.bars));
+  note(mismatch('equity.length', 'trades', report.equity.values.length, reference.bars));
   for (const { bar, equity } of reference.equity) {
-    note(mismatch(`equity[${bar}]`, 'equity', report.equity[bar]?.equity, equity));
+    note(mismatch(`equity[${bar}]`, 'equity', report.equity.values[bar], equity));
   }
   return problems;
 }

@@ -44,7 +44,7 @@ describe('hindsight run', () => {
     expect(out).toMatch(/Sharpe Ratio\s+-?\d/);
   });
 
-  it('prints one JSON object with stats, trades, equity and conventions', async () => {
+  it('prints one JSON object in the names and units of REST', async () => {
     const { code, out } = await run([
       '--data',
       GOOG,
@@ -58,34 +58,48 @@ describe('hindsight run', () => {
     ]);
     expect(code).toBe(0);
     const report = JSON.parse(out);
-    expect(Object.keys(report)).toEqual(['stats', 'trades', 'openTrades', 'equity', 'conventions']);
-    expect(report.equity).toHaveLength(2148);
-    expect(report.equity[0]).toEqual({
-      time: '2004-08-19T00:00:00.000Z',
-      equity: 100_000,
-      drawdownPct: 0,
-    });
+    expect(Object.keys(report)).toEqual([
+      'params',
+      'stats',
+      'trades',
+      'openTrades',
+      'equity',
+      'drawdownPct',
+      'conventions',
+    ]);
+    expect(report.params).toEqual({ period: 14, lower: 30, upper: 70 });
+    // Columnar series as GET /equity gives them: { time (epoch ms), values }.
+    expect(Object.keys(report.equity)).toEqual(['time', 'values']);
+    expect(report.equity.time).toHaveLength(2148);
+    expect(report.equity.time[0]).toBe(Date.UTC(2004, 7, 19));
+    expect(report.equity.values[0]).toBe(100_000);
+    expect(report.drawdownPct.time).toEqual(report.equity.time);
+    expect(report.drawdownPct.values[0]).toBe(0);
+    // Trades as GET /trades gives them: instants ISO 8601 UTC, returnPct a percent.
     expect(report.trades.length).toBe(report.stats.trades);
     const trade = report.trades[0];
-    for (const key of [
-      'entryBar',
-      'exitBar',
-      'entryTime',
-      'exitTime',
-      'entryPrice',
-      'exitPrice',
-      'size',
-      'pnl',
-      'commission',
-      'returnPct',
-      'durationDays',
-    ]) {
-      expect(trade, key).toHaveProperty(key);
-    }
-    expect(trade.entryTime).toMatch(/^\d{4}-\d\d-\d\dT00:00:00\.000Z$/);
-    expect(trade.durationDays).toBe(
-      (Date.parse(trade.exitTime) - Date.parse(trade.entryTime)) / 86_400_000,
+    expect(Object.keys(trade).sort()).toEqual(
+      [
+        'symbol',
+        'size',
+        'entryBar',
+        'exitBar',
+        'entryTime',
+        'exitTime',
+        'entryPrice',
+        'exitPrice',
+        'pnl',
+        'commission',
+        'returnPct',
+        'exitReason',
+      ].sort(),
     );
+    expect(trade.entryTime).toMatch(/^\d{4}-\d\d-\d\dT00:00:00\.000Z$/);
+    expect(trade.returnPct).toBeCloseTo(
+      (trade.pnl / (Math.abs(trade.size) * trade.entryPrice)) * 100,
+      10,
+    );
+    expect(report.stats.conventions).toEqual(report.conventions);
     expect(report.conventions).toMatchObject({
       profile: 'hindsight',
       periodsPerYear: 252,
@@ -185,8 +199,8 @@ describe('hindsight run', () => {
     const first = await run(argv, env);
     expect(first.err).toBe('');
     const report = JSON.parse(first.out);
-    expect(report.equity[0].time).toBe('2020-01-01T00:00:00.000Z');
-    expect(report.equity.length).toBeGreaterThan(200);
+    expect(report.equity.time[0]).toBe(Date.UTC(2020, 0, 1));
+    expect(report.equity.time.length).toBeGreaterThan(200);
     const second = await run(argv, env);
     expect(second.out, 'the cached series gives the same result').toBe(first.out);
   });

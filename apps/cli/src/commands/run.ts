@@ -33,7 +33,8 @@ const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy
   --take-profit PCT     close a trade after it gains PCT percent
   --finalize-trades     close open trades at the end of the data
   --conventions NAME    hindsight (default) or backtesting.py
-  --json                print one JSON object { stats, trades, equity, conventions }
+  --json                print one JSON object { params, stats, trades, openTrades, equity,
+                        drawdownPct, conventions } in the names and units of the REST api
 `;
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
