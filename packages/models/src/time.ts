@@ -20,6 +20,22 @@ export function parseIsoInstant(text: string): number | null {
   return Number.isNaN(time) ? null : time;
 }
 
+const DAY_MS = 86_400_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The exclusive bound of an inclusive `end`, so that [start, bound) is the half-open span the
+ * caches and loaders take: a calendar-date end includes that whole day, as a person reading
+ * `2013-03-01` expects; a date-time end includes a bar at exactly that instant. Every `end` of
+ * the api and the CLI (a backtest's, the bars endpoint's, `hindsight run --end`) is read by this
+ * one function. null for text that parseIsoInstant refuses.
+ */
+export function endBound(end: string): number | null {
+  const last = parseIsoInstant(end);
+  if (last === null) return null;
+  return last + (DATE_ONLY.test(end) ? DAY_MS : 1);
+}
+
 /** The current instant as the store writes it. */
 export function nowIso(): string {
   return new Date().toISOString();
