@@ -1,3 +1,7 @@
+import { ISO_DATE_PATTERN } from './schemas/common.js';
+
+// The whole text must match: Date.parse would read a date-time without an offset in local time.
+const ISO_DATE = new RegExp(ISO_DATE_PATTERN);
 const DATE_PARTS = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/;
 
 /**
@@ -5,7 +9,7 @@ const DATE_PARTS = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/;
  * offset; null for text that is not one or names a day the calendar lacks (`2023-02-29`).
  */
 export function parseIsoInstant(text: string): number | null {
-  const parts = DATE_PARTS.exec(text);
+  const parts = ISO_DATE.test(text) ? DATE_PARTS.exec(text) : null;
   if (!parts) return null;
   const year = Number(parts[1]);
   const month = Number(parts[2]);

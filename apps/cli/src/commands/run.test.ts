@@ -165,6 +165,18 @@ describe('hindsight run', () => {
       /no-such-file\.csv: no such file/,
     ],
     [['--data', GOOG, '--strategy', 'buy_and_hold', '--colour'], /Unknown option '--colour'/],
+    [
+      ['--symbol', 'synthetic:DEMO', '--strategy', 'buy_and_hold', '--from', '2020-01-01'],
+      /^hindsight run: unknown option --from: use --start\n$/,
+    ],
+    [
+      ['--symbol', 'synthetic:DEMO', '--strategy', 'buy_and_hold', '--to=2020-02-01'],
+      /^hindsight run: unknown option --to: use --end\n$/,
+    ],
+    [
+      ['--symbol', 'synthetic:DEMO', '--strategy', 'buy_and_hold', '--end', '2020-02-30'],
+      /--end must be a date \(2020-01-01\) or a date-time with an offset, got "2020-02-30"/,
+    ],
   ])('rejects %j with one line naming the problem', async (argv, message) => {
     const { code, out, err } = await run(argv as string[]);
     expect(code).toBe(1);
@@ -190,16 +202,19 @@ describe('hindsight run', () => {
       'synthetic:DEMO',
       '--strategy',
       'buy_and_hold',
-      '--from',
+      '--start',
       '2020-01-01',
-      '--to',
-      '2021-01-01',
+      '--end',
+      '2020-12-31',
       '--json',
     ];
     const first = await run(argv, env);
     expect(first.err).toBe('');
     const report = JSON.parse(first.out);
     expect(report.equity.time[0]).toBe(Date.UTC(2020, 0, 1));
+    expect(report.equity.time.at(-1), 'a date --end takes that whole day').toBe(
+      Date.UTC(2020, 11, 31),
+    );
     expect(report.equity.time.length).toBeGreaterThan(200);
     const second = await run(argv, env);
     expect(second.out, 'the cached series gives the same result').toBe(first.out);

@@ -1,17 +1,12 @@
 import { parseArgs } from 'node:util';
 import { runBacktest } from '@hindsight/backtest';
 import { type Bars, DEFAULT_COMMISSION, type SimulationConfig } from '@hindsight/engine';
-import {
-  loadBars,
-  parseIsoTime,
-  readCsvFile,
-  TIMEFRAMES,
-  type Timeframe,
-} from '@hindsight/market-data';
+import { loadBars, readCsvFile, TIMEFRAMES, type Timeframe } from '@hindsight/market-data';
+import { endBound, parseIsoInstant } from '@hindsight/service';
 import { CliError, type CliIo } from '../cli-error.js';
 import { describeError } from '../describe-error.js';
 import { marketDataFromEnv } from '../market-data-env.js';
-import { parseNumber, parseParams } from '../parse-options.js';
+import { parseNumber, parseParams, rejectRenamedOptions } from '../parse-options.js';
 import { formatReport, toJsonReport } from '../report.js';
 
 const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy NAME [options]
@@ -19,7 +14,8 @@ const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy
   --data FILE.csv       bars from a CSV file (Date, Open, High, Low, Close, Volume)
   --symbol NAME         bars from the market-data cache: GOOG (imported) or synthetic:DEMO, alphavantage:IBM
   --timeframe TF        with --symbol: 1m, 5m, 15m, 1h, 1d (default) or 1w
-  --from DATE, --to DATE  with --symbol: the range of bars (ISO dates)
+  --start DATE, --end DATE  with --symbol: the range of bars, both inclusive, as the api reads
+                        them (2020-01-01 or 2020-01-01T14:30:00Z; a date --end takes that day)
 
   --param key=value     a strategy parameter (repeatable)
   --cash N              starting cash (default 100000)
@@ -39,6 +35,7 @@ const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   try {
+    rejectRenamedOptions(argv, { '--from': '--start', '--to': '--end' });
     const { values } = parseArgs({
       args: argv,
       strict: true,
@@ -47,8 +44,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         data: { type: 'string' },
         symbol: { type: 'string' },
         timeframe: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
+        start: { type: 'string' },
+        end: { type: 'string' },
         strategy: { type: 'string' },
         param: { type: 'string', multiple: true },
         cash: { type: 'string' },
@@ -122,15 +119,32 @@ async function loadFile(file: string): Promise<{ symbol: string; bars: Bars }> {
   return { symbol: name, bars: await readCsvFile(file) };
 }
 
+/** A range option in epoch ms as the api reads it (`read`: parseIsoInstant or endBound). */
+function instant(option: string, text: string, read: (text: string) => number | null): number {
+  const time = read(text);
+  if (time === null) {
+    throw new CliError(
+      `${option} must be a date (2020-01-01) or a date-time with an offset, got "${text}"`,
+    );
+  }
+  return time;
+}
+
 async function loadSymbol(
   symbol: string,
-  range: { timeframe?: string | undefined; from?: string | undefined; to?: string | undefined },
+  range: { timeframe?: string | undefined; start?: string | undefined; end?: string | undefined },
   env: NodeJS.ProcessEnv,
 ): Promise<{ symbol: string; bars: Bars }> {
   const timeframe = range.timeframe ?? '1d';
   if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) {
     throw new CliError(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got "${timeframe}"`);
   }
+  const span = {
+    ...(range.start === undefined
+      ? {}
+      : { from: instant('--start', range.start, parseIsoInstant) }),
+    ...(range.end === undefined ? {} : { to: instant('--end', range.end, endBound) }),
+  };
   const { cache, providers } = marketDataFromEnv(env);
   try {
     const loaded = await loadBars({
@@ -138,8 +152,7 @@ async function loadSymbol(
       providers,
       symbol,
       timeframe: timeframe as Timeframe,
-      ...(range.from === undefined ? {} : { from: parseIsoTime(range.from) }),
-      ...(range.to === undefined ? {} : { to: parseIsoTime(range.to) }),
+      ...span,
     });
     if (loaded.bars.length === 0)
       throw new CliError(`${symbol}: no ${timeframe} bars in that range`);

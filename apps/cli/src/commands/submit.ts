@@ -15,7 +15,7 @@ Submits a backtest to the Hindsight api and prints its id.
 
   --strategy NAME       a built-in strategy (GET /api/v1/strategies lists them)
   --symbol S            a cached symbol (GOOG) or source:NAME (synthetic:DEMO); repeatable
-  --start DATE, --end DATE  the range of bars (ISO dates)
+  --start DATE, --end DATE  the range of bars, both inclusive (a date --end takes that day)
   --param key=value     a strategy parameter (repeatable)
   --timeframe TF        1m, 5m, 15m, 1h, 1d or 1w (api default 1d)
   --cash N              starting cash (api default 100000)
