@@ -7,6 +7,7 @@ import {
   ARTIFACT_FILES,
   ARTIFACT_FORMAT_VERSION,
   BacktestEventPublisher,
+  toTradeRecord,
   writeTaskArtifacts,
 } from '@hindsight/service';
 import type { FastifyInstance } from 'fastify';
@@ -93,7 +94,10 @@ export async function completeLikeWorker(app: FastifyInstance, id: string, bars:
       equity: Array.from(simulation.equity),
       drawdownPct: Array.from(drawdownPct),
     },
-    trades: { trades: simulation.trades, openTrades: simulation.openTrades },
+    trades: {
+      trades: simulation.trades.map(toTradeRecord),
+      openTrades: simulation.openTrades.map(toTradeRecord),
+    },
     stats,
   });
   const summary = pickStats(stats, SUMMARY_STATS);

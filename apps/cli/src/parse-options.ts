@@ -33,3 +33,20 @@ function parseValue(raw: string): unknown {
   const value = Number(raw);
   return raw !== '' && Number.isFinite(value) ? value : raw;
 }
+
+/**
+ * Options renamed to the api's names: an old one is refused with one line naming its successor,
+ * where parseArgs would only say it is unknown. Values after `--` are not options.
+ */
+export function rejectRenamedOptions(
+  argv: readonly string[],
+  renamed: Readonly<Record<string, string>>,
+): void {
+  for (const arg of argv) {
+    if (arg === '--') return;
+    const name = arg.split('=', 1)[0]!;
+    if (Object.hasOwn(renamed, name)) {
+      throw new CliError(`unknown option ${name}: use ${renamed[name]}`);
+    }
+  }
+}

@@ -1,9 +1,8 @@
 import type { BacktestOutput } from '@hindsight/backtest';
-import type { Bars, Trade } from '@hindsight/engine';
+import type { Bars } from '@hindsight/engine';
 import { drawdownPct, type Stats } from '@hindsight/metrics';
+import { toTradeRecord } from '@hindsight/service';
 import { formatStat } from './format-stat.js';
-
-const DAY_MS = 86_400_000;
 
 /** backtesting.py's labels, so its users read the report at a glance. */
 const LABELS: ReadonlyArray<[keyof Stats, string]> = [
@@ -76,29 +75,24 @@ export function formatReport({ source, strategy, bars, output }: ReportInput): s
   return `${lines.join('\n')}\n`;
 }
 
-function jsonTrade(trade: Trade) {
-  return {
-    ...trade,
-    entryTime: new Date(trade.entryTime).toISOString(),
-    exitTime: new Date(trade.exitTime).toISOString(),
-    durationDays: (trade.exitTime - trade.entryTime) / DAY_MS,
-  };
-}
-
-/** The `--json` document: `{ stats, trades, openTrades, equity, conventions }`, times in ISO 8601. */
+/**
+ * The `--json` document, in the names and units of REST so one parser reads both: `params`,
+ * `stats` and `conventions` as GET /result gives them, `trades` and `openTrades` as GET /trades,
+ * `equity` and `drawdownPct` as GET /equity's `{ time, values }` series (time in epoch ms).
+ */
 export function toJsonReport(output: BacktestOutput) {
-  const { time, equity } = output.simulation;
-  const drawdown = drawdownPct(equity);
-  const { conventions, ...stats } = output.stats;
+  const { simulation, stats } = output;
+  const series = (values: Float64Array) => ({
+    time: Array.from(simulation.time),
+    values: Array.from(values),
+  });
   return {
+    params: output.params,
     stats,
-    trades: output.simulation.trades.map(jsonTrade),
-    openTrades: output.simulation.openTrades.map(jsonTrade),
-    equity: Array.from(time, (t, i) => ({
-      time: new Date(t).toISOString(),
-      equity: equity[i],
-      drawdownPct: drawdown[i],
-    })),
-    conventions,
+    trades: simulation.trades.map(toTradeRecord),
+    openTrades: simulation.openTrades.map(toTradeRecord),
+    equity: series(simulation.equity),
+    drawdownPct: series(drawdownPct(simulation.equity)),
+    conventions: stats.conventions,
   };
 }

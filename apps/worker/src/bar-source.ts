@@ -1,5 +1,5 @@
 import type { Bars } from '@hindsight/engine';
-import { parseIsoInstant, type Timeframe } from '@hindsight/models';
+import { endBound, parseIsoInstant, type Timeframe } from '@hindsight/models';
 import { BacktestInputError } from './failure.js';
 
 /** The bars one job needs: a symbol at a timeframe over the request's dates. */
@@ -16,20 +16,14 @@ export interface BarSource {
   close(): Promise<void>;
 }
 
-const DAY_MS = 86_400_000;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * The request's dates as a half-open span [from, to) of epoch milliseconds. A calendar-date end
- * includes that whole day, as a person reading `2013-03-01` expects; a date-time end is exact.
- */
+/** The request's dates as a half-open span [from, to) of epoch milliseconds; `end` is inclusive. */
 export function requestRange(start: string, end: string): { from: number; to: number } {
   const from = parseIsoInstant(start);
-  const last = parseIsoInstant(end);
-  if (from === null || last === null) {
+  const to = endBound(end);
+  if (from === null || to === null) {
     throw new BacktestInputError(`'${start}'..'${end}' is not a valid date range`);
   }
-  return { from, to: DATE_ONLY.test(end) ? last + DAY_MS : last };
+  return { from, to };
 }
 
 /** The bars, or a clear failure when the range holds none. */

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { runBacktest } from '@hindsight/backtest';
 import { toSimulationConfig } from '@hindsight/models';
-import { BarsCachedHints, readTaskArtifact, taskDir } from '@hindsight/service';
+import {
+  ARTIFACT_FILES,
+  BarsCachedHints,
+  readTaskArtifact,
+  taskDir,
+  toTradeRecord,
+} from '@hindsight/service';
 import { describe, expect, it } from 'vitest';
 import { type Harness, useHarness, waitForTerminal } from '../test/harness.js';
 
@@ -75,8 +83,12 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
     const equity = await readTaskArtifact(root, record.id, 'equity');
     expect(equity?.equity).toEqual(Array.from(expected.simulation.equity));
     expect(Math.min(...(equity?.drawdownPct ?? []))).toBeCloseTo(expected.stats.maxDrawdownPct, 10);
-    const trades = await readTaskArtifact(root, record.id, 'trades');
-    expect(trades?.trades).toHaveLength(expected.stats.trades);
+    const stored = await readFile(join(taskDir(root, record.id), ARTIFACT_FILES.trades), 'utf8');
+    expect(JSON.parse(stored), 'trades as records: ISO times, returnPct in percent').toEqual({
+      trades: expected.simulation.trades.map(toTradeRecord),
+      openTrades: expected.simulation.openTrades.map(toTradeRecord),
+    });
+    expect(expected.simulation.trades).toHaveLength(expected.stats.trades);
     const stats = await readTaskArtifact(root, record.id, 'stats');
     expect(stats?.sharpeRatio).toEqual(expected.stats.sharpeRatio);
 

@@ -7,6 +7,7 @@ import {
   ARTIFACT_FORMAT_VERSION,
   engineVersion,
   type TaskArtifacts,
+  toTradeRecord,
 } from '@hindsight/service';
 
 /** The headline numbers the record keeps; the full statistics go to stats.json. */
@@ -57,7 +58,10 @@ export function buildArtifacts(
       equity: Array.from(simulation.equity),
       drawdownPct: Array.from(drawdownPct(simulation.equity)),
     },
-    trades: { trades: simulation.trades, openTrades: simulation.openTrades },
+    trades: {
+      trades: simulation.trades.map(toTradeRecord),
+      openTrades: simulation.openTrades.map(toTradeRecord),
+    },
     stats: output.stats,
   };
 }

@@ -79,8 +79,8 @@ const EXACT = new Set(['trades', 'entryBar', 'exitBar', 'size']);
 /**
  * Every difference between a Hindsight run and backtesting.py's, one line each (empty when they
  * agree): each statistic backtesting.py prints, each closed trade field by field, and the equity
- * of every bar. Trade times may be epoch ms or ISO strings; `returnPct` of a trade is read as a
- * fraction.
+ * of every bar. Trade times may be epoch ms or ISO strings; a trade's `returnPct` is a percent, as
+ * everywhere in Hindsight (backtesting.py's ReturnPct is a fraction).
  */
 export function oracleMismatches(expected: OracleCase, actual: RunReport): string[] {
   const problems: string[] = [];
@@ -96,7 +96,7 @@ export function oracleMismatches(expected: OracleCase, actual: RunReport): strin
     const got = actual.trades[i] ?? {};
     for (const [key, value] of Object.entries(want)) {
       const label = `trades[${i}].${key}`;
-      if (key === 'returnFraction') note(label, key, got.returnPct, value);
+      if (key === 'returnFraction') note(label, key, got.returnPct, (value as number) * 100);
       else if (key === 'entryTime' || key === 'exitTime')
         note(label, key, isoTime(got[key]), value);
       else note(label, key, got[key], value);

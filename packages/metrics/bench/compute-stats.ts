@@ -46,7 +46,7 @@ function trades(time: Float64Array, count: number): Trade[] {
       exitPrice: 100 + (k % 7) - 3,
       pnl: ((k % 7) - 3) * 10,
       commission: 2,
-      returnPct: ((k % 7) - 3) / 100,
+      returnPct: (k % 7) - 3,
       exitReason: 'signal',
     };
   });

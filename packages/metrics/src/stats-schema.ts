@@ -144,10 +144,12 @@ export const StatsSchema = Type.Object(
     ),
     trades: Count('Number of closed trades.'),
     winRatePct: NullableRate('Share of closed trades with `pnl > 0` × 100.'),
-    bestTradePct: NullablePercent('`max(returnPct)` of the closed trades × 100.'),
-    worstTradePct: NullablePercent('`min(returnPct)` of the closed trades × 100.'),
+    bestTradePct: NullablePercent(
+      "`max(R)` of the closed trades × 100 (`R` a trade's return as a fraction, its `returnPct` / 100).",
+    ),
+    worstTradePct: NullablePercent('`min(R)` of the closed trades × 100.'),
     avgTradePct: NullablePercent(
-      "Geometric mean of the trades' `returnPct` × 100; backtesting.py: 0 if a return is ≤ -100 %; hindsight: -100 if one is exactly -100 %, null below.",
+      "Geometric mean of the trades' `R` × 100; backtesting.py: 0 if a return is ≤ -100 %; hindsight: -100 if one is exactly -100 %, null below.",
     ),
     maxTradeDurationDays: NullableDays(
       '`max(exitTime - entryTime)`, rounded up to `durationUnit`, in days.',
@@ -155,10 +157,8 @@ export const StatsSchema = Type.Object(
     avgTradeDurationDays: NullableDays(
       '`mean(exitTime - entryTime)`, rounded up to `durationUnit`, in days.',
     ),
-    profitFactor: NullableRatio(
-      '`Σ returnPct > 0 / abs(Σ returnPct < 0)` (returns, not cash). Null without a loss.',
-    ),
-    expectancyPct: NullablePercent('`mean(returnPct) × 100`.'),
+    profitFactor: NullableRatio('`Σ R>0 / abs(Σ R<0)` (returns, not cash). Null without a loss.'),
+    expectancyPct: NullablePercent('`mean(R) × 100`.'),
     sqn: NullableRatio('`√n · mean(pnl) / std(pnl, ddof 1)`. Null for n < 2.'),
     kellyCriterion: NullableRatio(
       '`W - (1 - W) / (mean winning pnl / abs(mean losing pnl))`, W the win rate. Null without both a win and a loss.',

@@ -29,6 +29,11 @@ const fixtures: { cases: Fixture[] } = JSON.parse(
 
 const RELATIVE_TOLERANCE = 1e-9;
 
+/** The fixtures keep backtesting.py's trade return, a fraction; Trade.returnPct is a percent. */
+function asPercent(trade: Trade): Trade {
+  return { ...trade, returnPct: trade.returnPct * 100 };
+}
+
 function mismatch(key: string, actual: unknown, expected: unknown): string | null {
   if (typeof expected === 'number' && typeof actual === 'number') {
     const scale = Math.max(Math.abs(expected), Math.abs(actual));
@@ -62,8 +67,8 @@ describe('computeStats against the Python reference fixtures', () => {
           time: Float64Array.from(input.time),
           equity: Float64Array.from(input.equity),
           close: Float64Array.from(input.close),
-          trades: input.trades,
-          openTrades: input.openTrades,
+          trades: input.trades.map(asPercent),
+          openTrades: input.openTrades.map(asPercent),
           warmup: input.warmup,
           conventions: profile,
         });

@@ -86,7 +86,7 @@ const long = trade({
   exitPrice: 11.5,
   commission: 1,
   pnl: 10 * 0.5 - 1,
-  returnPct: 11.5 / 11 - 1 - 1 / 110,
+  returnPct: (11.5 / 11 - 1 - 1 / 110) * 100,
 });
 const short = trade({
   size: -5,
@@ -98,7 +98,7 @@ const short = trade({
   exitPrice: 13,
   commission: 0.5,
   pnl: -5 * 1 - 0.5,
-  returnPct: -(13 / 12 - 1) - 0.5 / 60,
+  returnPct: (-(13 / 12 - 1) - 0.5 / 60) * 100,
 });
 const sixBars = { time, equity, close, trades: [long, short], warmup: 1 };
 
@@ -242,7 +242,7 @@ describe('computeStats edge cases', () => {
     const s = stats({
       time: days(4),
       equity: [100, 110, 105, 108],
-      trades: [trade({ entryBar: 1, exitBar: 2, pnl: 5, returnPct: 0.05, exitTime: 2 * DAY })],
+      trades: [trade({ entryBar: 1, exitBar: 2, pnl: 5, returnPct: 5, exitTime: 2 * DAY })],
     });
     expect(s.trades).toBe(1);
     expect(s.winRatePct).toBe(100);
@@ -253,9 +253,7 @@ describe('computeStats edge cases', () => {
   });
 
   it('all winning trades: no loss, so profit factor and Kelly are undefined', () => {
-    const wins = [1, 2, 3].map((k) =>
-      trade({ entryBar: k, exitBar: k + 1, pnl: k, returnPct: k / 100 }),
-    );
+    const wins = [1, 2, 3].map((k) => trade({ entryBar: k, exitBar: k + 1, pnl: k, returnPct: k }));
     const s = stats({ time: days(6), equity: [100, 101, 102, 104, 107, 107], trades: wins });
     expect(s.winRatePct).toBe(100);
     expect(s.profitFactor).toBeNull();
@@ -411,7 +409,7 @@ describe('computeStats never returns NaN or Infinity, nor anything but StatsSche
               entryBar: Math.min(a, b) % n,
               exitBar: Math.max(Math.min(a, b) % n, Math.max(a, b) % n),
               pnl: r * 100,
-              returnPct: r,
+              returnPct: r * 100,
               size: r > 0 ? 1 : -1,
             }),
           );

@@ -38,7 +38,7 @@ describe('tradeStats', () => {
   const trades = pnls.map((pnl, i) =>
     trade({
       pnl,
-      returnPct: pnl / 100,
+      returnPct: pnl,
       size: i % 2 === 0 ? 2 : -2,
       entryTime: i * DAY,
       exitTime: i * DAY + (i + 1) * 3_600_000,
@@ -57,14 +57,14 @@ describe('tradeStats', () => {
     // Durations 1..6 hours (unit: hour): max 6 h, mean 3.5 h -> 4 h.
     expect(s.maxTradeDurationDays).toBe(6 / 24);
     expect(s.avgTradeDurationDays).toBe(4 / 24);
-    // Returns .03 -.01 0 .02 .02 -.04: gains .07, losses .05.
+    // Returns 3 -1 0 2 2 -4 %: gains .07, losses .05.
     expect(s.profitFactor).toBeCloseTo(0.07 / 0.05, 14);
     // W = .5, mean win 7/3, mean loss 5/2.
     expect(s.kellyCriterion).toBeCloseTo(0.5 - 0.5 / (7 / 3 / 2.5), 14);
   });
 
   it('reports the geometric mean trade per profile when a trade loses everything', () => {
-    const wipeout = [trade({ returnPct: 0.5, pnl: 1 }), trade({ returnPct: -1, pnl: -1 })];
+    const wipeout = [trade({ returnPct: 50, pnl: 1 }), trade({ returnPct: -100, pnl: -1 })];
     expect(tradeStats(wipeout, 'backtesting.py', DAY).avgTradePct).toBe(0);
     expect(tradeStats(wipeout, 'hindsight', DAY).avgTradePct).toBe(-100);
   });

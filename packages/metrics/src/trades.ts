@@ -30,9 +30,11 @@ export type TradeStats = Pick<
 
 /**
  * Win = pnl > 0, loss = pnl < 0 (a trade at exactly 0 is neither and breaks both streaks).
- * Trade returns are `Trade.returnPct` (fractions); durations are exitTime - entryTime, rounded up
- * to `durationUnitMs`. avgTradePct is their geometric mean: backtesting.py reports 0 when a
- * return is <= -100 %, hindsight -100 when one is exactly -100 % and null below that.
+ * Trade returns are `Trade.returnPct` / 100: fractions, as backtesting.py's formulas take them
+ * (the round trip through a percent moves a value by about 1e-16 relative). Durations are
+ * exitTime - entryTime, rounded up to `durationUnitMs`. avgTradePct is the returns' geometric
+ * mean: backtesting.py reports 0 when a return is <= -100 %, hindsight -100 when one is exactly
+ * -100 % and null below that.
  */
 export function tradeStats(
   trades: readonly Trade[],
@@ -61,9 +63,10 @@ export function tradeStats(
     const t = trades[i]!;
     commissions += t.commission;
     pnlSum += t.pnl;
-    returns[i] = t.returnPct;
-    if (t.returnPct > 0) grossWin += t.returnPct;
-    else if (t.returnPct < 0) grossLoss -= t.returnPct;
+    const fraction = t.returnPct / 100;
+    returns[i] = fraction;
+    if (fraction > 0) grossWin += fraction;
+    else if (fraction < 0) grossLoss -= fraction;
     runWins = t.pnl > 0 ? runWins + 1 : 0;
     runLosses = t.pnl < 0 ? runLosses + 1 : 0;
     if (runWins > maxWins) maxWins = runWins;

@@ -20,7 +20,11 @@ export type ArtifactKind = keyof typeof ARTIFACT_FILES;
 export const TASKS_DIR = 'tasks';
 /** Directories being written start with this; `hindsight cleanup` removes abandoned ones. */
 export const TEMP_DIR_PREFIX = '.tmp-';
-export const ARTIFACT_FORMAT_VERSION = 1;
+/**
+ * 2: trades hold ISO 8601 times and returnPct in percent (TradeRecord). 1 held the engine's Trade
+ * as it was (epoch-ms times, returnPct a fraction); readTaskArtifact serves those as format 2.
+ */
+export const ARTIFACT_FORMAT_VERSION = 2;
 
 export function tasksRoot(dataRoot: string): string {
   return join(dataRoot, TASKS_DIR);
@@ -68,11 +72,28 @@ export interface EquityArtifact {
   drawdownPct: number[];
 }
 
+/**
+ * A trade as every record shows it - trades.json, GET /trades (JSON and CSV), `hindsight run
+ * --json`: the engine's Trade with its instants as ISO 8601 UTC strings, as records give every
+ * instant (only columnar series keep epoch milliseconds).
+ */
+export type TradeRecord = Omit<Trade, 'entryTime' | 'exitTime'> & {
+  entryTime: string;
+  exitTime: string;
+};
+
+export function toTradeRecord(trade: Trade): TradeRecord {
+  return {
+    ...trade,
+    entryTime: new Date(trade.entryTime).toISOString(),
+    exitTime: new Date(trade.exitTime).toISOString(),
+  };
+}
+
 export interface TradesArtifact {
-  /** The engine's trades as they are: times in UTC epoch milliseconds, returnPct a fraction. */
-  trades: Trade[];
+  trades: TradeRecord[];
   /** Still open after the last bar, marked at the last close. */
-  openTrades: Trade[];
+  openTrades: TradeRecord[];
 }
 
 export interface TaskArtifacts {
@@ -124,7 +145,39 @@ export async function writeTaskArtifacts(
   }
 }
 
-/** One artifact of a backtest, parsed; null if the backtest has no result on disk. */
+/** A trade of format 1 (numeric entryTime: the engine's Trade as it was) in format 2. */
+function upgradeTrade(stored: TradeRecord | Trade): TradeRecord {
+  if (typeof stored.entryTime === 'string') return stored as TradeRecord;
+  const trade = stored as Trade;
+  return toTradeRecord({ ...trade, returnPct: trade.returnPct * 100 });
+}
+
+/**
+ * Results written by an older version are served in the current format, so a reader (the api, a
+ * reuse of the result) never sees two shapes: format-1 trades are converted, and the manifest
+ * says the format it is served in.
+ */
+function upgrade<K extends ArtifactKind>(kind: K, stored: unknown): TaskArtifacts[K] {
+  if (kind === 'trades') {
+    const { trades, openTrades } = stored as Record<
+      keyof TradesArtifact,
+      Array<TradeRecord | Trade>
+    >;
+    return {
+      trades: trades.map(upgradeTrade),
+      openTrades: openTrades.map(upgradeTrade),
+    } as TaskArtifacts[K];
+  }
+  if (kind === 'manifest') {
+    return {
+      ...(stored as ResultManifest),
+      formatVersion: ARTIFACT_FORMAT_VERSION,
+    } as TaskArtifacts[K];
+  }
+  return stored as TaskArtifacts[K];
+}
+
+/** One artifact of a backtest, parsed, in the current format; null if it has no result on disk. */
 export async function readTaskArtifact<K extends ArtifactKind>(
   dataRoot: string,
   backtestId: string,
@@ -132,7 +185,7 @@ export async function readTaskArtifact<K extends ArtifactKind>(
 ): Promise<TaskArtifacts[K] | null> {
   try {
     const text = await readFile(join(taskDir(dataRoot, backtestId), ARTIFACT_FILES[kind]), 'utf8');
-    return JSON.parse(text) as TaskArtifacts[K];
+    return upgrade(kind, JSON.parse(text));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;

@@ -6,6 +6,7 @@ import { computeStats } from '@hindsight/metrics';
 import { newId, parseBacktestRequest } from '@hindsight/models';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  ARTIFACT_FORMAT_VERSION,
   type ResultManifest,
   readTaskArtifact,
   type TaskArtifacts,
@@ -39,7 +40,7 @@ afterEach(async () => {
 
 function artifacts(id: string, finishedAt: number): TaskArtifacts {
   const manifest: ResultManifest = {
-    formatVersion: 1,
+    formatVersion: ARTIFACT_FORMAT_VERSION,
     id,
     ownerId: 'alice',
     name: 'test',

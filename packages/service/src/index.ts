@@ -1,13 +1,16 @@
-// The CLI reaches the store through this package (it has no dependency on @hindsight/models).
+// The CLI reaches the store, and the api's reading of dates, through this package (it has no
+// dependency on @hindsight/models).
 export {
   API_KEY_TIERS,
   type ApiKeyTier,
   type BacktestEvent,
   type BacktestRecord,
   createStore,
+  endBound,
   exportLines,
   type ImportResult,
   importLines,
+  parseIsoInstant,
   type Store,
   type TransferCounts,
   TransferError,

@@ -45,8 +45,9 @@ export function readStats(dataRoot: string, record: BacktestRecord): Promise<Sta
   return artifact(dataRoot, record, 'stats');
 }
 
+/** Uncast: the compiler holds the stored TradeRecord and the REST TradeBody to one shape. */
 export async function readTrades(dataRoot: string, record: BacktestRecord): Promise<TradesBody> {
-  return (await artifact(dataRoot, record, 'trades')) as TradesBody;
+  return artifact(dataRoot, record, 'trades');
 }
 
 export async function readEquityColumns(dataRoot: string, record: BacktestRecord) {
@@ -101,8 +102,8 @@ function csvField(value: string | number): string {
 }
 
 /**
- * The trades as CSV, one row per trade (closed first, then open ones), times as ISO 8601 UTC
- * and returnPct as a fraction like the JSON.
+ * The trades as CSV, one row per trade (closed first, then open ones), in the units of the JSON:
+ * times ISO 8601 UTC, returnPct a percent.
  */
 export function tradesCsv({ trades, openTrades }: TradesBody): string {
   const lines = [CSV_COLUMNS.join(',')];
@@ -111,12 +112,7 @@ export function tradesCsv({ trades, openTrades }: TradesBody): string {
     ...openTrades.map((trade) => ({ trade, status: 'open' })),
   ];
   for (const { trade, status } of rows) {
-    const values: Record<(typeof CSV_COLUMNS)[number], string | number> = {
-      ...trade,
-      status,
-      entryTime: new Date(trade.entryTime).toISOString(),
-      exitTime: new Date(trade.exitTime).toISOString(),
-    };
+    const values: Record<(typeof CSV_COLUMNS)[number], string | number> = { ...trade, status };
     lines.push(CSV_COLUMNS.map((column) => csvField(values[column])).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;

@@ -1,5 +1,6 @@
 import { EXIT_REASONS } from '@hindsight/engine';
 import { StatsConventionsSchema, StatsSchema } from '@hindsight/metrics';
+import { IsoDateTime } from '@hindsight/models';
 import Type, { type Static } from 'typebox';
 
 const Num = Type.Number();
@@ -27,14 +28,14 @@ export const TradeBody = Type.Object(
     size: Num,
     entryBar: Type.Integer(),
     exitBar: Type.Integer(),
-    /** UTC epoch milliseconds. */
-    entryTime: Num,
-    exitTime: Num,
+    /** ISO 8601 UTC, like every instant of a record. */
+    entryTime: IsoDateTime,
+    exitTime: IsoDateTime,
     entryPrice: Num,
     exitPrice: Num,
     pnl: Num,
     commission: Num,
-    /** A fraction: 0.05 = 5%. */
+    /** A percent: 5 = 5 %. */
     returnPct: Num,
     exitReason: Type.Enum(EXIT_REASONS),
   },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import {
+  ARTIFACT_FORMAT_VERSION,
   type ResultManifest,
   type TaskArtifacts,
   taskDir,
@@ -43,7 +44,7 @@ async function result(daysAgo: number): Promise<string> {
   const finishedAt = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
   const artifacts: TaskArtifacts = {
     manifest: {
-      formatVersion: 1,
+      formatVersion: ARTIFACT_FORMAT_VERSION,
       id,
       ownerId: 'alice',
       name: 'x',
@@ -61,7 +62,8 @@ async function result(daysAgo: number): Promise<string> {
     },
     equity: { time: [], equity: [], drawdownPct: [] },
     trades: { trades: [], openTrades: [] },
-    stats: { conventions: {} },
+    // Nor are the statistics.
+    stats: {} as TaskArtifacts['stats'],
   };
   await writeTaskArtifacts(dataRoot, id, artifacts);
   return id;

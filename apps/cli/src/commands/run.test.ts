@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_COMMISSION } from '@hindsight/engine';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from './run.js';
 
@@ -43,7 +44,7 @@ describe('hindsight run', () => {
     expect(out).toMatch(/Sharpe Ratio\s+-?\d/);
   });
 
-  it('prints one JSON object with stats, trades, equity and conventions', async () => {
+  it('prints one JSON object in the names and units of REST', async () => {
     const { code, out } = await run([
       '--data',
       GOOG,
@@ -57,39 +58,64 @@ describe('hindsight run', () => {
     ]);
     expect(code).toBe(0);
     const report = JSON.parse(out);
-    expect(Object.keys(report)).toEqual(['stats', 'trades', 'openTrades', 'equity', 'conventions']);
-    expect(report.equity).toHaveLength(2148);
-    expect(report.equity[0]).toEqual({
-      time: '2004-08-19T00:00:00.000Z',
-      equity: 100_000,
-      drawdownPct: 0,
-    });
+    expect(Object.keys(report)).toEqual([
+      'params',
+      'stats',
+      'trades',
+      'openTrades',
+      'equity',
+      'drawdownPct',
+      'conventions',
+    ]);
+    expect(report.params).toEqual({ period: 14, lower: 30, upper: 70 });
+    // Columnar series as GET /equity gives them: { time (epoch ms), values }.
+    expect(Object.keys(report.equity)).toEqual(['time', 'values']);
+    expect(report.equity.time).toHaveLength(2148);
+    expect(report.equity.time[0]).toBe(Date.UTC(2004, 7, 19));
+    expect(report.equity.values[0]).toBe(100_000);
+    expect(report.drawdownPct.time).toEqual(report.equity.time);
+    expect(report.drawdownPct.values[0]).toBe(0);
+    // Trades as GET /trades gives them: instants ISO 8601 UTC, returnPct a percent.
     expect(report.trades.length).toBe(report.stats.trades);
     const trade = report.trades[0];
-    for (const key of [
-      'entryBar',
-      'exitBar',
-      'entryTime',
-      'exitTime',
-      'entryPrice',
-      'exitPrice',
-      'size',
-      'pnl',
-      'commission',
-      'returnPct',
-      'durationDays',
-    ]) {
-      expect(trade, key).toHaveProperty(key);
-    }
-    expect(trade.entryTime).toMatch(/^\d{4}-\d\d-\d\dT00:00:00\.000Z$/);
-    expect(trade.durationDays).toBe(
-      (Date.parse(trade.exitTime) - Date.parse(trade.entryTime)) / 86_400_000,
+    expect(Object.keys(trade).sort()).toEqual(
+      [
+        'symbol',
+        'size',
+        'entryBar',
+        'exitBar',
+        'entryTime',
+        'exitTime',
+        'entryPrice',
+        'exitPrice',
+        'pnl',
+        'commission',
+        'returnPct',
+        'exitReason',
+      ].sort(),
     );
+    expect(trade.entryTime).toMatch(/^\d{4}-\d\d-\d\dT00:00:00\.000Z$/);
+    expect(trade.returnPct).toBeCloseTo(
+      (trade.pnl / (Math.abs(trade.size) * trade.entryPrice)) * 100,
+      10,
+    );
+    expect(report.stats.conventions).toEqual(report.conventions);
     expect(report.conventions).toMatchObject({
       profile: 'hindsight',
       periodsPerYear: 252,
       riskFreeRate: 0,
     });
+  });
+
+  it("charges the api's default commission unless told otherwise; --commission 0 charges none", async () => {
+    const stats = async (extra: string[]) => {
+      const argv = ['--data', GOOG, '--strategy', 'sma_crossover', ...extra, '--json'];
+      return JSON.parse((await run(argv)).out).stats;
+    };
+    const byDefault = await stats([]);
+    expect(byDefault).toEqual(await stats(['--commission', String(DEFAULT_COMMISSION)]));
+    expect(byDefault.commissions).toBeGreaterThan(0);
+    expect((await stats(['--commission', '0'])).commissions).toBe(0);
   });
 
   it.each([
@@ -139,6 +165,18 @@ describe('hindsight run', () => {
       /no-such-file\.csv: no such file/,
     ],
     [['--data', GOOG, '--strategy', 'buy_and_hold', '--colour'], /Unknown option '--colour'/],
+    [
+      ['--symbol', 'synthetic:DEMO', '--strategy', 'buy_and_hold', '--from', '2020-01-01'],
+      /^hindsight run: unknown option --from: use --start\n$/,
+    ],
+    [
+      ['--symbol', 'synthetic:DEMO', '--strategy', 'buy_and_hold', '--to=2020-02-01'],
+      /^hindsight run: unknown option --to: use --end\n$/,
+    ],
+    [
+      ['--symbol', 'synthetic:DEMO', '--strategy', 'buy_and_hold', '--end', '2020-02-30'],
+      /--end must be a date \(2020-01-01\) or a date-time with an offset, got "2020-02-30"/,
+    ],
   ])('rejects %j with one line naming the problem', async (argv, message) => {
     const { code, out, err } = await run(argv as string[]);
     expect(code).toBe(1);
@@ -164,17 +202,20 @@ describe('hindsight run', () => {
       'synthetic:DEMO',
       '--strategy',
       'buy_and_hold',
-      '--from',
+      '--start',
       '2020-01-01',
-      '--to',
-      '2021-01-01',
+      '--end',
+      '2020-12-31',
       '--json',
     ];
     const first = await run(argv, env);
     expect(first.err).toBe('');
     const report = JSON.parse(first.out);
-    expect(report.equity[0].time).toBe('2020-01-01T00:00:00.000Z');
-    expect(report.equity.length).toBeGreaterThan(200);
+    expect(report.equity.time[0]).toBe(Date.UTC(2020, 0, 1));
+    expect(report.equity.time.at(-1), 'a date --end takes that whole day').toBe(
+      Date.UTC(2020, 11, 31),
+    );
+    expect(report.equity.time.length).toBeGreaterThan(200);
     const second = await run(argv, env);
     expect(second.out, 'the cached series gives the same result').toBe(first.out);
   });

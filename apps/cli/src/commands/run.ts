@@ -1,11 +1,18 @@
 import { parseArgs } from 'node:util';
 import { runBacktest } from '@hindsight/backtest';
-import { type Bars, type SimulationConfig, TIMEFRAMES, type Timeframe } from '@hindsight/engine';
-import { loadBars, parseIsoTime, readCsvFile } from '@hindsight/market-data';
+import {
+  type Bars,
+  DEFAULT_COMMISSION,
+  type SimulationConfig,
+  TIMEFRAMES,
+  type Timeframe,
+} from '@hindsight/engine';
+import { loadBars, readCsvFile } from '@hindsight/market-data';
+import { endBound, parseIsoInstant } from '@hindsight/service';
 import { CliError, type CliIo } from '../cli-error.js';
 import { describeError } from '../describe-error.js';
 import { marketDataFromEnv } from '../market-data-env.js';
-import { parseNumber, parseParams } from '../parse-options.js';
+import { parseNumber, parseParams, rejectRenamedOptions } from '../parse-options.js';
 import { formatReport, toJsonReport } from '../report.js';
 
 const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy NAME [options]
@@ -13,11 +20,12 @@ const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy
   --data FILE.csv       bars from a CSV file (Date, Open, High, Low, Close, Volume)
   --symbol NAME         bars from the market-data cache: GOOG (imported) or synthetic:DEMO, alphavantage:IBM
   --timeframe TF        with --symbol: 1m, 5m, 15m, 1h, 1d (default) or 1w
-  --from DATE, --to DATE  with --symbol: the range of bars (ISO dates)
+  --start DATE, --end DATE  with --symbol: the range of bars, both inclusive, as the api reads
+                        them (2020-01-01 or 2020-01-01T14:30:00Z; a date --end takes that day)
 
   --param key=value     a strategy parameter (repeatable)
   --cash N              starting cash (default 100000)
-  --commission F        fraction of notional per fill, e.g. 0.001 (default 0)
+  --commission F        fraction of notional per fill (default ${DEFAULT_COMMISSION}, as in the api; 0 for none)
   --commission-fixed N  fixed fee per order (default 0)
   --slippage-bps N      adverse fill slippage in basis points (default 0)
   --fill MODE           next_open (default) or close
@@ -27,11 +35,13 @@ const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy
   --take-profit PCT     close a trade after it gains PCT percent
   --finalize-trades     close open trades at the end of the data
   --conventions NAME    hindsight (default) or backtesting.py
-  --json                print one JSON object { stats, trades, equity, conventions }
+  --json                print one JSON object { params, stats, trades, openTrades, equity,
+                        drawdownPct, conventions } in the names and units of the REST api
 `;
 
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   try {
+    rejectRenamedOptions(argv, { '--from': '--start', '--to': '--end' });
     const { values } = parseArgs({
       args: argv,
       strict: true,
@@ -40,8 +50,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         data: { type: 'string' },
         symbol: { type: 'string' },
         timeframe: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
+        start: { type: 'string' },
+        end: { type: 'string' },
         strategy: { type: 'string' },
         param: { type: 'string', multiple: true },
         cash: { type: 'string' },
@@ -69,7 +79,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     }
     const config: SimulationConfig = {
       cash: parseNumber('--cash', values.cash, 100_000),
-      commission: parseNumber('--commission', values.commission, 0),
+      commission: parseNumber('--commission', values.commission, DEFAULT_COMMISSION),
       commissionFixed: parseNumber('--commission-fixed', values['commission-fixed'], 0),
       slippageBps: parseNumber('--slippage-bps', values['slippage-bps'], 0),
       sizing: {
@@ -115,15 +125,32 @@ async function loadFile(file: string): Promise<{ symbol: string; bars: Bars }> {
   return { symbol: name, bars: await readCsvFile(file) };
 }
 
+/** A range option in epoch ms as the api reads it (`read`: parseIsoInstant or endBound). */
+function instant(option: string, text: string, read: (text: string) => number | null): number {
+  const time = read(text);
+  if (time === null) {
+    throw new CliError(
+      `${option} must be a date (2020-01-01) or a date-time with an offset, got "${text}"`,
+    );
+  }
+  return time;
+}
+
 async function loadSymbol(
   symbol: string,
-  range: { timeframe?: string | undefined; from?: string | undefined; to?: string | undefined },
+  range: { timeframe?: string | undefined; start?: string | undefined; end?: string | undefined },
   env: NodeJS.ProcessEnv,
 ): Promise<{ symbol: string; bars: Bars }> {
   const timeframe = range.timeframe ?? '1d';
   if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) {
     throw new CliError(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got "${timeframe}"`);
   }
+  const span = {
+    ...(range.start === undefined
+      ? {}
+      : { from: instant('--start', range.start, parseIsoInstant) }),
+    ...(range.end === undefined ? {} : { to: instant('--end', range.end, endBound) }),
+  };
   const { cache, providers } = marketDataFromEnv(env);
   try {
     const loaded = await loadBars({
@@ -131,8 +158,7 @@ async function loadSymbol(
       providers,
       symbol,
       timeframe: timeframe as Timeframe,
-      ...(range.from === undefined ? {} : { from: parseIsoTime(range.from) }),
-      ...(range.to === undefined ? {} : { to: parseIsoTime(range.to) }),
+      ...span,
     });
     if (loaded.bars.length === 0)
       throw new CliError(`${symbol}: no ${timeframe} bars in that range`);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_COMMISSION } from '@hindsight/engine';
 import type { BacktestRecord } from '@hindsight/service';
 import { CliError, type CliIo } from '../cli-error.js';
 import { describeError } from '../describe-error.js';
@@ -14,11 +15,11 @@ Submits a backtest to the Hindsight api and prints its id.
 
   --strategy NAME       a built-in strategy (GET /api/v1/strategies lists them)
   --symbol S            a cached symbol (GOOG) or source:NAME (synthetic:DEMO); repeatable
-  --start DATE, --end DATE  the range of bars (ISO dates)
+  --start DATE, --end DATE  the range of bars, both inclusive (a date --end takes that day)
   --param key=value     a strategy parameter (repeatable)
   --timeframe TF        1m, 5m, 15m, 1h, 1d or 1w (api default 1d)
   --cash N              starting cash (api default 100000)
-  --commission F        fraction of notional per fill (api default 0.001)
+  --commission F        fraction of notional per fill (api default ${DEFAULT_COMMISSION})
   --conventions NAME    hindsight or backtesting.py (api default hindsight)
   --name TEXT           a name for the backtest
   --tag TAG             a tag (repeatable)

@@ -74,7 +74,8 @@ function expectRelative(actual: number, expected: number, label: string): void {
 
 function aggregates(trades: readonly Trade[], equity: Float64Array) {
   const pnl = trades.map((trade) => trade.pnl);
-  const returns = trades.map((trade) => trade.returnPct);
+  // backtesting.py's trade returns are fractions; Trade.returnPct is a percent.
+  const returns = trades.map((trade) => trade.returnPct / 100);
   const wins = pnl.filter((value) => value > 0);
   const losses = pnl.filter((value) => value < 0);
   const winRate = wins.length / trades.length;

@@ -120,7 +120,9 @@ export class Ledger {
       pnl: size * (exitPrice - entryPrice) - commission,
       commission,
       returnPct:
-        Math.sign(size) * (exitPrice / entryPrice - 1) - commission / (Math.abs(size) * entryPrice),
+        (Math.sign(size) * (exitPrice / entryPrice - 1) -
+          commission / (Math.abs(size) * entryPrice)) *
+        100,
       exitReason,
     };
   }

@@ -101,7 +101,7 @@ describe('fills', () => {
         exitPrice: 14,
         pnl: 166,
         commission: 0,
-        returnPct: 14 / 12 - 1,
+        returnPct: (14 / 12 - 1) * 100,
         exitReason: 'signal',
       },
     ]);
@@ -128,7 +128,7 @@ describe('fills', () => {
     expect(trade.size).toBe(82);
     expect(trade.commission).toBeCloseTo(9.84 + 11.48, 10);
     expect(trade.pnl).toBeCloseTo(82 * 2 - 21.32, 10);
-    expect(trade.returnPct).toBeCloseTo(14 / 12 - 1 - 21.32 / (82 * 12), 12);
+    expect(trade.returnPct).toBeCloseTo((14 / 12 - 1 - 21.32 / (82 * 12)) * 100, 12);
     expect(result.cash[2]).toBeCloseTo(1000 - 9.84, 10);
     expect(result.equity[2]).toBeCloseTo(990.16 + 82 * 0.5, 10);
     expect(result.cash[4]).toBeCloseTo(990.16 + 164 - 11.48, 10);
@@ -138,7 +138,7 @@ describe('fills', () => {
     const result = run(RISING, LONG_1_TO_3, { commissionFixed: 5 });
     // floor((1000 - 5) / 12) = 82 units; cash 995 after entry, 995 + 164 - 5 after exit.
     expect(result.trades).toMatchObject([{ size: 82, commission: 10, pnl: 154 }]);
-    expect(result.trades[0]!.returnPct).toBeCloseTo(14 / 12 - 1 - 10 / (82 * 12), 12);
+    expect(result.trades[0]!.returnPct).toBeCloseTo((14 / 12 - 1 - 10 / (82 * 12)) * 100, 12);
     expect(Array.from(result.cash)).toEqual([1000, 1000, 995, 995, 1154]);
   });
 
@@ -184,7 +184,7 @@ describe('fills', () => {
     const result = run(FALLING, { enterShort: [1], exitShort: [3] });
     // floor(1000 / 12) = 83 units short at 12, bought back at 10: -83 * (10 - 12) = 166.
     expect(result.trades).toMatchObject([
-      { size: -83, entryPrice: 12, exitPrice: 10, pnl: 166, returnPct: -(10 / 12 - 1) },
+      { size: -83, entryPrice: 12, exitPrice: 10, pnl: 166, returnPct: -(10 / 12 - 1) * 100 },
     ]);
     expect(result.equity[2]).toBe(1000 - 83 * (11.5 - 12));
   });
@@ -205,7 +205,7 @@ describe('fills', () => {
         exitPrice: 13.5,
         pnl: 41.5,
         commission: 0,
-        returnPct: -(13.5 / 14 - 1),
+        returnPct: -(13.5 / 14 - 1) * 100,
         exitReason: 'end_of_data',
       },
     ]);

@@ -21,6 +21,12 @@ export type Sizing =
   /** A fixed number of units per entry. */
   | { mode: 'quantity'; quantity: number };
 
+/**
+ * The commission of a run whose caller names none: 10 bps, in the api and the CLI alike, so one
+ * backtest gives one result whichever way it was started.
+ */
+export const DEFAULT_COMMISSION = 0.001;
+
 export interface SimulationConfig {
   cash: number;
   /** Fraction of notional charged on each fill, e.g. 0.001 = 10 bps. */
@@ -78,7 +84,10 @@ export interface Trade {
   pnl: number;
   /** Entry fee plus exit fee, in cash. */
   commission: number;
-  /** A fraction: (exit / entry - 1) * sign - commission / |size * entry|. */
+  /**
+   * A percent, like every `*Pct` of hindsight: ((exit / entry - 1) * sign - commission / |size *
+   * entry|) x100, so 5 = 5 % (backtesting.py's ReturnPct is the fraction, 0.05).
+   */
   returnPct: number;
   exitReason: ExitReason;
 }

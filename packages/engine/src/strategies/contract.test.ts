@@ -20,7 +20,7 @@ const runs: { name: string; params: Record<string, unknown>; warmup: number }[] 
   { name: 'donchian_breakout', params: {}, warmup: 20 },
   { name: 'donchian_breakout', params: { allowShort: true, exitPeriod: 30 }, warmup: 30 },
   { name: 'volume_zone_breakout', params: {}, warmup: 50 },
-  { name: 'volume_zone_breakout', params: { breakout_buffer: 0.01, exit_window: 60 }, warmup: 60 },
+  { name: 'volume_zone_breakout', params: { breakoutBuffer: 0.01, exitWindow: 60 }, warmup: 60 },
 ];
 
 const COLUMNS = ['enterLong', 'exitLong', 'enterShort', 'exitShort'] as const;

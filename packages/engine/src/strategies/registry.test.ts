@@ -34,6 +34,15 @@ describe('the strategy registry', () => {
     expect(Object.isFrozen(strategies)).toBe(true);
   });
 
+  it('names strategies in snake_case and their parameters in camelCase, like every api field', () => {
+    for (const { name, params } of Object.values(strategies)) {
+      expect(name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+      for (const key of Object.keys(params.properties)) {
+        expect(key, `${name}.${key}`).toMatch(/^[a-z][a-zA-Z0-9]*$/);
+      }
+    }
+  });
+
   it('gives every parameter a default, a description and bounds; periods are integers', () => {
     for (const { name, params } of Object.values(strategies)) {
       for (const [key, schema] of Object.entries(params.properties) as [
@@ -89,10 +98,10 @@ describe('resolveParams', () => {
       allowShort: false,
     });
     expect(resolveParams('volume_zone_breakout', {})).toEqual({
-      volume_window: 50,
-      top_percentile: 0.2,
-      breakout_buffer: 0,
-      exit_window: 20,
+      volumeWindow: 50,
+      topPercentile: 0.2,
+      breakoutBuffer: 0,
+      exitWindow: 20,
     });
   });
 
@@ -137,8 +146,8 @@ describe('resolveParams', () => {
     ['sma_crossover', { allowShort: 1 }, 'sma_crossover: allowShort must be true or false (got 1)'],
     [
       'volume_zone_breakout',
-      { top_percentile: 0 },
-      'volume_zone_breakout: top_percentile must be > 0 (got 0)',
+      { topPercentile: 0 },
+      'volume_zone_breakout: topPercentile must be > 0 (got 0)',
     ],
     [
       'sma_crossover',
@@ -160,19 +169,19 @@ describe('resolveParams', () => {
 
   it('reports every bad parameter at once, each with its name', () => {
     const error = paramsError('volume_zone_breakout', {
-      volume_window: 1,
-      exit_window: 0.5,
+      volumeWindow: 1,
+      exitWindow: 0.5,
       extra: 1,
     });
     expect(error.issues.map((issue) => issue.param)).toEqual([
       'extra',
-      'volume_window',
-      'exit_window',
+      'volumeWindow',
+      'exitWindow',
     ]);
     expect(error.message).toBe(
-      'volume_zone_breakout: extra is not a parameter of this strategy (known: volume_window, ' +
-        'top_percentile, breakout_buffer, exit_window); volume_window must be >= 2 (got 1); ' +
-        'exit_window must be an integer >= 1 (got 0.5)',
+      'volume_zone_breakout: extra is not a parameter of this strategy (known: volumeWindow, ' +
+        'topPercentile, breakoutBuffer, exitWindow); volumeWindow must be >= 2 (got 1); ' +
+        'exitWindow must be an integer >= 1 (got 0.5)',
     );
   });
 

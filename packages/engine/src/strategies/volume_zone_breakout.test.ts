@@ -12,7 +12,7 @@ const bars = barsFromCloses([10, 10, 10, 10, 11.5, 12.5, 12.8, 11.8], {
   low: [9.5, 9.5, 9.5, 9.5, 11, 12, 12.5, 11.5],
   volume: [100, 500, 100, 200, 100, 100, 100, 100],
 });
-const params = { volume_window: 4, top_percentile: 0.25, breakout_buffer: 0, exit_window: 2 };
+const params = { volumeWindow: 4, topPercentile: 0.25, breakoutBuffer: 0, exitWindow: 2 };
 
 describe('volume_zone_breakout', () => {
   it('breaks out above the high of the high-volume bars (hand computed)', () => {
@@ -30,9 +30,9 @@ describe('volume_zone_breakout', () => {
     expect(flaggedBars(signals.exitShort)).toEqual([]);
   });
 
-  it('asks for breakout_buffer above the zone high before entering', () => {
+  it('asks for breakoutBuffer above the zone high before entering', () => {
     // With 5%: bar 5 needs 12 * 1.05 = 12.6 > 12.5, bar 6 needs 13 * 1.05 > 12.8.
-    const signals = volumeZoneBreakout.signals(bars, { ...params, breakout_buffer: 0.05 });
+    const signals = volumeZoneBreakout.signals(bars, { ...params, breakoutBuffer: 0.05 });
     expect(flaggedBars(signals.enterLong)).toEqual([]);
     expect(flaggedBars(signals.exitLong)).toEqual([7]);
   });
@@ -45,29 +45,29 @@ describe('volume_zone_breakout', () => {
       low: [9, 19.5, 19.5, 19.5, 15],
       volume: [1000, 10, 10, 10, 10],
     });
-    const signals = volumeZoneBreakout.signals(falling, { ...params, exit_window: 1 });
+    const signals = volumeZoneBreakout.signals(falling, { ...params, exitWindow: 1 });
     expect(flaggedBars(signals.exitLong)).toEqual([4]);
     expect(flaggedBars(signals.enterLong)).toEqual([]);
   });
 
-  it('warms up until both look-backs are complete: max(volume_window, exit_window)', () => {
+  it('warms up until both look-backs are complete: max(volumeWindow, exitWindow)', () => {
     const goog = loadBars('GOOG');
     expect(volumeZoneBreakout.signals(goog, resolveParams('volume_zone_breakout', {})).warmup).toBe(
       50,
     );
-    const longExit = resolveParams('volume_zone_breakout', { exit_window: 80 });
+    const longExit = resolveParams('volume_zone_breakout', { exitWindow: 80 });
     expect(volumeZoneBreakout.signals(goog, longExit).warmup).toBe(80);
   });
 
   it('rejects fractions outside their range', () => {
-    expect(() => resolveParams('volume_zone_breakout', { top_percentile: 1.5 })).toThrow(
-      'volume_zone_breakout: top_percentile must be <= 1 (got 1.5)',
+    expect(() => resolveParams('volume_zone_breakout', { topPercentile: 1.5 })).toThrow(
+      'volume_zone_breakout: topPercentile must be <= 1 (got 1.5)',
     );
-    expect(() => resolveParams('volume_zone_breakout', { breakout_buffer: -0.1 })).toThrow(
-      'volume_zone_breakout: breakout_buffer must be >= 0 (got -0.1)',
+    expect(() => resolveParams('volume_zone_breakout', { breakoutBuffer: -0.1 })).toThrow(
+      'volume_zone_breakout: breakoutBuffer must be >= 0 (got -0.1)',
     );
-    expect(() => resolveParams('volume_zone_breakout', { volume_window: 1 })).toThrow(
-      'volume_zone_breakout: volume_window must be >= 2 (got 1)',
+    expect(() => resolveParams('volume_zone_breakout', { volumeWindow: 1 })).toThrow(
+      'volume_zone_breakout: volumeWindow must be >= 2 (got 1)',
     );
   });
 });

@@ -6,21 +6,21 @@ import { periodParam, strategyParams } from './schema.js';
 import type { StrategyDefinition } from './types.js';
 
 export const VolumeZoneBreakoutParams = strategyParams({
-  volume_window: periodParam(50, 'Bars before the current one searched for high-volume bars.', 2),
-  top_percentile: Type.Number({
+  volumeWindow: periodParam(50, 'Bars before the current one searched for high-volume bars.', 2),
+  topPercentile: Type.Number({
     default: 0.2,
     exclusiveMinimum: 0,
     maximum: 1,
     description:
       'Share of the window, by volume, that forms the zone: 0.2 = bars at or above the 80th percentile of volume.',
   }),
-  breakout_buffer: Type.Number({
+  breakoutBuffer: Type.Number({
     default: 0,
     minimum: 0,
     maximum: 1,
     description: 'How far above the zone high the close must be, as a fraction (0.01 = 1%).',
   }),
-  exit_window: periodParam(
+  exitWindow: periodParam(
     20,
     'Bars before the current one whose lowest low a close must break to exit.',
   ),
@@ -28,28 +28,28 @@ export const VolumeZoneBreakoutParams = strategyParams({
 export type VolumeZoneBreakoutParams = Static<typeof VolumeZoneBreakoutParams>;
 
 /**
- * Breakout above the prices where volume concentrated. At bar i, over the previous volume_window
- * bars (i - volume_window .. i - 1, bar i excluded):
- * - the zone is the bars whose volume is >= the (1 - top_percentile) percentile of those volumes
+ * Breakout above the prices where volume concentrated. At bar i, over the previous volumeWindow
+ * bars (i - volumeWindow .. i - 1, bar i excluded):
+ * - the zone is the bars whose volume is >= the (1 - topPercentile) percentile of those volumes
  *   (`rollingPercentile`: linear interpolation, numpy's default); the highest-volume bar always
  *   belongs to it, even where interpolation rounds the threshold above it;
- * - enterLong when close > (highest high of the zone) * (1 + breakout_buffer);
- * - exitLong when close < the lowest low of the previous exit_window bars. On a bar that signals
+ * - enterLong when close > (highest high of the zone) * (1 + breakoutBuffer);
+ * - exitLong when close < the lowest low of the previous exitWindow bars. On a bar that signals
  *   both (the zone can lie below the recent lows), only the exit is kept: a falling close is no
  *   breakout.
- * Warm-up: max(volume_window, exit_window), where both look-backs are first complete.
- * Cost O(n * volume_window): the zone threshold moves every bar, so its high is found by a scan.
+ * Warm-up: max(volumeWindow, exitWindow), where both look-backs are first complete.
+ * Cost O(n * volumeWindow): the zone threshold moves every bar, so its high is found by a scan.
  */
 export const volumeZoneBreakout: StrategyDefinition<typeof VolumeZoneBreakoutParams> = {
   name: 'volume_zone_breakout',
   description:
-    'Buys when the close breaks above the highest high of the high-volume bars (top top_percentile by volume) of the previous volume_window bars, plus breakout_buffer; sells when it falls below the lowest low of the previous exit_window bars. Long only.',
+    'Buys when the close breaks above the highest high of the high-volume bars (top topPercentile by volume) of the previous volumeWindow bars, plus breakoutBuffer; sells when it falls below the lowest low of the previous exitWindow bars. Long only.',
   params: VolumeZoneBreakoutParams,
   signals(bars, params) {
     const { high, close, volume } = bars;
     const n = bars.length;
-    const window = params.volume_window;
-    const threshold = rollingPercentile(volume, window, 1 - params.top_percentile);
+    const window = params.volumeWindow;
+    const threshold = rollingPercentile(volume, window, 1 - params.topPercentile);
     const loudest = highest(volume, window);
     const zoneHigh = new Float64Array(n).fill(Number.NaN);
     for (let i = window; i < n; i++) {
@@ -60,10 +60,10 @@ export const volumeZoneBreakout: StrategyDefinition<typeof VolumeZoneBreakoutPar
       }
       zoneHigh[i] = top;
     }
-    const exitLow = previousLowest(bars.low, params.exit_window);
+    const exitLow = previousLowest(bars.low, params.exitWindow);
     const warmup = Math.max(firstDefined(zoneHigh), firstDefined(exitLow));
     const signals = emptySignals(n, warmup);
-    const factor = 1 + params.breakout_buffer;
+    const factor = 1 + params.breakoutBuffer;
     for (let i = warmup; i < n; i++) {
       if (close[i]! < exitLow[i]!) signals.exitLong[i] = 1;
       else if (close[i]! > zoneHigh[i]! * factor) signals.enterLong[i] = 1;

@@ -1,5 +1,6 @@
 import {
   CONVENTIONS,
+  DEFAULT_COMMISSION,
   type Sizing as EngineSizing,
   FILL_MODES,
   SYMBOL_PATTERN,
@@ -53,7 +54,7 @@ describe('BacktestRequest', () => {
     expect(Value.Check(BacktestRequest, filled)).toBe(true);
   });
 
-  it('defaults strategy params to an empty object', () => {
+  it('defaults strategy params to an empty object and commission to DEFAULT_COMMISSION', () => {
     const filled = Value.Default(BacktestRequest, {
       strategy: { name: 'buy_and_hold' },
       symbols: ['GOOG'],
@@ -61,6 +62,8 @@ describe('BacktestRequest', () => {
       end: '2013-03-01',
     }) as BacktestRequest;
     expect(filled.strategy.params).toEqual({});
+    // The CLI's `hindsight run` defaults to the same constant.
+    expect(filled.commission).toBe(DEFAULT_COMMISSION);
   });
 
   it('takes its enumerations from the engine rather than repeating them', () => {

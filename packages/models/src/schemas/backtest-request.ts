@@ -1,4 +1,10 @@
-import { CONVENTIONS, FILL_MODES, SYMBOL_PATTERN, TIMEFRAMES } from '@hindsight/engine';
+import {
+  CONVENTIONS,
+  DEFAULT_COMMISSION,
+  FILL_MODES,
+  SYMBOL_PATTERN,
+  TIMEFRAMES,
+} from '@hindsight/engine';
 import Type, { type Static } from 'typebox';
 import { IsoDate } from './common.js';
 
@@ -68,7 +74,7 @@ export const BacktestRequest = Type.Object(
     end: IsoDate,
     cash: Type.Number({ exclusiveMinimum: 0, maximum: 1e12, default: 100_000 }),
     /** A fraction of notional per fill: 0.001 = 10 bps. */
-    commission: Type.Number({ minimum: 0, maximum: 0.1, default: 0.001 }),
+    commission: Type.Number({ minimum: 0, maximum: 0.1, default: DEFAULT_COMMISSION }),
     /** Cash per filled order. */
     commissionFixed: Type.Number({ minimum: 0, maximum: 1e6, default: 0 }),
     slippageBps: Type.Number({ minimum: 0, maximum: 1000, default: 0 }),

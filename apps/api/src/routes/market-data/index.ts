@@ -1,7 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TIMEFRAMES } from '@hindsight/engine';
-import { formatSymbol, InvalidSymbolError, parseSymbol } from '@hindsight/market-data';
-import { createError, IsoDate, MarketSymbol, parseIsoInstant, Timeframe } from '@hindsight/models';
+import { ALL_TIME, formatSymbol, InvalidSymbolError, parseSymbol } from '@hindsight/market-data';
+import {
+  createError,
+  endBound,
+  IsoDate,
+  MarketSymbol,
+  parseIsoInstant,
+  Timeframe,
+} from '@hindsight/models';
 import Type from 'typebox';
 import { errorResponses } from '../../schemas/error-responses.js';
 
@@ -38,7 +45,7 @@ const BarsQuery = Type.Object(
     timeframe: Type.Enum(TIMEFRAMES, { default: '1d' }),
     /** Inclusive. */
     start: Type.Optional(IsoDate),
-    /** Exclusive. */
+    /** Inclusive, as a backtest's: a date takes that whole day. */
     end: Type.Optional(IsoDate),
     limit: Type.Integer({ minimum: 1, maximum: MAX_BARS, default: 10_000 }),
   },
@@ -79,9 +86,15 @@ function parsed(symbol: string) {
   }
 }
 
-function bound(path: string, text: string | undefined, fallback: number): number {
+/** A range bound in epoch ms as `read` gives it, or `fallback` when the query has none. */
+function bound(
+  path: string,
+  text: string | undefined,
+  read: (text: string) => number | null,
+  fallback: number,
+): number {
   if (text === undefined) return fallback;
-  const time = parseIsoInstant(text);
+  const time = read(text);
   if (time === null) {
     throw createError('HS_ERR_VALIDATION', { reason: `${path} '${text}' is not a calendar date` });
   }
@@ -141,8 +154,8 @@ const marketData: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const { source, name } = parsed(request.params.symbol);
       const { timeframe, start, end, limit } = request.query;
-      const from = bound('/start', start, -8.64e15);
-      const to = bound('/end', end, 8.64e15);
+      const from = bound('/start', start, parseIsoInstant, ALL_TIME.from);
+      const to = bound('/end', end, endBound, ALL_TIME.to);
       if (to <= from) {
         throw createError('HS_ERR_END_BEFORE_START', { start: start ?? '', end: end ?? '' });
       }

@@ -1,5 +1,8 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { BacktestOutput } from '@hindsight/backtest';
-import type { Bars } from '@hindsight/engine';
+import type { Bars, Trade } from '@hindsight/engine';
+import { ARTIFACT_FILES, type TradeRecord, taskDir, toTradeRecord } from '@hindsight/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, KEYS, startTestApp, submitBody, type TestApp } from '../../support.js';
 import { completeLikeWorker, readGoog } from '../../worker-double.js';
@@ -62,7 +65,11 @@ describe('results of a completed backtest', () => {
   it('GET /trades: the JSON list, and CSV with Accept: text/csv', async () => {
     const json = (await call('GET', `/api/v1/backtests/${smaId}/trades`)).json();
     expect(json.trades).toHaveLength(sma.simulation.trades.length);
-    expect(json.trades[0]).toEqual(sma.simulation.trades[0]);
+    expect(json.trades[0]).toEqual(toTradeRecord(sma.simulation.trades[0]!));
+    expect(json.trades[0].entryTime, 'an instant of a record: ISO 8601 UTC').toMatch(
+      /^\d{4}-\d\d-\d\dT00:00:00\.000Z$/,
+    );
+    expect(json.trades[0].returnPct, 'a percent').toBe(sma.simulation.trades[0]!.returnPct);
     const csv = await call('GET', `/api/v1/backtests/${smaId}/trades`, {
       headers: { ...bearer(KEYS.bob), accept: 'text/csv' },
     });
@@ -82,6 +89,33 @@ describe('results of a completed backtest', () => {
       String(first.exitBar),
       new Date(first.entryTime).toISOString(),
     ]);
+  });
+
+  it('GET /trades: trades stored by an older version (epoch ms, fractions) in today’s units', async () => {
+    const file = join(taskDir(t.app.config.DATA_ROOT, smaId), ARTIFACT_FILES.trades);
+    const current = JSON.parse(await readFile(file, 'utf8'));
+    const formatOne = (trade: Trade) => ({ ...trade, returnPct: trade.returnPct / 100 });
+    await writeFile(
+      file,
+      JSON.stringify({
+        trades: sma.simulation.trades.map(formatOne),
+        openTrades: sma.simulation.openTrades.map(formatOne),
+      }),
+    );
+    try {
+      const served = (await call('GET', `/api/v1/backtests/${smaId}/trades`)).json();
+      // x / 100 * 100 may differ from x in the last bit.
+      const approximately = (trade: TradeRecord) => ({
+        ...trade,
+        returnPct: expect.closeTo(trade.returnPct, 10),
+      });
+      expect(served).toEqual({
+        trades: current.trades.map(approximately),
+        openTrades: current.openTrades.map(approximately),
+      });
+    } finally {
+      await writeFile(file, JSON.stringify(current));
+    }
   });
 
   it('GET /equity: the full series, or at most maxPoints keeping first, last and extremes', async () => {

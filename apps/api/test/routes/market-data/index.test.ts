@@ -49,6 +49,21 @@ describe('market data', () => {
     expect(body.close).toEqual(Array.from(goog.close.subarray(from, from + 5)));
   });
 
+  it('reads end inclusively, as a backtest does: a date takes its whole day', async () => {
+    const times = async (query: string) =>
+      (await get(`/api/v1/market-data/GOOG/bars?${query}`)).json().time;
+    const lastTwo = [Date.UTC(2013, 1, 28), Date.UTC(2013, 2, 1)];
+    expect(Array.from(goog.time.subarray(-2)), 'the last two rows of GOOG.csv').toEqual(lastTwo);
+    expect(await times('start=2013-02-28&end=2013-03-01')).toEqual(lastTwo);
+    expect(await times('start=2013-02-28&end=2013-02-28'), 'one day').toEqual([lastTwo[0]]);
+    expect(
+      await times('start=2013-02-28T00:00:00Z&end=2013-03-01T00:00:00Z'),
+      'a date-time end takes a bar at exactly that instant',
+    ).toEqual(lastTwo);
+    const reversed = await get('/api/v1/market-data/GOOG/bars?start=2013-03-01&end=2013-02-28');
+    expect(reversed.json().error.code).toBe('HS_ERR_END_BEFORE_START');
+  });
+
   it('answers an uncached symbol with 404 HS_ERR_SYMBOL_NOT_FOUND and a bad one with 400', async () => {
     const missing = await get('/api/v1/market-data/MSFT/bars');
     expect(missing.statusCode).toBe(404);
