@@ -11,6 +11,8 @@ import { join } from 'node:path';
 export interface RedisServerHandle {
   readonly url: string;
   readonly port: number;
+  /** The redis-server process, for tests that kill it the hard way. */
+  readonly pid: number;
   /** Stops the server and removes its temporary directory. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -108,6 +110,7 @@ export async function startRedisServer(
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid as number,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) {
