@@ -58,6 +58,23 @@ export class BacktestLifecycle {
     return running;
   }
 
+  /**
+   * running -> queued for a backtest whose job no worker holds any more (Redis lost it): the run
+   * starts over, and the next worker's markRunning counts the new attempt. False if the backtest
+   * is no longer running.
+   */
+  async requeue(backtestId: string, reason: string): Promise<boolean> {
+    const record = await this.deps.store.transition(backtestId, {
+      from: ['running'],
+      to: 'queued',
+      patch: { step: null, progress: 0 },
+    });
+    if (!record) return false;
+    await this.log(backtestId, 'warn', `queued again: ${reason}`);
+    await this.deps.events.publish(backtestId, 'status', { status: 'queued', step: null });
+    return true;
+  }
+
   /** Stores and announces progress; false when the backtest is already terminal or gone. */
   async progress(backtestId: string, data: ProgressData): Promise<boolean> {
     const applied = await this.deps.store.setProgress(backtestId, data.progress, data.step);

@@ -10,7 +10,7 @@ import {
   type QueueHandlers,
   type QueueName,
 } from '@hindsight/models';
-import type { Config, Logger } from '@hindsight/service';
+import { type Config, createQueues, type Logger } from '@hindsight/service';
 import { type Job, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { createWorkerDeps, type WorkerDeps } from './deps.js';
 import type { JobContext } from './job-context.js';
@@ -18,6 +18,7 @@ import { WorkerMetrics } from './metrics.js';
 import { indicatorsHandlers } from './processors/indicators.js';
 import { marketDataHandlers } from './processors/market-data.js';
 import { notificationsHandlers } from './processors/notifications.js';
+import { type Reconciler, startReconciler } from './reconcile.js';
 import type { SandboxData } from './sandbox-deps.js';
 
 export interface StartWorkersOptions {
@@ -36,6 +37,8 @@ export interface RunningWorkers {
   workers: Record<QueueName, Worker>;
   deps: WorkerDeps;
   metrics: WorkerMetrics;
+  /** Brings back active backtests whose jobs Redis lost; its first pass runs at start. */
+  reconciler: Reconciler;
   /** Waits for the jobs in progress, then closes every worker and connection. */
   close(): Promise<void>;
 }
@@ -150,15 +153,21 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     );
   });
 
+  const queues = createQueues(deps.redis, config.QUEUE_PREFIX);
+  const reconciler = startReconciler({ ...deps, queues });
+
   let closing: Promise<void> | undefined;
   return {
     workers,
     deps,
     metrics,
+    reconciler,
     close() {
       closing ??= (async () => {
         stopListening();
+        await reconciler.stop();
         await Promise.allSettled(Object.values(workers).map((worker) => worker.close()));
+        await queues.close();
         await deps.close();
       })();
       return closing;

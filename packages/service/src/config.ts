@@ -90,6 +90,11 @@ export const ConfigSchema = Type.Object(
     WS_MAX_CONNECTIONS_PER_USER: count(20, 'open WebSockets per user'),
     BODY_LIMIT_BYTES: count(65_536, 'largest request body the api accepts', 100 * 1024 * 1024),
     WORKER_METRICS_PORT: port(9464, 'Prometheus /metrics port of the worker'),
+    RECONCILE_INTERVAL_SECONDS: count(
+      60,
+      'how often a worker re-enqueues active backtests whose jobs Redis lost (also at start)',
+      86_400,
+    ),
   },
   { additionalProperties: false },
 );
