@@ -19,6 +19,7 @@ import { indicatorsHandlers } from './processors/indicators.js';
 import { marketDataHandlers } from './processors/market-data.js';
 import { notificationsHandlers } from './processors/notifications.js';
 import { type Reconciler, startReconciler } from './reconcile.js';
+import { HAND_BACK_REASON } from './run-step.js';
 import type { SandboxData } from './sandbox-deps.js';
 
 export interface StartWorkersOptions {
@@ -39,8 +40,12 @@ export interface RunningWorkers {
   metrics: WorkerMetrics;
   /** Brings back active backtests whose jobs Redis lost; its first pass runs at start. */
   reconciler: Reconciler;
-  /** Waits for the jobs in progress, then closes every worker and connection. */
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs and waits for the ones in progress, then closes every connection. With
+   * `graceMs`, jobs still running after that long are handed back to their queues (their
+   * backtests queued again) for the next worker, so a stop takes about that long at most.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 type InProcessQueue = Exclude<QueueName, 'simulation'>;
@@ -78,7 +83,7 @@ function processorFor<Q extends InProcessQueue>(
   logger: Logger,
 ) {
   // Three parameters: BullMQ passes an AbortSignal only to a processor that declares it.
-  return async (job: Job, _token: string | undefined, signal: AbortSignal | undefined) => {
+  return async (job: Job, token: string | undefined, signal: AbortSignal | undefined) => {
     const name = job.name;
     if (!isJobName(name) || JOBS[name].queue !== queue) {
       throw new UnrecoverableError(`queue ${queue} has no job '${name}'`);
@@ -94,7 +99,7 @@ function processorFor<Q extends InProcessQueue>(
       payload: unknown,
       context: JobContext,
     ) => Promise<unknown>;
-    return handler(payload, { job, signal, log });
+    return handler(payload, { job, signal, token, log });
   };
 }
 
@@ -162,11 +167,20 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     deps,
     metrics,
     reconciler,
-    close() {
+    close(options = {}) {
       closing ??= (async () => {
         stopListening();
         await reconciler.stop();
-        await Promise.allSettled(Object.values(workers).map((worker) => worker.close()));
+        const all = Object.values(workers);
+        const handBack =
+          options.graceMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                logger.info('handing the jobs still running back to their queues');
+                for (const worker of all) worker.cancelAllJobs(HAND_BACK_REASON);
+              }, options.graceMs);
+        await Promise.allSettled(all.map((worker) => worker.close()));
+        clearTimeout(handBack);
         await queues.close();
         await deps.close();
       })();
