@@ -10,7 +10,12 @@ import {
   type QueueHandlers,
   type QueueName,
 } from '@hindsight/models';
-import { type Config, createQueues, type Logger } from '@hindsight/service';
+import {
+  type Config,
+  createQueues,
+  type Logger,
+  removeAbandonedPartialWrites,
+} from '@hindsight/service';
 import { type Job, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { createWorkerDeps, type WorkerDeps } from './deps.js';
 import type { JobContext } from './job-context.js';
@@ -111,6 +116,12 @@ function processorFor<Q extends InProcessQueue>(
 export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
   const { config, redisUrl, logger } = options;
   const deps = await createWorkerDeps(config, redisUrl, logger);
+  // Before taking jobs: a worker killed while saving left a half-written result directory.
+  const partials = await removeAbandonedPartialWrites(config.DATA_ROOT).catch((error) => {
+    logger.warn({ err: error }, 'could not remove abandoned partial results');
+    return [];
+  });
+  if (partials.length > 0) logger.info({ removed: partials }, 'removed abandoned partial results');
   const metrics = new WorkerMetrics({ store: deps.store });
   const base: WorkerOptions = {
     connection: deps.redis,
