@@ -217,7 +217,11 @@ async function cancelRunningJobs(
       cancelled = true;
     }
   }
-  if (cancelled) deps.logger.info({ backtestId }, 'cancel forwarded to the running job');
+  if (!cancelled) return;
+  deps.logger.info({ backtestId }, 'cancel forwarded to the running job');
+  // A simulation thread still starting (a fresh worker loads its modules for seconds) hears the
+  // abort only once it runs; the backtest ends now, and the thread, finding it cancelled, stops.
+  await deps.lifecycle.cancel(backtestId, reason);
 }
 
 /**
