@@ -43,13 +43,19 @@ export class BacktestLifecycle {
   }
 
   /**
-   * queued -> running on the first step a worker starts. The record as it now stands: running,
-   * or whatever another process made of it meanwhile (null once deleted).
+   * queued -> running on the first step a worker starts; running -> running, when a job of the
+   * backtest starts `again` (after a lost worker or a failed attempt), so `attempts` counts every
+   * start. The record as it now stands: running, or whatever another process made of it
+   * meanwhile (null once deleted).
    */
-  async markRunning(record: BacktestRecord, step: BacktestStep): Promise<BacktestRecord | null> {
-    if (record.status !== 'queued') return record;
+  async markRunning(
+    record: BacktestRecord,
+    step: BacktestStep,
+    again = false,
+  ): Promise<BacktestRecord | null> {
+    if (record.status !== 'queued' && !(again && record.status === 'running')) return record;
     const running = await this.deps.store.transition(record.id, {
-      from: ['queued'],
+      from: [record.status],
       to: 'running',
       patch: { step, progress: Math.max(record.progress, STEP_START[step]) },
     });

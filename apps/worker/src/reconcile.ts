@@ -19,10 +19,18 @@ import {
 import type { BacktestLifecycle } from './lifecycle.js';
 
 /**
- * Runs of one backtest a lost job may cost before the reconciler gives up on it: a backtest that
- * takes its worker down every time (out of memory, a crash) must not be retried forever.
+ * Runs of one backtest that a lost worker or lost jobs may cut short before it fails: a backtest
+ * that takes its worker down every time (out of memory, a crash) must not be retried forever.
+ * The reconciler counts them in the record's `attempts`; BullMQ, for a worker lost mid-job, in
+ * the job's stalls (see MAX_STALLS).
  */
 export const MAX_RUN_ATTEMPTS = 3;
+
+/**
+ * BullMQ's maxStalledCount: how often a job whose worker was lost (its lock expired) goes back to
+ * its queue, spending none of its `attempts`, before it fails - the runs after the first.
+ */
+export const MAX_STALLS = MAX_RUN_ATTEMPTS - 1;
 
 /** How long one pass may hold the lock; a pass reads one page of records at a time. */
 const LOCK_TTL_MS = 60_000;

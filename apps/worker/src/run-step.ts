@@ -13,6 +13,8 @@ export interface StepDeps {
 export interface StepJob {
   id?: string | undefined;
   attemptsMade: number;
+  /** Starts of this job, counting those a lost worker or a failed attempt cut short. */
+  attemptsStarted?: number;
   opts: { attempts?: number | undefined };
   /** Puts the job back in its queue, lock released and no attempt spent (a hand-back). */
   moveToWait?(token?: string): Promise<unknown>;
@@ -81,7 +83,7 @@ export async function runStep<T>(
     return { skipped: true, backtestId, reason: 'cancelled' };
   }
   try {
-    const running = await lifecycle.markRunning(record, step);
+    const running = await lifecycle.markRunning(record, step, (job.attemptsStarted ?? 1) > 1);
     // The api cancels (or deletes) a queued backtest itself; it may have won the race.
     if (!running) return { skipped: true, backtestId, reason: 'deleted' };
     if (running.status !== 'running') {

@@ -23,7 +23,7 @@ import { WorkerMetrics } from './metrics.js';
 import { indicatorsHandlers } from './processors/indicators.js';
 import { marketDataHandlers } from './processors/market-data.js';
 import { notificationsHandlers } from './processors/notifications.js';
-import { type Reconciler, startReconciler } from './reconcile.js';
+import { MAX_STALLS, type Reconciler, startReconciler } from './reconcile.js';
 import { HAND_BACK_REASON } from './run-step.js';
 import type { SandboxData } from './sandbox-deps.js';
 
@@ -127,6 +127,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     connection: deps.redis,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
+    maxStalledCount: MAX_STALLS,
   };
   const inProcess = {
     'market-data': marketDataHandlers(deps),
