@@ -130,7 +130,9 @@ async function waitForRecord(
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { body } = await api(`/backtests/${id}`).catch(() => ({ body: {} }));
+    const { body } = await api(`/backtests/${id}`).catch(() => ({
+      body: {} as Record<string, unknown>,
+    }));
     if (predicate(body)) return body;
     if (Date.now() > deadline) {
       throw new Error(
