@@ -44,6 +44,16 @@ describe('cancel in every step', { timeout: 120_000 }, () => {
     expect(latency, 'cancel to cancelled, ms').toBeLessThan(BOUND_MS);
   });
 
+  it('stops the indicators step', async () => {
+    harness = await startHarness();
+    const record = await harness.submit({ ...TEN_YEARS, symbols: ['synthetic:GEN3'] });
+    const watch = harness.watch(record.id);
+    await watch.until((e) => e.type === 'progress' && e.data.step === 'indicators');
+    const latency = await cancelLatency(record.id, 0);
+    console.info(`cancel during the indicators step: ${latency.toFixed(0)} ms`);
+    expect(latency, 'cancel to cancelled, ms').toBeLessThan(BOUND_MS);
+  });
+
   it("stops a fresh worker's first simulation while its thread starts", async () => {
     harness = await startHarness();
     // The simulation job alone (what the api adds for cached bars): the first job of this
