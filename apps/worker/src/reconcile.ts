@@ -174,11 +174,17 @@ export function startReconciler(deps: ReconcilerDeps): Reconciler {
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
   const pass = () => {
+    const started = performance.now();
     current = reconcileOnce(deps).then(
       (report) => {
         if (report.requeued.length > 0 || report.failed.length > 0) {
           deps.logger.info(
-            { checked: report.checked, requeued: report.requeued, failed: report.failed },
+            {
+              checked: report.checked,
+              requeued: report.requeued,
+              failed: report.failed,
+              ms: Math.round(performance.now() - started),
+            },
             'reconcile pass',
           );
         }

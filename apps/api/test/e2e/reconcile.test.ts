@@ -49,8 +49,10 @@ describe('reconcile after Redis lost its data', () => {
       90_000,
       KEYS.alice,
     );
+    const pass = /"ms":(\d+)[^\n]*"reconcile pass"/.exec(rig.worker?.output() ?? '');
+    expect(pass, 'the worker logs its reconcile pass').not.toBeNull();
     console.info(
-      `reconcile: both lost backtests completed ${Date.now() - reconcileStart} ms after the worker restart`,
+      `reconcile: pass ${pass?.[1]} ms; both lost backtests completed ${Date.now() - reconcileStart} ms after the worker restart`,
     );
     // The lost run counted, and the one that finished it.
     expect(first.attempts).toBe(2);
