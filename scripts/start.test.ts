@@ -150,7 +150,7 @@ describe('npm start', () => {
       method: 'POST',
       body: JSON.stringify({
         strategy: { name: 'sma_crossover', params: { fast: 10, slow: 30 } },
-        symbols: ['synthetic:CTRLC'],
+        symbols: ['synthetic:CTRLC1', 'synthetic:CTRLC2', 'synthetic:CTRLC3'],
         timeframe: '1m',
         start: '2000-01-01',
         end: '2020-01-01',
