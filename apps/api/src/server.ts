@@ -33,6 +33,12 @@ async function main(): Promise<void> {
     },
   );
 
+  // Started by the launcher with an IPC channel: it closes when the launcher dies, even by
+  // SIGKILL; the api closes as on SIGTERM rather than outlive it.
+  if (process.channel) {
+    process.channel.unref();
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  }
   await app.listen({ port: config.PORT, host: config.HOST });
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   logger.info(`Hindsight api listening on http://${host}:${config.PORT} (docs: /docs)`);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Config, loadConfig } from '@hindsight/service';
-import { startTestRedis, uniquePrefix } from '@hindsight/service/testing';
+import { type RedisServerHandle, startTestRedis, uniquePrefix } from '@hindsight/service/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
 
@@ -24,6 +24,8 @@ export interface TestApp {
   config: Config;
   dataRoot: string;
   redisUrl: string;
+  /** Its private redis-server, for tests that take Redis away. */
+  redis: RedisServerHandle;
   /** Closes the app, stops its redis-server and removes DATA_ROOT. */
   close(): Promise<void>;
 }
@@ -53,6 +55,7 @@ export async function startTestApp(
       config,
       dataRoot,
       redisUrl: redis.url,
+      redis,
       async close() {
         await app.close();
         await redis.stop();

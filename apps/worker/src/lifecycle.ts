@@ -43,19 +43,42 @@ export class BacktestLifecycle {
   }
 
   /**
-   * queued -> running on the first step a worker starts. The record as it now stands: running,
-   * or whatever another process made of it meanwhile (null once deleted).
+   * queued -> running on the first step a worker starts; running -> running, when a job of the
+   * backtest starts `again` (after a lost worker or a failed attempt), so `attempts` counts every
+   * start. The record as it now stands: running, or whatever another process made of it
+   * meanwhile (null once deleted).
    */
-  async markRunning(record: BacktestRecord, step: BacktestStep): Promise<BacktestRecord | null> {
-    if (record.status !== 'queued') return record;
+  async markRunning(
+    record: BacktestRecord,
+    step: BacktestStep,
+    again = false,
+  ): Promise<BacktestRecord | null> {
+    if (record.status !== 'queued' && !(again && record.status === 'running')) return record;
     const running = await this.deps.store.transition(record.id, {
-      from: ['queued'],
+      from: [record.status],
       to: 'running',
       patch: { step, progress: Math.max(record.progress, STEP_START[step]) },
     });
     if (!running) return this.deps.store.getBacktest(record.id);
     await this.deps.events.publish(record.id, 'status', { status: 'running', step });
     return running;
+  }
+
+  /**
+   * running -> queued for a backtest whose job no worker holds any more (Redis lost it): the run
+   * starts over, and the next worker's markRunning counts the new attempt. False if the backtest
+   * is no longer running.
+   */
+  async requeue(backtestId: string, reason: string): Promise<boolean> {
+    const record = await this.deps.store.transition(backtestId, {
+      from: ['running'],
+      to: 'queued',
+      patch: { step: null, progress: 0 },
+    });
+    if (!record) return false;
+    await this.log(backtestId, 'warn', `queued again: ${reason}`);
+    await this.deps.events.publish(backtestId, 'status', { status: 'queued', step: null });
+    return true;
   }
 
   /** Stores and announces progress; false when the backtest is already terminal or gone. */

@@ -2,10 +2,14 @@ import { ConfigError, createLogger, loadConfig } from '@hindsight/service';
 import { startMetricsServer } from '@hindsight/telemetry';
 import { startWorkers } from './workers.js';
 
+/** Past the grace period, how long the hand-back and closing may take before the process exits. */
+const CLOSE_BOUND_MS = 5_000;
+
 /**
- * The worker process: `node --import tsx --conditions=source apps/worker/src/main.ts` (or
- * `pnpm start`, which runs it with the api). Needs REDIS_URL; closes gracefully on SIGTERM and
- * SIGINT, letting the jobs in progress finish.
+ * The worker process: `pnpm start:worker` (or `pnpm start`, which runs it with the api). Needs
+ * REDIS_URL. On SIGTERM or SIGINT - or when the launcher that started it is gone (its IPC channel
+ * closed) - it stops taking jobs, lets those in progress run WORKER_SHUTDOWN_GRACE_SECONDS, hands
+ * the rest back to their queues, and exits; a second signal exits at once.
  */
 async function main(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
@@ -45,17 +49,23 @@ async function main(): Promise<number> {
   );
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
+    const stop = (signal: NodeJS.Signals | 'launcher gone') => {
       if (stopping) {
         logger.warn({ signal }, 'second signal: exiting without waiting for jobs');
         resolve(1);
         return;
       }
       stopping = true;
-      logger.info({ signal }, 'closing: waiting for the jobs in progress');
+      const graceMs = config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000;
+      logger.info({ signal, graceMs }, 'closing: waiting for the jobs in progress');
+      // A Redis that is gone makes BullMQ wait without limit; the process must still end.
+      setTimeout(() => {
+        logger.warn('closing took too long: exiting');
+        resolve(1);
+      }, graceMs + CLOSE_BOUND_MS).unref();
       // Metrics stay up while the jobs in progress finish, so the drain can be watched.
       running
-        .close()
+        .close({ graceMs })
         .then(() => metricsServer?.close())
         .then(
           () => {
@@ -70,6 +80,12 @@ async function main(): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // Started by the launcher with an IPC channel: it closes when the launcher dies, even by
+    // SIGKILL, and a worker must not outlive it holding jobs and connections.
+    if (process.channel) {
+      process.channel.unref();
+      process.on('disconnect', () => stop('launcher gone'));
+    }
   });
 }
 

@@ -1,6 +1,6 @@
 import type { BacktestRecord, BacktestStep } from '@hindsight/models';
 import type { CancelChannel, Logger } from '@hindsight/service';
-import { UnrecoverableError } from 'bullmq';
+import { UnrecoverableError, WaitingError } from 'bullmq';
 import { classifyFailure } from './failure.js';
 import { type BacktestLifecycle, STEP_START } from './lifecycle.js';
 
@@ -13,8 +13,18 @@ export interface StepDeps {
 export interface StepJob {
   id?: string | undefined;
   attemptsMade: number;
+  /** Starts of this job, counting those a lost worker or a failed attempt cut short. */
+  attemptsStarted?: number;
   opts: { attempts?: number | undefined };
+  /** Puts the job back in its queue, lock released and no attempt spent (a hand-back). */
+  moveToWait?(token?: string): Promise<unknown>;
 }
+
+/**
+ * The abort reason of a worker that is shutting down: the job is handed back to its queue for
+ * the next worker, not cancelled. See RunningWorkers.close.
+ */
+export const HAND_BACK_REASON = 'worker shutting down';
 
 /** A job that found nothing to do: the backtest is gone, finished, or was cancelled before it. */
 export interface StepSkipped {
@@ -28,6 +38,8 @@ export interface StepInput {
   backtestId: string;
   step: BacktestStep;
   signal: AbortSignal | undefined;
+  /** The job's lock token, which a hand-back needs. */
+  token?: string | undefined;
   log: Logger;
   /** Progress message announcing the step. */
   message: string;
@@ -71,7 +83,7 @@ export async function runStep<T>(
     return { skipped: true, backtestId, reason: 'cancelled' };
   }
   try {
-    const running = await lifecycle.markRunning(record, step);
+    const running = await lifecycle.markRunning(record, step, (job.attemptsStarted ?? 1) > 1);
     // The api cancels (or deletes) a queued backtest itself; it may have won the race.
     if (!running) return { skipped: true, backtestId, reason: 'deleted' };
     if (running.status !== 'running') {
@@ -95,6 +107,14 @@ export async function runStep<T>(
   } catch (error) {
     if (isAbort(error, signal)) {
       const reason = abortReason(signal);
+      if (reason === HAND_BACK_REASON && job.moveToWait) {
+        // Not the user's cancel: the backtest waits for the next worker, which starts the step
+        // again and counts the attempt.
+        await lifecycle.requeue(backtestId, 'its worker stopped; the next worker starts it again');
+        await job.moveToWait(input.token);
+        log.info({ step }, 'handed back to the queue');
+        throw new WaitingError();
+      }
       await lifecycle.cancel(backtestId, reason);
       log.info({ step }, 'cancelled');
       throw new UnrecoverableError(`cancelled: ${reason}`);

@@ -10,7 +10,12 @@ import {
   type QueueHandlers,
   type QueueName,
 } from '@hindsight/models';
-import type { Config, Logger } from '@hindsight/service';
+import {
+  type Config,
+  createQueues,
+  type Logger,
+  removeAbandonedPartialWrites,
+} from '@hindsight/service';
 import { type Job, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { createWorkerDeps, type WorkerDeps } from './deps.js';
 import type { JobContext } from './job-context.js';
@@ -18,6 +23,8 @@ import { WorkerMetrics } from './metrics.js';
 import { indicatorsHandlers } from './processors/indicators.js';
 import { marketDataHandlers } from './processors/market-data.js';
 import { notificationsHandlers } from './processors/notifications.js';
+import { MAX_STALLS, type Reconciler, startReconciler } from './reconcile.js';
+import { HAND_BACK_REASON } from './run-step.js';
 import type { SandboxData } from './sandbox-deps.js';
 
 export interface StartWorkersOptions {
@@ -36,8 +43,14 @@ export interface RunningWorkers {
   workers: Record<QueueName, Worker>;
   deps: WorkerDeps;
   metrics: WorkerMetrics;
-  /** Waits for the jobs in progress, then closes every worker and connection. */
-  close(): Promise<void>;
+  /** Brings back active backtests whose jobs Redis lost; its first pass runs at start. */
+  reconciler: Reconciler;
+  /**
+   * Stops taking jobs and waits for the ones in progress, then closes every connection. With
+   * `graceMs`, jobs still running after that long are handed back to their queues (their
+   * backtests queued again) for the next worker, so a stop takes about that long at most.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 type InProcessQueue = Exclude<QueueName, 'simulation'>;
@@ -75,7 +88,7 @@ function processorFor<Q extends InProcessQueue>(
   logger: Logger,
 ) {
   // Three parameters: BullMQ passes an AbortSignal only to a processor that declares it.
-  return async (job: Job, _token: string | undefined, signal: AbortSignal | undefined) => {
+  return async (job: Job, token: string | undefined, signal: AbortSignal | undefined) => {
     const name = job.name;
     if (!isJobName(name) || JOBS[name].queue !== queue) {
       throw new UnrecoverableError(`queue ${queue} has no job '${name}'`);
@@ -91,7 +104,7 @@ function processorFor<Q extends InProcessQueue>(
       payload: unknown,
       context: JobContext,
     ) => Promise<unknown>;
-    return handler(payload, { job, signal, log });
+    return handler(payload, { job, signal, token, log });
   };
 }
 
@@ -103,11 +116,18 @@ function processorFor<Q extends InProcessQueue>(
 export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
   const { config, redisUrl, logger } = options;
   const deps = await createWorkerDeps(config, redisUrl, logger);
+  // Before taking jobs: a worker killed while saving left a half-written result directory.
+  const partials = await removeAbandonedPartialWrites(config.DATA_ROOT).catch((error) => {
+    logger.warn({ err: error }, 'could not remove abandoned partial results');
+    return [];
+  });
+  if (partials.length > 0) logger.info({ removed: partials }, 'removed abandoned partial results');
   const metrics = new WorkerMetrics({ store: deps.store });
   const base: WorkerOptions = {
     connection: deps.redis,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.WORKER_CONCURRENCY,
+    maxStalledCount: MAX_STALLS,
   };
   const inProcess = {
     'market-data': marketDataHandlers(deps),
@@ -150,15 +170,30 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     );
   });
 
+  const queues = createQueues(deps.redis, config.QUEUE_PREFIX);
+  const reconciler = startReconciler({ ...deps, queues });
+
   let closing: Promise<void> | undefined;
   return {
     workers,
     deps,
     metrics,
-    close() {
+    reconciler,
+    close(options = {}) {
       closing ??= (async () => {
         stopListening();
-        await Promise.allSettled(Object.values(workers).map((worker) => worker.close()));
+        await reconciler.stop();
+        const all = Object.values(workers);
+        const handBack =
+          options.graceMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                logger.info('handing the jobs still running back to their queues');
+                for (const worker of all) worker.cancelAllJobs(HAND_BACK_REASON);
+              }, options.graceMs);
+        await Promise.allSettled(all.map((worker) => worker.close()));
+        clearTimeout(handBack);
+        await queues.close();
         await deps.close();
       })();
       return closing;
@@ -183,7 +218,11 @@ async function cancelRunningJobs(
       cancelled = true;
     }
   }
-  if (cancelled) deps.logger.info({ backtestId }, 'cancel forwarded to the running job');
+  if (!cancelled) return;
+  deps.logger.info({ backtestId }, 'cancel forwarded to the running job');
+  // A simulation thread still starting (a fresh worker loads its modules for seconds) hears the
+  // abort only once it runs; the backtest ends now, and the thread, finding it cancelled, stops.
+  await deps.lifecycle.cancel(backtestId, reason);
 }
 
 /**

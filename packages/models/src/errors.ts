@@ -67,6 +67,10 @@ export const ERRORS = {
     statusCode: 503,
     template: 'the job queue is unavailable: {reason}',
   },
+  HS_ERR_CANCEL_UNAVAILABLE: {
+    statusCode: 503,
+    template: 'the cancel request could not reach the workers: {reason}',
+  },
 } as const satisfies Record<`HS_ERR_${string}`, { statusCode: number; template: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

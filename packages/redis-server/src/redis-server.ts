@@ -11,6 +11,8 @@ import { join } from 'node:path';
 export interface RedisServerHandle {
   readonly url: string;
   readonly port: number;
+  /** The redis-server process, for tests that kill it the hard way. */
+  readonly pid: number;
   /** Stops the server and removes its temporary directory. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -26,7 +28,26 @@ export interface RedisServerOptions {
   binary?: string;
   /** How long to wait for the server to accept connections. */
   startTimeoutMs?: number;
+  /**
+   * Run it in a process group of its own, so a Ctrl-C in the terminal (SIGINT to the whole
+   * foreground group) does not reach it and the owner can stop it last, after the processes
+   * using it. A watchdog process stops it when the owner dies, however it dies.
+   */
+  ownGroup?: boolean;
 }
+
+/**
+ * The watchdog of an `ownGroup` server: reads its stdin, a pipe from the owner, which closes when
+ * the owner exits - even by SIGKILL - and then stops the server. It also ends when the server does.
+ */
+const WATCHDOG = `
+const pid = Number(process.argv[1]);
+const stopServer = () => { try { process.kill(pid, 'SIGTERM'); } catch {} process.exit(0); };
+process.stdin.on('end', stopServer);
+process.stdin.on('error', stopServer);
+process.stdin.resume();
+setInterval(() => { try { process.kill(pid, 0); } catch { process.exit(0); } }, 1000);
+`;
 
 export class RedisServerError extends Error {
   override readonly name = 'RedisServerError';
@@ -78,7 +99,20 @@ export async function startRedisServer(
     '--loglevel',
     'notice',
   ];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownGroup === true,
+  });
+  const watchdog =
+    options.ownGroup && child.pid !== undefined
+      ? spawn(process.execPath, ['-e', WATCHDOG, String(child.pid)], {
+          stdio: ['pipe', 'ignore', 'ignore'],
+          detached: true,
+        })
+      : undefined;
+  // Neither the watchdog nor its pipe may keep the owner alive.
+  watchdog?.unref();
+  (watchdog?.stdin as { unref?: () => void } | null | undefined)?.unref?.();
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -88,11 +122,15 @@ export async function startRedisServer(
   });
 
   // A server that outlives its parent would hold the port; kill it when this process exits.
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => {
+    watchdog?.kill('SIGKILL');
+    child.kill('SIGKILL');
+  };
   process.once('exit', killOnExit);
 
   const cleanup = () => {
     process.removeListener('exit', killOnExit);
+    watchdog?.kill('SIGKILL');
     if (ownDir) rmSync(dir, { recursive: true, force: true });
   };
 
@@ -108,6 +146,7 @@ export async function startRedisServer(
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid as number,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Trade } from '@hindsight/engine';
 import type { Stats } from '@hindsight/metrics';
@@ -25,6 +26,20 @@ export const TEMP_DIR_PREFIX = '.tmp-';
  * as it was (epoch-ms times, returnPct a fraction); readTaskArtifact serves those as format 2.
  */
 export const ARTIFACT_FORMAT_VERSION = 2;
+
+/**
+ * `.tmp-<id>-<pid>@<host>-<random>`: the writer is named, so a worker starting on that host can
+ * tell a partial write of a dead process (removed) from one in progress (left alone).
+ */
+function partialWriteName(backtestId: string): string {
+  return `${TEMP_DIR_PREFIX}${backtestId}-${process.pid}@${hostname()}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The writer of a partial write's directory, if its name says (older names do not). */
+export function partialWriter(name: string): { pid: number; host: string } | null {
+  const match = /^\.tmp-[^@]+-(\d+)@(.+)-[0-9a-f]{8}$/.exec(name);
+  return match ? { pid: Number(match[1]), host: match[2] as string } : null;
+}
 
 export function tasksRoot(dataRoot: string): string {
   return join(dataRoot, TASKS_DIR);
@@ -128,7 +143,7 @@ export async function writeTaskArtifacts(
   const root = tasksRoot(dataRoot);
   const dir = taskDir(dataRoot, backtestId);
   await mkdir(root, { recursive: true });
-  const temp = join(root, `${TEMP_DIR_PREFIX}${backtestId}-${randomBytes(4).toString('hex')}`);
+  const temp = join(root, partialWriteName(backtestId));
   await mkdir(temp);
   try {
     await Promise.all(

@@ -1,7 +1,14 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ARTIFACT_FILES, type ResultManifest, TEMP_DIR_PREFIX, tasksRoot } from './artifacts.js';
+import {
+  ARTIFACT_FILES,
+  partialWriter,
+  type ResultManifest,
+  TEMP_DIR_PREFIX,
+  tasksRoot,
+} from './artifacts.js';
 
 export interface CleanupOptions {
   dataRoot: string;
@@ -96,4 +103,54 @@ export async function cleanupResults(options: CleanupOptions): Promise<CleanupRe
     report.bytesRemoved += bytes;
   }
   return report;
+}
+
+/** A partial write this old is abandoned whoever made it: a save takes seconds. */
+export const ABANDONED_PARTIAL_MS = 60 * 60 * 1000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary directories of result writes that will never finish: those a process
+ * of this host left when it died (a worker killed while saving), and any older than
+ * ABANDONED_PARTIAL_MS (another host's, or an older name). A worker runs it at start, so a
+ * crash's leftovers go at the next start rather than with `cleanup` days later; a write in
+ * progress - a live process's, younger than the bound - stays. Returns the names removed.
+ */
+export async function removeAbandonedPartialWrites(
+  dataRoot: string,
+  now: number = Date.now(),
+): Promise<string[]> {
+  const root = tasksRoot(dataRoot);
+  let entries: Dirent[];
+  try {
+    entries = await readdir(root, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const host = hostname();
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !entry.name.startsWith(TEMP_DIR_PREFIX)) continue;
+    const path = join(root, entry.name);
+    const writer = partialWriter(entry.name);
+    const dead = writer !== null && writer.host === host && !processAlive(writer.pid);
+    const old = await stat(path).then(
+      (info) => now - info.mtimeMs > ABANDONED_PARTIAL_MS,
+      () => false,
+    );
+    if (!dead && !old) continue;
+    await rm(path, { recursive: true, force: true });
+    removed.push(entry.name);
+  }
+  return removed;
 }

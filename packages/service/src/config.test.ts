@@ -36,6 +36,8 @@ describe('loadConfig', () => {
       WS_MAX_CONNECTIONS_PER_USER: 20,
       BODY_LIMIT_BYTES: 65_536,
       WORKER_METRICS_PORT: 9464,
+      WORKER_SHUTDOWN_GRACE_SECONDS: 3,
+      RECONCILE_INTERVAL_SECONDS: 60,
     });
   });
 

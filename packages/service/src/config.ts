@@ -90,6 +90,16 @@ export const ConfigSchema = Type.Object(
     WS_MAX_CONNECTIONS_PER_USER: count(20, 'open WebSockets per user'),
     BODY_LIMIT_BYTES: count(65_536, 'largest request body the api accepts', 100 * 1024 * 1024),
     WORKER_METRICS_PORT: port(9464, 'Prometheus /metrics port of the worker'),
+    WORKER_SHUTDOWN_GRACE_SECONDS: count(
+      3,
+      'how long a stopping worker lets its jobs run before handing them back to the queue',
+      3_600,
+    ),
+    RECONCILE_INTERVAL_SECONDS: count(
+      60,
+      'how often a worker re-enqueues active backtests whose jobs Redis lost (also at start)',
+      86_400,
+    ),
   },
   { additionalProperties: false },
 );

@@ -13,6 +13,8 @@ export const redisKeys = {
   cancelChannel: (prefix: string) => `${prefix}:cancel`,
   /** Set while a cancel of the backtest is pending, for a worker that missed the message. */
   cancelFlag: (prefix: string, backtestId: string) => `${prefix}:cancel:${backtestId}`,
+  /** Held by the one worker whose reconciler pass runs; expires if that worker dies. */
+  reconcileLock: (prefix: string) => `${prefix}:reconcile:lock`,
   /** Set once a worker has cached a symbol's bars for a timeframe and date range. */
   barsCached: (prefix: string, symbol: string, timeframe: string, start: string, end: string) =>
     `${prefix}:bars-cached:${symbol}:${timeframe}:${start}:${end}`,

@@ -20,6 +20,8 @@ export async function resolveRedisUrl(
   if (config.REDIS_URL) return { url: config.REDIS_URL, owned: false, stop: async () => {} };
   const dir = join(config.DATA_ROOT, 'redis');
   mkdirSync(dir, { recursive: true });
-  const server = await startRedisServer({ dir, persist: true });
+  // Its own process group: a Ctrl-C reaches the processes using it, which close first, and the
+  // owner stops it last; a watchdog stops it if the owner dies.
+  const server = await startRedisServer({ dir, persist: true, ownGroup: true });
   return { url: server.url, owned: true, stop: () => server.stop() };
 }

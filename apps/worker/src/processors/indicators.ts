@@ -16,7 +16,7 @@ import { checkStrategyConfig, strategyFitsBars } from '../strategy-fit.js';
  */
 export function indicatorsHandlers(deps: WorkerDeps): QueueHandlers<'indicators', JobContext> {
   return {
-    'compute-indicators': (payload, { job, signal, log }) =>
+    'compute-indicators': (payload, { job, signal, token, log }) =>
       runStep(
         deps,
         {
@@ -24,6 +24,7 @@ export function indicatorsHandlers(deps: WorkerDeps): QueueHandlers<'indicators'
           backtestId: payload.backtestId,
           step: 'indicators',
           signal,
+          token,
           log,
           message: `checking ${payload.symbol}`,
         },

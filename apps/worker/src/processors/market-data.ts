@@ -13,7 +13,7 @@ import { runStep } from '../run-step.js';
  */
 export function marketDataHandlers(deps: WorkerDeps): QueueHandlers<'market-data', JobContext> {
   return {
-    'load-bars': (payload, { job, signal, log }) =>
+    'load-bars': (payload, { job, signal, token, log }) =>
       runStep(
         deps,
         {
@@ -21,6 +21,7 @@ export function marketDataHandlers(deps: WorkerDeps): QueueHandlers<'market-data
           backtestId: payload.backtestId,
           step: 'data',
           signal,
+          token,
           log,
           message: `loading ${payload.symbol}`,
         },

@@ -43,6 +43,7 @@ export async function runSimulationJob(
   job: StepJob & { data: unknown },
   signal: AbortSignal | undefined,
   options: SimulationRunOptions = {},
+  token?: string,
 ): Promise<SimulationJobResult> {
   const payload = parseJobPayload('run-simulation', job.data);
   const backtestId = payload.backtestId;
@@ -50,7 +51,7 @@ export async function runSimulationJob(
   const { lifecycle } = deps;
   const outcome = await runStep(
     deps,
-    { job, backtestId, step: 'simulation', signal, log, message: 'simulating' },
+    { job, backtestId, step: 'simulation', signal, token, log, message: 'simulating' },
     async (record): Promise<SimulationJobResult> => {
       if (await reuseEarlierResult(lifecycle, deps.config.DATA_ROOT, record)) {
         return { backtestId, status: 'completed', reused: true };
@@ -155,12 +156,15 @@ export async function runSimulationJob(
 /** The sandboxed processor BullMQ runs in a worker thread (`useWorkerThreads`). */
 export default async function simulationProcessor(
   job: SandboxedJob,
-  _token: string | undefined,
+  token: string | undefined,
   signal?: AbortSignal,
 ): Promise<SimulationJobResult> {
   const deps = await sandboxDeps();
-  return runSimulationJob(deps, job, signal, {
-    yieldToEvents: deliverParentMessages,
-    progressIntervalMs: sandboxData().progressIntervalMs,
-  });
+  return runSimulationJob(
+    deps,
+    job,
+    signal,
+    { yieldToEvents: deliverParentMessages, progressIntervalMs: sandboxData().progressIntervalMs },
+    token,
+  );
 }

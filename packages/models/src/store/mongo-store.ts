@@ -110,6 +110,7 @@ const backtestSchema = new Schema<BacktestDoc>(
 backtestSchema.index({ ownerId: 1, createdAt: 1, _id: 1 });
 backtestSchema.index({ ownerId: 1, name: 1, _id: 1 });
 backtestSchema.index({ ownerId: 1, status: 1, _id: 1 });
+backtestSchema.index({ status: 1, _id: 1 });
 backtestSchema.index(
   { ownerId: 1, idempotencyKey: 1 },
   { unique: true, partialFilterExpression: { idempotencyKey: { $type: 'string' } } },
@@ -510,11 +511,17 @@ export class MongoStore implements Store {
     });
   }
 
-  scanBacktests(afterId: string | null, limit: number): Promise<BacktestRecord[]> {
+  scanBacktests(
+    afterId: string | null,
+    limit: number,
+    statuses?: readonly BacktestStatus[],
+  ): Promise<BacktestRecord[]> {
     return this.run(async () => {
       checkPageSize('/limit', limit, MAX_SCAN_PAGE);
+      const filter: Record<string, unknown> = afterId === null ? {} : { _id: { $gt: afterId } };
+      if (statuses !== undefined) filter.status = { $in: [...statuses] };
       const docs = await this.backtests
-        .find(afterId === null ? {} : { _id: { $gt: afterId } })
+        .find(filter)
         .sort({ _id: 1 })
         .limit(limit)
         .lean<BacktestDoc[]>()

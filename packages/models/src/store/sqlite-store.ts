@@ -62,6 +62,7 @@ CREATE TABLE IF NOT EXISTS backtests (
 CREATE INDEX IF NOT EXISTS backtests_owner_created ON backtests (owner_id, created_at, id);
 CREATE INDEX IF NOT EXISTS backtests_owner_name ON backtests (owner_id, name, id);
 CREATE INDEX IF NOT EXISTS backtests_owner_status ON backtests (owner_id, status, id);
+CREATE INDEX IF NOT EXISTS backtests_status ON backtests (status, id);
 CREATE UNIQUE INDEX IF NOT EXISTS backtests_owner_idempotency_key
   ON backtests (owner_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX IF NOT EXISTS backtests_fingerprint ON backtests (fingerprint, status, finished_at);
@@ -572,12 +573,23 @@ export class SqliteStore implements Store {
     });
   }
 
-  scanBacktests(afterId: string | null, limit: number): Promise<BacktestRecord[]> {
+  scanBacktests(
+    afterId: string | null,
+    limit: number,
+    statuses?: readonly BacktestStatus[],
+  ): Promise<BacktestRecord[]> {
     return this.run(() => {
       checkPageSize('/limit', limit, MAX_SCAN_PAGE);
-      const rows = this.statement('SELECT * FROM backtests WHERE id > ? ORDER BY id LIMIT ?').all(
-        afterId ?? '',
-        limit,
+      const rows = (
+        statuses === undefined
+          ? this.statement('SELECT * FROM backtests WHERE id > ? ORDER BY id LIMIT ?').all(
+              afterId ?? '',
+              limit,
+            )
+          : this.statement(
+              `SELECT * FROM backtests
+               WHERE status IN (SELECT value FROM json_each(?)) AND id > ? ORDER BY id LIMIT ?`,
+            ).all(JSON.stringify(statuses), afterId ?? '', limit)
       ) as BacktestRow[];
       return rows.map(toRecord);
     });

@@ -616,6 +616,27 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
       expect(await codeOf(store.scanBacktests(null, 0))).toBe('HS_ERR_VALIDATION');
     });
 
+    it('scanBacktests with statuses keeps only backtests in one of them', async () => {
+      const { record: queued } = await store.createBacktest(newBacktest('scan-status'));
+      const { record: running } = await store.createBacktest(newBacktest('scan-status'));
+      const { record: done } = await store.createBacktest(newBacktest('scan-status'));
+      await store.transition(running.id, { from: ['queued'], to: 'running' });
+      await store.transition(done.id, { from: ['queued'], to: 'running' });
+      await store.complete(done.id, SUMMARY);
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: BacktestRecord[] = await store.scanBacktests(after, 1, ['queued', 'running']);
+        if (page.length === 0) break;
+        for (const record of page) expect(['queued', 'running']).toContain(record.status);
+        seen.push(...page.map((r) => r.id));
+        after = page.at(-1)?.id ?? null;
+      }
+      expect(seen).toContain(queued.id);
+      expect(seen).toContain(running.id);
+      expect(seen).not.toContain(done.id);
+    });
+
     it('restoreBacktest writes the record as it was, with its logs, once', async () => {
       const { record } = await store.createBacktest(newBacktest('restore'));
       await store.transition(record.id, {

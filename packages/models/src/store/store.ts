@@ -106,8 +106,13 @@ export interface Store {
   /**
    * Up to `limit` backtests of every owner with an id greater than `afterId` (all from the start
    * for null), in id order: a keyset page, so an export reads the store a page at a time.
+   * `statuses` keeps only backtests in one of them (the reconciler reads the active ones).
    */
-  scanBacktests(afterId: string | null, limit: number): Promise<BacktestRecord[]>;
+  scanBacktests(
+    afterId: string | null,
+    limit: number,
+    statuses?: readonly BacktestStatus[],
+  ): Promise<BacktestRecord[]>;
   /** Every API key (hashes only: the store never holds a key itself). */
   listApiKeys(): Promise<ApiKeyRecord[]>;
   /**

@@ -7,6 +7,7 @@ import {
   createError,
   type ExecutionLogLine,
   fingerprintConfig,
+  isHindsightError,
   isTerminalStatus,
   jobSpec,
   type ListBacktestsQuery,
@@ -45,6 +46,11 @@ const ENQUEUE_TIMEOUT_MS = 3_000;
 const NOTIFY_TIMEOUT_MS = 1_000;
 /** How long an Idempotency-Key replays the first answer. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+/**
+ * What a cancel waits for Redis: a cancel cannot be delivered while Redis is down, and the
+ * caller learns that at once (503) rather than after the connection's own retries.
+ */
+const CANCEL_REDIS_TIMEOUT_MS = 500;
 /** How long DELETE waits for a running backtest to stop before removing it anyway. */
 const DELETE_WAIT_MS = 2_000;
 
@@ -190,7 +196,7 @@ export class BacktestService {
   async cancel(principal: Principal, id: string): Promise<CancelOutcome> {
     let record = await this.get(principal, id);
     if (record.status === 'queued') {
-      const cancelled = await this.#cancelWaiting(record);
+      const cancelled = await this.#cancelUnheld(record, 'queued');
       if (cancelled) return { kind: 'cancelled', record: cancelled };
       // A worker started it meanwhile: cancel it as a running one.
       record = await this.get(principal, id);
@@ -198,7 +204,34 @@ export class BacktestService {
     if (isTerminalStatus(record.status)) {
       throw createError('HS_ERR_ALREADY_TERMINAL', { id, status: record.status });
     }
-    await this.deps.cancelChannel.requestCancel(id);
+    const { simulation } = this.deps.queues.queues;
+    try {
+      const job = await withTimeout(
+        simulation.getJob(backtestJobIds.simulation(id)),
+        CANCEL_REDIS_TIMEOUT_MS,
+        'reading its job',
+      );
+      if (!job) {
+        // Redis lost its jobs: no worker holds it and a signal would reach nobody, so the
+        // store decides, as for a waiting backtest.
+        const cancelled = await this.#cancelUnheld(record, 'running');
+        if (cancelled) return { kind: 'cancelled', record: cancelled };
+        record = await this.get(principal, id);
+        if (isTerminalStatus(record.status)) {
+          throw createError('HS_ERR_ALREADY_TERMINAL', { id, status: record.status });
+        }
+      }
+      await withTimeout(
+        this.deps.cancelChannel.requestCancel(id),
+        CANCEL_REDIS_TIMEOUT_MS,
+        'publishing the request',
+      );
+    } catch (error) {
+      if (isHindsightError(error)) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.deps.log.warn({ err: error, backtestId: id }, 'cancel could not reach Redis');
+      throw createError('HS_ERR_CANCEL_UNAVAILABLE', { reason }, { cause: error });
+    }
     this.deps.log.info({ backtestId: id }, 'cancel requested for a running backtest');
     return { kind: 'requested', record };
   }
@@ -212,7 +245,7 @@ export class BacktestService {
   /** Cancels the backtest if it still runs, then removes its record, logs, jobs and files. */
   async remove(principal: Principal, id: string): Promise<void> {
     const record = await this.get(principal, id);
-    if (record.status === 'queued') await this.#cancelWaiting(record);
+    if (record.status === 'queued') await this.#cancelUnheld(record, 'queued');
     if ((await this.deps.store.getBacktest(id))?.status === 'running') {
       await this.deps.cancelChannel.requestCancel(id);
       await this.#waitUntilTerminal(id, DELETE_WAIT_MS);
@@ -291,33 +324,54 @@ export class BacktestService {
     return `${this.deps.config.QUEUE_PREFIX}:idempotency:${digest}`;
   }
 
-  /** Moves a waiting backtest to cancelled and takes its flow off the queues; null if it ran. */
-  async #cancelWaiting(record: BacktestRecord): Promise<BacktestRecord | null> {
+  /**
+   * Moves a backtest no worker holds - waiting, or running with its jobs lost from Redis - to
+   * cancelled and takes its flow off the queues; null if its status changed meanwhile.
+   */
+  async #cancelUnheld(
+    record: BacktestRecord,
+    from: 'queued' | 'running',
+  ): Promise<BacktestRecord | null> {
     const cancelled = await this.deps.store.transition(record.id, {
-      from: ['queued'],
+      from: [from],
       to: 'cancelled',
     });
     if (!cancelled) return null;
-    const removed = await this.#removeJobs(record);
-    if (!removed) {
-      // A job of the flow is being worked on (its bars load): the flag stops the worker there.
-      await this.deps.cancelChannel.requestCancel(record.id).catch(() => 0);
-    }
-    await this.deps.publisher
-      .publish(record.id, 'cancelled', { reason: 'cancelled before it started' })
-      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'cancel event failed'));
-    await this.#notifyFinished(record.id, 'cancelled');
-    this.deps.log.info({ backtestId: record.id }, 'waiting backtest cancelled');
+    const removed = await this.#removeJobs(record, CANCEL_REDIS_TIMEOUT_MS);
+    const reason = from === 'queued' ? 'cancelled before it started' : 'cancel requested';
+    // Independent, and each bounded, so a Redis that is down costs one timeout, not three.
+    await Promise.all([
+      // A job of the flow is being worked on (its bars load), or a worker cut off from the lost
+      // Redis still runs it: the signal and the flag stop it there.
+      !removed || from === 'running'
+        ? withTimeout(
+            this.deps.cancelChannel.requestCancel(record.id),
+            CANCEL_REDIS_TIMEOUT_MS,
+            'publishing the request',
+          ).catch(() => 0)
+        : undefined,
+      withTimeout(
+        this.deps.publisher.publish(record.id, 'cancelled', { reason }),
+        CANCEL_REDIS_TIMEOUT_MS,
+        'publishing the event',
+      ).catch((error: unknown) => this.deps.log.warn({ err: error }, 'cancel event failed')),
+      this.#notifyFinished(record.id, 'cancelled', CANCEL_REDIS_TIMEOUT_MS),
+    ]);
+    this.deps.log.info({ backtestId: record.id, was: from }, 'backtest cancelled by the api');
     return cancelled;
   }
 
   /** What a worker's terminal transition also does: one `backtest-finished` job. */
-  async #notifyFinished(backtestId: string, status: TerminalStatus): Promise<void> {
+  async #notifyFinished(
+    backtestId: string,
+    status: TerminalStatus,
+    timeoutMs = NOTIFY_TIMEOUT_MS,
+  ): Promise<void> {
     const spec = jobSpec('backtest-finished', { backtestId, status });
     // BullMQ waits for a connection without limit; a lost notification must not hold a request.
     await withTimeout(
       this.deps.queues.queues.notifications.add(spec.name, spec.data, spec.opts),
-      NOTIFY_TIMEOUT_MS,
+      timeoutMs,
       'queueing the finished notification',
     ).catch((error: unknown) =>
       this.deps.log.warn({ err: error, backtestId }, 'finished notification not queued'),
@@ -325,16 +379,21 @@ export class BacktestService {
   }
 
   /** Removes the whole flow (the simulation job and its children); false if a job is locked. */
-  async #removeJobs(record: BacktestRecord): Promise<boolean> {
+  async #removeJobs(record: BacktestRecord, timeoutMs = ENQUEUE_TIMEOUT_MS): Promise<boolean> {
     try {
       const simulation = this.deps.queues.queues.simulation;
       const result = await withTimeout(
         simulation.remove(backtestJobIds.simulation(record.id), { removeChildren: true }),
-        ENQUEUE_TIMEOUT_MS,
+        timeoutMs,
         'removing the flow',
       );
       return (
-        result === 1 || (await simulation.getJob(backtestJobIds.simulation(record.id))) == null
+        result === 1 ||
+        (await withTimeout(
+          simulation.getJob(backtestJobIds.simulation(record.id)),
+          timeoutMs,
+          'reading the flow',
+        )) == null
       );
     } catch (error) {
       this.deps.log.warn({ err: error, backtestId: record.id }, 'removing jobs failed');

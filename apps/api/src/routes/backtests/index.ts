@@ -86,7 +86,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['backtests'],
         summary: 'Cancel a backtest',
         description:
-          'A waiting backtest is cancelled at once (200). A running one is signalled and ends `cancelled` within a fraction of a second (202; watch the WebSocket).',
+          'A waiting backtest is cancelled at once (200), and so is a running one whose job Redis lost. A running one is signalled and ends `cancelled` within a fraction of a second (202; watch the WebSocket); while Redis is down that cannot be delivered: 503 `HS_ERR_CANCEL_UNAVAILABLE`.',
         params: BacktestIdParams,
         response: { 200: BacktestView, 202: BacktestView, ...errorResponses(404, 409, 503) },
       },
