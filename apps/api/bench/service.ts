@@ -8,10 +8,11 @@
  *   sustained backtests per second (a queue of N, all distinct: cache off)
  *   1,000 users submitting one each and watching it over WebSocket at once
  *   Redis memory after 10,000 completed backtests
+ *   cancel -> `cancelled` event latency in each step (data generation, indicators, simulation)
  *
  * BENCH_SCALE=0.1 shrinks every count (for a quick look), BENCH_USERS overrides the crowd size,
  * BENCH_WORKER_CONCURRENCY sets the worker's concurrency (default 8), BENCH_PHASES picks phases
- * (comma-separated of idle, sustained, crowd, memory; all by default) and BENCH_PROFILE_DIR has
+ * (comma-separated of idle, sustained, crowd, memory, cancel; all by default) and BENCH_PROFILE_DIR has
  * the api and worker processes write V8 CPU profiles there (node --cpu-prof) for a look with
  * Chrome DevTools or `node apps/api/bench/top-functions.ts DIR`.
  */
@@ -31,7 +32,9 @@ const USERS = Number(process.env.BENCH_USERS ?? Math.max(10, Math.round(1_000 * 
 const MEMORY_RUNS = Math.max(100, Math.round(10_000 * SCALE));
 const DEADLINE_MS = 20 * 60_000;
 const PHASES = new Set(
-  (process.env.BENCH_PHASES ?? 'idle,sustained,crowd,memory').split(',').map((p) => p.trim()),
+  (process.env.BENCH_PHASES ?? 'idle,sustained,crowd,memory,cancel')
+    .split(',')
+    .map((p) => p.trim()),
 );
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const NODE_ARGS = PROFILE_DIR === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`];
@@ -161,6 +164,47 @@ async function main() {
       });
       socket.on('error', reject);
     });
+
+  /** Submits a long run, cancels it once `step` reports progress; ms to the `cancelled` event. */
+  const cancelDuring = async (step: string, symbol: string): Promise<number> => {
+    const response = await fetch(`${base}/api/v1/backtests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...BODY,
+        symbols: [symbol],
+        timeframe: '1m',
+        start: '2005-01-01',
+        end: '2015-01-01',
+      }),
+    });
+    if (response.status !== 202)
+      throw new Error(`submit: ${response.status} ${await response.text()}`);
+    const { id } = (await response.json()) as { id: string };
+    return new Promise<number>((resolve, reject) => {
+      let requested: number | null = null;
+      const socket = new WebSocket(`${wsBase}/${id}?after=0`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      socket.on('message', (data) => {
+        const event = JSON.parse(String(data)) as BacktestEvent;
+        const progress = event.data as { step?: string };
+        if (requested === null && event.type === 'progress' && progress.step === step) {
+          requested = performance.now();
+          fetch(`${base}/api/v1/backtests/${id}/cancel`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${key}` },
+          }).catch(reject);
+        } else if (event.type === 'cancelled' && requested !== null) {
+          resolve(performance.now() - requested);
+          socket.close();
+        } else if (event.type === 'completed' || event.type === 'failed') {
+          reject(new Error(`backtest ${id} ended ${event.type} before a cancel in ${step}`));
+        }
+      });
+      socket.on('error', reject);
+    });
+  };
 
   // Terminal events, counted off the events channel: polling a route for them would load the
   // api (a per-owner scan of every row) while it is being measured.
@@ -295,6 +339,23 @@ async function main() {
       console.log(
         `Redis after ${finished.completed} completed backtests: ${(used / 1024 / 1024).toFixed(1)} MB used, ${keysCount} keys (filled in ${memorySeconds.toFixed(0)} s)`,
       );
+    }
+    if (PHASES.has('cancel')) {
+      // Cancel while each step runs: a long one-minute series (ten years) that is generated in the
+      // data step, then simulated; the time from the cancel request to the `cancelled` event.
+      const steps = ['data', 'indicators', 'simulation'];
+      const latency: Record<string, number[]> = Object.fromEntries(steps.map((s) => [s, []]));
+      for (let run = 0; run < Math.max(3, Math.round(10 * SCALE)); run++) {
+        for (const step of steps) {
+          latency[step]!.push(await cancelDuring(step, `synthetic:CANCEL${step}${run}`));
+        }
+      }
+      for (const step of steps) {
+        const values = latency[step]!;
+        console.log(
+          `cancel during the ${step} step (${values.length} runs): p50 ${ms(percentile(values, 50))}, max ${ms(Math.max(...values))}`,
+        );
+      }
     }
   } finally {
     await listener.quit();

@@ -18,18 +18,15 @@ const LONG_RUN = {
 };
 
 describe('cancelling a backtest', { timeout: 60_000 }, () => {
-  it('stops a running simulation within 0.5 s; it ends cancelled and is not retried', async () => {
+  it('stops a running simulation; it ends cancelled and is not retried (speed: pnpm bench:service)', async () => {
     harness = await startHarness();
     const record = await harness.submit(LONG_RUN);
     const watch = harness.watch(record.id);
     await watch.until(
       (e) => e.type === 'progress' && e.data.step === 'simulation' && e.data.barsProcessed !== null,
     );
-    const requested = performance.now();
     await harness.cancels.requestCancel(record.id);
     const cancelled = await watch.until((e) => e.type === 'cancelled');
-    const latency = watch.arrivals[watch.events.indexOf(cancelled)]! - requested;
-    expect(latency).toBeLessThan(500);
     expect(cancelled.data).toEqual({ reason: 'cancel requested' });
 
     const done = await waitForTerminal(harness.store, record.id);
