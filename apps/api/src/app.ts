@@ -9,6 +9,7 @@ import errorHandler from './plugins/app/error-handler.js';
 import events from './plugins/app/events.js';
 import wsConnections from './plugins/app/ws-connections.js';
 import configPlugin from './plugins/external/config.js';
+import cors from './plugins/external/cors.js';
 import marketData from './plugins/external/market-data.js';
 import metrics from './plugins/external/metrics.js';
 import queues from './plugins/external/queues.js';
@@ -58,6 +59,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
   await fastify.register(requestId);
   await fastify.register(configPlugin, { config: options.config });
   await fastify.register(sensible);
+  await fastify.register(cors);
   await fastify.register(store);
   await fastify.register(redis, { url: redisUrl });
   await fastify.register(queues);
