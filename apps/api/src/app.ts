@@ -5,7 +5,7 @@ import fp from 'fastify-plugin';
 import { validatorCompiler } from './lib/validator-compiler.js';
 import auth from './plugins/app/auth.js';
 import backtestService from './plugins/app/backtest-service.js';
-import errorHandler from './plugins/app/error-handler.js';
+import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/app/error-handler.js';
 import events from './plugins/app/events.js';
 import wsConnections from './plugins/app/ws-connections.js';
 import configPlugin from './plugins/external/config.js';
@@ -112,6 +112,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] }
       : { logger: logger as FastifyServerOptions['logger'] }),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors: frameworkErrors(config.BODY_LIMIT_BYTES),
     // Ids in logs come from the request, so a client's X-Request-Id follows it through.
     requestIdHeader: false,
     genReqId: requestIdOf,

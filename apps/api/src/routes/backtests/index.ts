@@ -1,5 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { BacktestRequest, ListBacktestsQuery, parseBacktestRequest } from '@hindsight/models';
+import {
+  assertEndAfterStart,
+  BacktestRequest,
+  ListBacktestsQuery,
+  parseBacktestRequest,
+  rangeEnd,
+} from '@hindsight/models';
 import Type from 'typebox';
 import { bodyParserCompiler } from '../../lib/validator-compiler.js';
 import { principalOf } from '../../plugins/app/auth.js';
@@ -61,6 +67,10 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
+      const { createdFrom, createdTo } = request.query;
+      if (createdFrom !== undefined && createdTo !== undefined) {
+        assertEndAfterStart(rangeEnd('createdFrom', createdFrom), rangeEnd('createdTo', createdTo));
+      }
       const page = await fastify.backtests.list(principalOf(request), request.query);
       return { items: page.items.map(toView), nextCursor: page.nextCursor };
     },
