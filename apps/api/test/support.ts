@@ -67,6 +67,11 @@ export async function startTestApp(
   }
 }
 
+/** An error answer's body, as docs/api.md documents it. */
+export interface ErrorJson {
+  error: { code: string; message: string; details?: unknown };
+}
+
 /** Starts the app listening on a free local port; the base URL (`http://127.0.0.1:<port>`). */
 export async function listenLocally(app: FastifyInstance): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,7 +1,14 @@
 import { ErrorBody } from '@hindsight/models';
 import Value from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, KEYS, listenLocally, startTestApp, type TestApp } from '../support.js';
+import {
+  bearer,
+  type ErrorJson,
+  KEYS,
+  listenLocally,
+  startTestApp,
+  type TestApp,
+} from '../support.js';
 
 let t: TestApp;
 let base: string;
@@ -18,9 +25,9 @@ afterAll(async () => {
 async function errorOf(path: string, init: RequestInit = {}) {
   const response = await fetch(`${base}${path}`, init);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  const body = await response.json();
+  const body = (await response.json()) as ErrorJson;
   expect(Value.Check(ErrorBody, body), JSON.stringify(body)).toBe(true);
-  return { status: response.status, error: body.error as { code: string; message: string } };
+  return { status: response.status, error: body.error };
 }
 
 const auth = bearer(KEYS.alice);
@@ -32,7 +39,7 @@ describe('every error has the { error: { code, message } } shape', () => {
       headers: { ...auth, 'x-request-id': 'bad-url-1' },
     });
     expect(response.headers.get('x-request-id')).toBe('bad-url-1');
-    const body = await response.json();
+    const body = (await response.json()) as ErrorJson;
     expect(response.status).toBe(400);
     expect(body.error).toMatchObject({ code: 'HS_ERR_VALIDATION' });
     expect(body.error.message).toMatch(/URL encoding/);

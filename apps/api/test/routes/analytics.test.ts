@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, KEYS, listenLocally, startTestApp, type TestApp } from '../support.js';
+import {
+  bearer,
+  type ErrorJson,
+  KEYS,
+  listenLocally,
+  startTestApp,
+  type TestApp,
+} from '../support.js';
 
 let t: TestApp;
 let base: string;
@@ -12,9 +19,12 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** A 200's body has totals; anything else is an error body. */
+type Answer = ErrorJson & { totals: { all: number } };
+
 async function get(path: string) {
   const response = await fetch(`${base}${path}`, { headers: bearer(KEYS.alice) });
-  return { status: response.status, body: await response.json() };
+  return { status: response.status, body: (await response.json()) as Answer };
 }
 
 describe('ranges: one rule for analytics, lists and submits', () => {
@@ -47,7 +57,7 @@ describe('ranges: one rule for analytics, lists and submits', () => {
       }),
     });
     expect(submit.status).toBe(400);
-    expect((await submit.json()).error).toMatchObject({
+    expect(((await submit.json()) as ErrorJson).error).toMatchObject({
       code: 'HS_ERR_END_BEFORE_START',
       message: 'end 2019-01-01 must be after start 2020-01-01',
     });
