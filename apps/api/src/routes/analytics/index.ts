@@ -25,6 +25,7 @@ const analytics: FastifyPluginAsyncTypebox = async (fastify) => {
     '/analytics/performance-stats',
     {
       schema: {
+        operationId: 'getPerformanceStats',
         tags: ['analytics'],
         summary:
           'Totals, success rate, returns, a histogram and the monthly trend of your backtests',

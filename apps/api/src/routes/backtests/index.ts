@@ -34,6 +34,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests',
     {
       schema: {
+        operationId: 'submitBacktest',
         tags: ['backtests'],
         summary: 'Submit a backtest',
         description:
@@ -58,6 +59,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests',
     {
       schema: {
+        operationId: 'listBacktests',
         tags: ['backtests'],
         summary: 'List your backtests',
         description:
@@ -80,6 +82,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id',
     {
       schema: {
+        operationId: 'getBacktest',
         tags: ['backtests'],
         summary: 'One backtest: config, status, progress, timestamps, summary, error',
         params: BacktestIdParams,
@@ -93,6 +96,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id/cancel',
     {
       schema: {
+        operationId: 'cancelBacktest',
         tags: ['backtests'],
         summary: 'Cancel a backtest',
         description:
@@ -112,6 +116,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id/rerun',
     {
       schema: {
+        operationId: 'rerunBacktest',
         tags: ['backtests'],
         summary: 'Submit a new backtest with the same config',
         params: BacktestIdParams,
@@ -129,6 +134,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id',
     {
       schema: {
+        operationId: 'deleteBacktest',
         tags: ['backtests'],
         summary: 'Delete a backtest, its logs and result files (cancels it first if it runs)',
         params: BacktestIdParams,

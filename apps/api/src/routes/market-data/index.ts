@@ -93,6 +93,7 @@ const marketData: FastifyPluginAsyncTypebox = async (fastify) => {
     '/market-data/symbols',
     {
       schema: {
+        operationId: 'listMarketDataSymbols',
         tags: ['market-data'],
         summary: 'Every cached series: symbol, timeframe, bar count and span',
         querystring: SymbolsQuery,
@@ -130,6 +131,7 @@ const marketData: FastifyPluginAsyncTypebox = async (fastify) => {
     '/market-data/:symbol/bars',
     {
       schema: {
+        operationId: 'getMarketDataBars',
         tags: ['market-data'],
         summary: 'The cached bars of one symbol, as columns',
         params: Type.Object({ symbol: MarketSymbol }, { additionalProperties: false }),
