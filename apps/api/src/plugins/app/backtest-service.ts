@@ -104,7 +104,7 @@ export class BacktestService {
   readonly #barsCached: BarsCachedHints;
 
   constructor(private readonly deps: BacktestServiceDeps) {
-    this.#estimator = new QueueEstimator(deps.queues, deps.config.WORKER_CONCURRENCY);
+    this.#estimator = new QueueEstimator(deps.queues);
     this.#barsCached = new BarsCachedHints(deps.redis, deps.config.QUEUE_PREFIX);
   }
 
