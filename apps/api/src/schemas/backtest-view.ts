@@ -45,7 +45,13 @@ export function toView(record: BacktestRecord): BacktestView {
 }
 
 export const BacktestViewPage = Type.Object(
-  { items: Type.Array(BacktestView), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+  {
+    items: Type.Array(BacktestView),
+    /** Pass as `cursor` for the next page; null on the last one. */
+    nextCursor: Type.Union([Type.String(), Type.Null()]),
+    /** Backtests matching the filters, on every page. */
+    total: Type.Integer({ minimum: 0 }),
+  },
   { additionalProperties: false },
 );
 export type BacktestViewPage = Static<typeof BacktestViewPage>;

@@ -35,5 +35,7 @@ export const BacktestPage = Type.Object({
   items: Type.Array(BacktestRecord),
   /** null on the last page. */
   nextCursor: Nullable(Type.String()),
+  /** Backtests matching the filters, on every page (the cursor does not change it). */
+  total: Type.Integer({ minimum: 0 }),
 });
 export type BacktestPage = Static<typeof BacktestPage>;

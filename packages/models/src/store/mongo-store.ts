@@ -14,7 +14,7 @@ import {
   type BacktestStep,
   isTerminalStatus,
 } from '../schemas/backtest-status.js';
-import type { ExecutionLogLine, NewLogLine } from '../schemas/execution-log.js';
+import { type ExecutionLogLine, levelsFrom, type NewLogLine } from '../schemas/execution-log.js';
 import type { BacktestPage, ListBacktestsQuery } from '../schemas/list-backtests.js';
 import type { BacktestSummaryRow } from '../schemas/performance-stats.js';
 import { cursorAfter, decodeCursor, sortOrder } from './cursor.js';
@@ -340,6 +340,7 @@ export class MongoStore implements Store {
           ...(to === undefined ? {} : { $lt: new Date(to) }),
         };
       }
+      const total = await this.backtests.countDocuments(filter).exec();
       if (query.cursor !== undefined) {
         const position = decodeCursor(query.cursor, query.sort);
         const beyond = descending ? '$lt' : '$gt';
@@ -361,7 +362,7 @@ export class MongoStore implements Store {
       const last = items.at(-1);
       const nextCursor =
         docs.length > query.limit && last !== undefined ? cursorAfter(last, query.sort) : null;
-      return { items, nextCursor };
+      return { items, nextCursor, total };
     });
   }
 
@@ -473,7 +474,11 @@ export class MongoStore implements Store {
     return this.run(async () => {
       checkLogLimit(query.limit);
       const docs = await this.logs
-        .find({ backtestId: id, seq: { $gt: query.afterSeq ?? 0 } })
+        .find({
+          backtestId: id,
+          seq: { $gt: query.afterSeq ?? 0 },
+          level: { $in: levelsFrom(query.minLevel ?? 'debug') },
+        })
         .sort({ seq: 1 })
         .limit(query.limit)
         .lean<LogDoc[]>()

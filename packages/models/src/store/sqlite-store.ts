@@ -9,7 +9,7 @@ import {
   type BacktestStep,
   isTerminalStatus,
 } from '../schemas/backtest-status.js';
-import type { ExecutionLogLine, NewLogLine } from '../schemas/execution-log.js';
+import { type ExecutionLogLine, levelsFrom, type NewLogLine } from '../schemas/execution-log.js';
 import type { BacktestPage, ListBacktestsQuery } from '../schemas/list-backtests.js';
 import type { BacktestSummaryRow } from '../schemas/performance-stats.js';
 import { nowIso } from '../time.js';
@@ -342,7 +342,7 @@ export class SqliteStore implements Store {
       const { field, descending } = sortOrder(query.sort);
       const column = SORT_COLUMNS[field];
       const where = ['owner_id = @ownerId'];
-      const params: Record<string, unknown> = { ownerId, limit: query.limit + 1 };
+      const params: Record<string, unknown> = { ownerId };
       if (query.status !== undefined) {
         where.push('status = @status');
         params.status = query.status;
@@ -369,6 +369,9 @@ export class SqliteStore implements Store {
         where.push('created_at < @to');
         params.to = to;
       }
+      const { n: total } = this.statement(
+        `SELECT COUNT(*) AS n FROM backtests WHERE ${where.join(' AND ')}`,
+      ).get(params) as { n: number };
       if (query.cursor !== undefined) {
         const position = decodeCursor(query.cursor, query.sort);
         where.push(`(${column}, id) ${descending ? '<' : '>'} (@cursorKey, @cursorId)`);
@@ -379,12 +382,12 @@ export class SqliteStore implements Store {
       const rows = this.statement(
         `SELECT * FROM backtests WHERE ${where.join(' AND ')}
          ORDER BY ${column} ${direction}, id ${direction} LIMIT @limit`,
-      ).all(params) as BacktestRow[];
+      ).all({ ...params, limit: query.limit + 1 }) as BacktestRow[];
       const items = rows.slice(0, query.limit).map(toRecord);
       const last = items.at(-1);
       const nextCursor =
         rows.length > query.limit && last !== undefined ? cursorAfter(last, query.sort) : null;
-      return { items, nextCursor };
+      return { items, nextCursor, total };
     });
   }
 
@@ -508,10 +511,12 @@ export class SqliteStore implements Store {
   getLogs(id: string, query: LogQuery): Promise<ExecutionLogLine[]> {
     return this.run(() => {
       checkLogLimit(query.limit);
+      const levels = JSON.stringify(levelsFrom(query.minLevel ?? 'debug'));
       const rows = this.statement(
         `SELECT backtest_id AS backtestId, seq, ts, level, message FROM backtest_logs
-         WHERE backtest_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-      ).all(id, query.afterSeq ?? 0, query.limit);
+         WHERE backtest_id = ? AND seq > ? AND level IN (SELECT value FROM json_each(?))
+         ORDER BY seq LIMIT ?`,
+      ).all(id, query.afterSeq ?? 0, levels, query.limit);
       return rows as ExecutionLogLine[];
     });
   }

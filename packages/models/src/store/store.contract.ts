@@ -202,7 +202,11 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
       await store.createBacktest(newBacktest(bob, { tags: ['x'] }));
       const page = await store.listBacktests(alice, query({ tag: 'x' }));
       expect(page.items.map((r) => r.id)).toEqual([mine.record.id]);
-      expect(await store.listBacktests(newId(), query())).toEqual({ items: [], nextCursor: null });
+      expect(await store.listBacktests(newId(), query())).toEqual({
+        items: [],
+        nextCursor: null,
+        total: 0,
+      });
     });
 
     it('filters by status, strategy, symbol, tag and creation range', async () => {
@@ -277,6 +281,21 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
         );
       });
     }
+
+    it('counts every backtest matching the filters on every page', async () => {
+      const owner = newId();
+      for (const tags of [['x'], ['x'], ['x'], ['y']]) {
+        await store.createBacktest(newBacktest(owner, { tags }));
+      }
+      const first = await store.listBacktests(owner, query({ tag: 'x', limit: 2 }));
+      expect(first.total).toBe(3);
+      const second = await store.listBacktests(
+        owner,
+        query({ tag: 'x', limit: 2, cursor: first.nextCursor! }),
+      );
+      expect(second.items).toHaveLength(1);
+      expect(second.total, 'the cursor does not change the count').toBe(3);
+    });
 
     it('ends on an exactly full last page with a null cursor', async () => {
       const owner = newId();
@@ -484,6 +503,23 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
         [2],
       );
       expect(await store.getLogs(record.id, { afterSeq: 3, limit: 10 })).toEqual([]);
+    });
+
+    it('keep only lines of a minimum level or more severe, paging by seq', async () => {
+      const { record } = await store.createBacktest(newBacktest(newId()));
+      await store.appendLogs(record.id, [
+        line('a', 'debug'),
+        line('b', 'info'),
+        line('c', 'warn'),
+        line('d', 'debug'),
+        line('e', 'error'),
+      ]);
+      const messages = async (query: Parameters<Store['getLogs']>[1]) =>
+        (await store.getLogs(record.id, query)).map((l) => l.message);
+      expect(await messages({ minLevel: 'warn', limit: 10 })).toEqual(['c', 'e']);
+      expect(await messages({ minLevel: 'info', limit: 1 })).toEqual(['b']);
+      expect(await messages({ minLevel: 'info', afterSeq: 2, limit: 10 })).toEqual(['c', 'e']);
+      expect(await messages({ minLevel: 'debug', limit: 10 })).toHaveLength(5);
     });
 
     it('give concurrent appenders distinct, gapless seqs, each batch contiguous', async () => {

@@ -11,6 +11,7 @@ import {
   isTerminalStatus,
   jobSpec,
   type ListBacktestsQuery,
+  type LogLevel,
   type Store,
   type TerminalStatus,
 } from '@hindsight/models';
@@ -201,10 +202,14 @@ export class BacktestService {
   async logs(
     principal: Principal,
     id: string,
-    query: { after?: number | undefined; limit: number },
+    query: { after?: number | undefined; limit: number; level?: LogLevel | undefined },
   ): Promise<ExecutionLogLine[]> {
     await this.get(principal, id);
-    return this.deps.store.getLogs(id, { afterSeq: query.after, limit: query.limit });
+    return this.deps.store.getLogs(id, {
+      afterSeq: query.after,
+      limit: query.limit,
+      minLevel: query.level,
+    });
   }
 
   async cancel(principal: Principal, id: string): Promise<CancelOutcome> {

@@ -74,7 +74,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
         assertEndAfterStart(rangeEnd('createdFrom', createdFrom), rangeEnd('createdTo', createdTo));
       }
       const page = await fastify.backtests.list(principalOf(request), request.query);
-      return { items: page.items.map(toView), nextCursor: page.nextCursor };
+      return { ...page, items: page.items.map(toView) };
     },
   );
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { MAX_LOG_PAGE } from '@hindsight/models';
+import { LogLevel, MAX_LOG_PAGE } from '@hindsight/models';
 import Type from 'typebox';
+import { FormatQuery, wantsCsv } from '../../lib/csv-choice.js';
 import { readEquity, readResult, readTrades, tradesCsv } from '../../lib/results.js';
 import { principalOf } from '../../plugins/app/auth.js';
 import { BacktestIdParams } from '../../schemas/backtest-view.js';
@@ -12,6 +13,8 @@ const LogsQuery = Type.Object(
     /** Lines after this seq (the `nextAfter` of the previous page). */
     after: Type.Optional(Type.Integer({ minimum: 0 })),
     limit: Type.Integer({ minimum: 1, maximum: MAX_LOG_PAGE, default: 100 }),
+    /** Lines of this level or more severe (`warn`: warn and error); unset: every line. */
+    level: Type.Optional(LogLevel),
   },
   { additionalProperties: false },
 );
@@ -46,8 +49,9 @@ const results: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         operationId: 'getBacktestTrades',
         tags: ['results'],
-        summary: 'The trade list: JSON, or CSV with `Accept: text/csv`',
+        summary: 'The trade list: JSON, or CSV with `?format=csv` or `Accept: text/csv`',
         params: BacktestIdParams,
+        querystring: FormatQuery,
         response: {
           200: {
             description: 'The trades',
@@ -56,15 +60,14 @@ const results: FastifyPluginAsyncTypebox = async (fastify) => {
               'text/csv': { schema: Type.String() },
             },
           },
-          ...notReady,
+          ...errorResponses(400, 404, 409),
         },
       },
     },
     async (request, reply) => {
       const record = await fastify.backtests.get(principalOf(request), request.params.id);
       const trades = await readTrades(DATA_ROOT, record);
-      reply.vary('Accept');
-      if (request.headers.accept?.includes('text/csv')) {
+      if (wantsCsv(request.query.format, request, reply)) {
         reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${record.id}-trades.csv"`);
