@@ -13,7 +13,7 @@ import { type ExecutionLogLine, levelsFrom, type NewLogLine } from '../schemas/e
 import type { BacktestPage, ListBacktestsQuery } from '../schemas/list-backtests.js';
 import type { BacktestSummaryRow } from '../schemas/performance-stats.js';
 import { nowIso } from '../time.js';
-import { cursorAfter, decodeCursor, sortOrder } from './cursor.js';
+import { cursorAfter, decodeCursor, isStatSort, type SortField, sortOrder } from './cursor.js';
 import {
   checkListLimit,
   checkLogLimit,
@@ -151,6 +151,11 @@ function toApiKey(row: ApiKeyRow): ApiKeyRecord {
 }
 
 const SORT_COLUMNS = { createdAt: 'created_at', name: 'name', status: 'status' } as const;
+
+/** The SQL a list sorts by: a column, or a statistic read out of the summary JSON. */
+function sortExpression(field: SortField): string {
+  return isStatSort(field) ? `json_extract(summary, '$.${field}')` : SORT_COLUMNS[field];
+}
 
 /** Errors of the database itself (locked past the timeout, disk, closed) rather than of the call. */
 const UNAVAILABLE_CODES =
@@ -340,7 +345,9 @@ export class SqliteStore implements Store {
     return this.run(() => {
       checkListLimit(query.limit);
       const { field, descending } = sortOrder(query.sort);
-      const column = SORT_COLUMNS[field];
+      const column = sortExpression(field);
+      // Statistics may be null; those rows come last in either direction (see isStatSort).
+      const nullsLast = isStatSort(field);
       const where = ['owner_id = @ownerId'];
       const params: Record<string, unknown> = { ownerId };
       if (query.status !== undefined) {
@@ -374,14 +381,21 @@ export class SqliteStore implements Store {
       ).get(params) as { n: number };
       if (query.cursor !== undefined) {
         const position = decodeCursor(query.cursor, query.sort);
-        where.push(`(${column}, id) ${descending ? '<' : '>'} (@cursorKey, @cursorId)`);
-        params.cursorKey = position.key;
+        const beyond = descending ? '<' : '>';
         params.cursorId = position.id;
+        if (position.key === null) {
+          where.push(`${column} IS NULL AND id ${beyond} @cursorId`);
+        } else {
+          params.cursorKey = position.key;
+          const after = `(${column}, id) ${beyond} (@cursorKey, @cursorId)`;
+          where.push(nullsLast ? `(${after} OR ${column} IS NULL)` : after);
+        }
       }
       const direction = descending ? 'DESC' : 'ASC';
+      const order = `${nullsLast ? `${column} IS NULL, ` : ''}${column} ${direction}, id ${direction}`;
       const rows = this.statement(
         `SELECT * FROM backtests WHERE ${where.join(' AND ')}
-         ORDER BY ${column} ${direction}, id ${direction} LIMIT @limit`,
+         ORDER BY ${order} LIMIT @limit`,
       ).all({ ...params, limit: query.limit + 1 }) as BacktestRow[];
       const items = rows.slice(0, query.limit).map(toRecord);
       const last = items.at(-1);

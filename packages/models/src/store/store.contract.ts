@@ -297,6 +297,40 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
       expect(second.total, 'the cursor does not change the count').toBe(3);
     });
 
+    for (const sort of ['returnPct', '-returnPct'] as const) {
+      it(`pages by a statistic (${sort}) with ties by id and runs without one last`, async () => {
+        const owner = newId();
+        const returns = [5, null, -3, 5, 12, undefined, 0];
+        const made: Array<{ id: string; value: number | null }> = [];
+        for (const returnPct of returns) {
+          const { record } = await store.createBacktest(newBacktest(owner));
+          // undefined: never completed, so no summary at all.
+          if (returnPct !== undefined) {
+            await store.complete(record.id, {
+              returnPct,
+              sharpeRatio: null,
+              maxDrawdownPct: null,
+              trades: 1,
+              winRatePct: null,
+              equityFinal: 100,
+            });
+          }
+          made.push({ id: record.id, value: returnPct ?? null });
+        }
+        const descending = sort.startsWith('-');
+        const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+        const withValue = made
+          .filter((m) => m.value !== null)
+          .sort((a, b) => (a.value! - b.value! || (a.id < b.id ? -1 : 1)) * (descending ? -1 : 1));
+        const without = made
+          .filter((m) => m.value === null)
+          .sort((a, b) => byId(a, b) * (descending ? -1 : 1));
+        const pages = await allPages(store, owner, query({ sort, limit: 3 }));
+        expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
+        expect(pages.flat().map((r) => r.id)).toEqual([...withValue, ...without].map((m) => m.id));
+      });
+    }
+
     it('ends on an exactly full last page with a null cursor', async () => {
       const owner = newId();
       for (let i = 0; i < 4; i++) await store.createBacktest(newBacktest(owner));

@@ -61,6 +61,32 @@ describe('lists', () => {
     expect(((await next.json()) as { total: number }).total).toBe(3);
   });
 
+  it('GET /backtests?sort=-returnPct lists the best return first, runs without one last', async () => {
+    type Page = {
+      items: Array<{ id: string; summary: { returnPct: number | null } | null }>;
+      nextCursor: string | null;
+    };
+    const returnsOf = async (sort: string) => {
+      const seen: Array<number | null> = [];
+      let cursor = '';
+      for (;;) {
+        const response = await get(`/api/v1/backtests?sort=${sort}&limit=2${cursor}`);
+        expect(response.status).toBe(200);
+        const page = (await response.json()) as Page;
+        seen.push(...page.items.map((item) => item.summary?.returnPct ?? null));
+        if (page.nextCursor === null) return seen;
+        cursor = `&cursor=${page.nextCursor}`;
+      }
+    };
+    const expected = (
+      await Promise.all(completed.map(async (id) => (await t.app.store.getBacktest(id))!))
+    ).map((record) => record.summary!.returnPct!);
+    const best = [...expected].sort((a, b) => b - a);
+    expect(await returnsOf('-returnPct')).toEqual([...best, null]);
+    expect(await returnsOf('returnPct')).toEqual([...best.reverse(), null]);
+    expect((await get('/api/v1/backtests?sort=-luck')).status).toBe(400);
+  });
+
   it('GET /trades?format=csv answers CSV without an Accept header (a download link)', async () => {
     const response = await get(`/api/v1/backtests/${completed[0]}/trades?format=csv`);
     expect(response.status).toBe(200);
