@@ -50,10 +50,9 @@ export function translateError(error: unknown, bodyLimit: number): HindsightErro
   if (error instanceof SyntaxError && fastifyError?.statusCode === 400) {
     return createError('HS_ERR_VALIDATION', { reason: 'the body is not valid JSON' });
   }
-  // Any other request the framework refuses is the client's mistake too, and fastify's own
+  // Any other request the framework calls bad is the client's mistake too, and fastify's own
   // messages for those are written for clients.
-  const status = fastifyError?.statusCode ?? 500;
-  if (status >= 400 && status < 500 && typeof fastifyError?.message === 'string') {
+  if (fastifyError?.statusCode === 400 && typeof fastifyError.message === 'string') {
     return createError('HS_ERR_VALIDATION', { reason: fastifyError.message });
   }
   return null;
