@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
@@ -14,6 +15,23 @@ export const API_TAGS = [
   { name: 'health', description: 'Liveness and readiness' },
   { name: 'events', description: 'The WebSocket of live backtest events' },
 ];
+
+/**
+ * Each response with its named schemas as $refs and a description (the status text unless the
+ * route gave one), where swagger would write "Default Response".
+ */
+function described(response: Record<string, unknown> | undefined) {
+  if (response === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(response).map(([status, schema]) => {
+      const copy = withRefs(schema) as { description?: string; content?: unknown };
+      if (copy.content === undefined && copy.description === undefined) {
+        copy.description = STATUS_CODES[status] ?? `HTTP ${status}`;
+      }
+      return [status, copy];
+    }),
+  );
+}
 
 /**
  * OpenAPI 3.1 (TypeBox's nullable unions are `type: null` branches, valid only from 3.1), written
@@ -42,10 +60,10 @@ async function swaggerPlugin(fastify: FastifyInstance) {
     // Bodies only: querystring, params and headers become parameters, which take no $ref here.
     transform: ({ schema, url }) => {
       if (!schema) return { schema, url };
-      const { body, response } = schema as { body?: unknown; response?: unknown };
+      const { body, response } = schema as { body?: unknown; response?: Record<string, unknown> };
       return {
         url,
-        schema: { ...schema, body: withRefs(body), response: withRefs(response) } as typeof schema,
+        schema: { ...schema, body: withRefs(body), response: described(response) } as typeof schema,
       };
     },
   });

@@ -171,5 +171,9 @@ describe('/docs', () => {
       (schemas.ResultBody as { properties: Record<string, unknown> }).properties.stats,
     ).toEqual(ref('Stats'));
     expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    const notFound = op('/api/v1/backtests/{id}', 'get').responses['404'] as {
+      description?: string;
+    };
+    expect(notFound.description, 'a status text, not "Default Response"').toBe('Not Found');
   });
 });
