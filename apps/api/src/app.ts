@@ -45,9 +45,9 @@ export class AppConfigError extends Error {
 }
 
 /**
- * The plugin tree: infrastructure (config, store, Redis, queues, docs, sockets, rate limit), then
- * the services built on it (auth, events, backtests), then the routes - `/api/v1` and `/ws`
- * behind authentication, `/health`, `/ready` and `/docs` open.
+ * The plugin tree: infrastructure (config, CORS, store, Redis, queues, docs, sockets, rate
+ * limit), then the services built on it (auth, events, backtests), then the routes - `/api/v1`
+ * and `/ws` behind authentication, `/health`, `/ready`, `/docs` and CORS preflights open.
  */
 async function app(fastify: FastifyInstance, options: AppOptions) {
   const redisUrl = options.config.REDIS_URL;
