@@ -5,10 +5,11 @@ import fp from 'fastify-plugin';
 import { validatorCompiler } from './lib/validator-compiler.js';
 import auth from './plugins/app/auth.js';
 import backtestService from './plugins/app/backtest-service.js';
-import errorHandler from './plugins/app/error-handler.js';
+import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/app/error-handler.js';
 import events from './plugins/app/events.js';
 import wsConnections from './plugins/app/ws-connections.js';
 import configPlugin from './plugins/external/config.js';
+import cors from './plugins/external/cors.js';
 import marketData from './plugins/external/market-data.js';
 import metrics from './plugins/external/metrics.js';
 import queues from './plugins/external/queues.js';
@@ -44,9 +45,9 @@ export class AppConfigError extends Error {
 }
 
 /**
- * The plugin tree: infrastructure (config, store, Redis, queues, docs, sockets, rate limit), then
- * the services built on it (auth, events, backtests), then the routes - `/api/v1` and `/ws`
- * behind authentication, `/health`, `/ready` and `/docs` open.
+ * The plugin tree: infrastructure (config, CORS, store, Redis, queues, docs, sockets, rate
+ * limit), then the services built on it (auth, events, backtests), then the routes - `/api/v1`
+ * and `/ws` behind authentication, `/health`, `/ready`, `/docs` and CORS preflights open.
  */
 async function app(fastify: FastifyInstance, options: AppOptions) {
   const redisUrl = options.config.REDIS_URL;
@@ -58,6 +59,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
   await fastify.register(requestId);
   await fastify.register(configPlugin, { config: options.config });
   await fastify.register(sensible);
+  await fastify.register(cors);
   await fastify.register(store);
   await fastify.register(redis, { url: redisUrl });
   await fastify.register(queues);
@@ -110,6 +112,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] }
       : { logger: logger as FastifyServerOptions['logger'] }),
     bodyLimit: config.BODY_LIMIT_BYTES,
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors: frameworkErrors(config.BODY_LIMIT_BYTES),
     // Ids in logs come from the request, so a client's X-Request-Id follows it through.
     requestIdHeader: false,
     genReqId: requestIdOf,

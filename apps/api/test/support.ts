@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Config, loadConfig } from '@hindsight/service';
@@ -67,6 +68,17 @@ export async function startTestApp(
     rmSync(dataRoot, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** An error answer's body, as docs/api.md documents it. */
+export interface ErrorJson {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** Starts the app listening on a free local port; the base URL (`http://127.0.0.1:<port>`). */
+export async function listenLocally(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
 
 /** The ARCHITECTURE.md submit body on a synthetic series (no file to import). */

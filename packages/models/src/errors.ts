@@ -14,7 +14,10 @@ export const ERRORS = {
     statusCode: 400,
     template: "invalid parameters for strategy '{name}': {reason}",
   },
-  HS_ERR_END_BEFORE_START: { statusCode: 400, template: 'end {end} must be after start {start}' },
+  HS_ERR_END_BEFORE_START: {
+    statusCode: 400,
+    template: '{endField} {end} must be after {startField} {start}',
+  },
   HS_ERR_TOO_MANY_SYMBOLS: {
     statusCode: 400,
     template: '{count} symbols requested; at most {max} are allowed',

@@ -4,6 +4,7 @@ export * from './fingerprint.js';
 export * from './ids.js';
 export * from './jobs.js';
 export * from './parse-backtest-request.js';
+export * from './range.js';
 export * from './schemas/api-key.js';
 export * from './schemas/backtest-record.js';
 export * from './schemas/backtest-request.js';

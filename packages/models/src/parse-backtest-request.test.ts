@@ -51,7 +51,7 @@ describe('parseBacktestRequest', () => {
     ['the same symbol twice', { symbols: ['GOOG', 'GOOG'] }, '/symbols', 'duplicate'],
     ['a symbol with a space', { symbols: ['GOOG', 'BAD SYM'] }, '/symbols/1', 'pattern'],
     ['an unknown timeframe', { timeframe: '2h' }, '/timeframe', 'must be one of "1m"'],
-    ['a start that is not a date', { start: 'yesterday' }, '/start', 'pattern'],
+    ['a start that is not a date', { start: 'yesterday' }, '/start', 'must be a date (2015-01-01)'],
     ['zero cash', { cash: 0 }, '/cash', 'must be > 0'],
     ['cash as text', { cash: '1000' }, '/cash', 'must be number'],
     ['a negative commission', { commission: -0.001 }, '/commission', 'must be >= 0'],

@@ -1,6 +1,6 @@
 import { createError } from './errors.js';
+import { assertEndAfterStart, rangeEnd } from './range.js';
 import { BacktestRequest, MAX_SYMBOLS } from './schemas/backtest-request.js';
-import { parseIsoInstant } from './time.js';
 import { parseWithSchema } from './validation.js';
 
 /**
@@ -13,18 +13,6 @@ export function parseBacktestRequest(body: unknown): BacktestRequest {
     throw createError('HS_ERR_TOO_MANY_SYMBOLS', { count: symbols.length, max: MAX_SYMBOLS });
   }
   const request = parseWithSchema(BacktestRequest, body);
-  for (const field of ['start', 'end'] as const) {
-    if (parseIsoInstant(request[field]) === null) {
-      const issue = { path: `/${field}`, message: `'${request[field]}' is not a calendar date` };
-      throw createError(
-        'HS_ERR_VALIDATION',
-        { reason: `${issue.path} ${issue.message}` },
-        { details: { issues: [issue] } },
-      );
-    }
-  }
-  if (parseIsoInstant(request.end)! <= parseIsoInstant(request.start)!) {
-    throw createError('HS_ERR_END_BEFORE_START', { start: request.start, end: request.end });
-  }
+  assertEndAfterStart(rangeEnd('start', request.start), rangeEnd('end', request.end));
   return request;
 }

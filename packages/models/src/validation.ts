@@ -2,6 +2,8 @@ import type { Static, TSchema } from 'typebox';
 import type { TLocalizedValidationError } from 'typebox/error';
 import Value from 'typebox/value';
 import { createError } from './errors.js';
+import { ID_PATTERN } from './ids.js';
+import { ISO_DATE_PATTERN } from './schemas/common.js';
 
 /** One problem with a value: a JSON pointer into it and what is wrong there. */
 export interface ValidationIssue {
@@ -10,6 +12,13 @@ export interface ValidationIssue {
 }
 
 const BRANCH = /\/anyOf\/(\d+)/;
+
+/** What a pattern asks for, in words: a client reading a raw regular expression learns little. */
+const PATTERN_MEANINGS: Record<string, string> = {
+  [ISO_DATE_PATTERN]:
+    'must be a date (2015-01-01) or a date-time with an offset (2015-01-01T09:30:00Z)',
+  [ID_PATTERN]: 'must be a backtest id: 26 lower-case letters and digits',
+};
 
 /** The schema path of the union an error sits in, and which of its branches; null outside one. */
 function branchOf(error: TLocalizedValidationError): { union: string; branch: string } | null {
@@ -87,6 +96,12 @@ export function describeErrors(errors: readonly TLocalizedValidationError[]): Va
           `must be one of ${error.params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
         );
         break;
+      case 'pattern': {
+        const { pattern } = error.params;
+        const source = typeof pattern === 'string' ? pattern : pattern.source;
+        add(error.instancePath, PATTERN_MEANINGS[source] ?? error.message);
+        break;
+      }
       default:
         add(error.instancePath, error.message);
     }

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       RATE_LIMIT_BASIC: 300,
       RATE_LIMIT_PRO: 1200,
       WS_MAX_CONNECTIONS_PER_USER: 20,
+      CORS_ORIGINS: [],
       BODY_LIMIT_BYTES: 65_536,
       WORKER_METRICS_PORT: 9464,
       WORKER_SHUTDOWN_GRACE_SECONDS: 3,
@@ -80,6 +81,15 @@ describe('loadConfig', () => {
       { key: 'alice-key-123', userId: 'alice', tier: 'pro', admin: true },
       { key: 'bob-key-4567', userId: 'bob', tier: 'free', admin: false },
     ]);
+  });
+
+  it('parses CORS_ORIGINS into a list and names an origin with a path', () => {
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).CORS_ORIGINS,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://app.example.com/ui' })).toThrow(
+      'CORS_ORIGINS must list an origin like https://app.example.com or http://localhost:5173 (no path), got "https://app.example.com/ui"',
+    );
   });
 
   it.each([

@@ -7,12 +7,15 @@ const REDIS_URL_PATTERN = '^rediss?://\\S+$';
 const MONGODB_URL_PATTERN = '^mongodb(\\+srv)?://\\S+$';
 /** A BullMQ key prefix: `hindsight`, or `{hindsight}` so Redis Cluster keeps every key in one slot. */
 const QUEUE_PREFIX_PATTERN = '^(\\{[A-Za-z0-9_.-]+\\}|[A-Za-z0-9_.-]+)$';
+/** A browser origin as the Origin header sends it: scheme, host, optional port; no path. */
+const ORIGIN_PATTERN = '^https?://[A-Za-z0-9.-]+(:\\d{1,5})?$';
 
 /** What a pattern means, for the error message; a raw regular expression helps nobody. */
 const PATTERN_MEANINGS: Record<string, string> = {
   [REDIS_URL_PATTERN]: 'a redis:// or rediss:// URL',
   [MONGODB_URL_PATTERN]: 'a mongodb:// or mongodb+srv:// URL',
   [QUEUE_PREFIX_PATTERN]: 'letters, digits, _ . - (optionally wrapped in {} for Redis Cluster)',
+  [ORIGIN_PATTERN]: 'an origin like https://app.example.com or http://localhost:5173 (no path)',
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -88,6 +91,10 @@ export const ConfigSchema = Type.Object(
     RATE_LIMIT_BASIC: count(300, 'requests a minute per basic key'),
     RATE_LIMIT_PRO: count(1200, 'requests a minute per pro key'),
     WS_MAX_CONNECTIONS_PER_USER: count(20, 'open WebSockets per user'),
+    CORS_ORIGINS: Type.Array(Type.String({ pattern: ORIGIN_PATTERN }), {
+      default: [],
+      description: 'comma-separated browser origins allowed to call the api; unset: none',
+    }),
     BODY_LIMIT_BYTES: count(65_536, 'largest request body the api accepts', 100 * 1024 * 1024),
     WORKER_METRICS_PORT: port(9464, 'Prometheus /metrics port of the worker'),
     WORKER_SHUTDOWN_GRACE_SECONDS: count(
@@ -128,6 +135,7 @@ interface SchemaShape {
   minLength?: number;
   pattern?: string;
   default?: unknown;
+  items?: unknown;
 }
 
 /** What a valid value looks like, read off its schema: `an integer in 1..65535`. */
@@ -186,6 +194,23 @@ function parseApiKeys(raw: string, issues: ConfigIssue[]): ApiKeyEntry[] {
   return entries;
 }
 
+/** Comma-separated origins; each one that is not an origin is one issue. */
+function parseOrigins(raw: string, item: SchemaShape, issues: ConfigIssue[]): string[] {
+  const origins: string[] = [];
+  for (const text of raw.split(',')) {
+    const origin = text.trim();
+    if (origin === '') continue;
+    if (Value.Check(item as TSchema, origin)) origins.push(origin);
+    else {
+      issues.push({
+        variable: 'CORS_ORIGINS',
+        message: `must list ${expectation(item)}, got "${origin}"`,
+      });
+    }
+  }
+  return origins;
+}
+
 /**
  * Reads and checks every variable of ConfigSchema from `env`. Unset or empty variables take
  * their defaults; DATA_ROOT becomes an absolute path, so every process and thread agrees on it.
@@ -203,6 +228,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     if (name === 'API_KEYS') {
       config[name] = parseApiKeys(raw, issues);
+      continue;
+    }
+    if (name === 'CORS_ORIGINS') {
+      config[name] = parseOrigins(raw, schema.items as SchemaShape, issues);
       continue;
     }
     const value = convert(schema, raw);

@@ -75,7 +75,7 @@ describe('BacktestEventPublisher', () => {
     await hub.close();
   });
 
-  it('gives events a lifetime, short once the backtest is terminal', async () => {
+  it('gives events a lifetime, short once the backtest is terminal, and keeps its seq', async () => {
     const prefix = uniquePrefix();
     const publisher = new BacktestEventPublisher(redis, prefix, {
       activeTtlSeconds: 1000,
@@ -88,9 +88,11 @@ describe('BacktestEventPublisher', () => {
     const ttl = await redis.ttl(redisKeys.eventStream(prefix, id));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60);
-    expect(await redis.ttl(redisKeys.eventSeq(prefix, id))).toBe(ttl);
+    // -1: no expiry; a client resuming after the stream expired still gets the terminal seq.
+    expect(await redis.ttl(redisKeys.eventSeq(prefix, id))).toBe(-1);
     await publisher.expireAfterTerminal(id, 5);
-    expect(await redis.ttl(redisKeys.eventSeq(prefix, id))).toBeLessThanOrEqual(5);
+    expect(await redis.ttl(redisKeys.eventStream(prefix, id))).toBeLessThanOrEqual(5);
+    expect(await redis.ttl(redisKeys.eventSeq(prefix, id))).toBe(-1);
   });
 });
 

@@ -14,17 +14,21 @@ const TERMINAL_EVENTS: ReadonlySet<PublishedEventType> = new Set([
 /**
  * Numbers, stores and announces one event atomically, so the stream and the channel can never
  * disagree on the order. The JSON is assembled here rather than with cjson, which would round
- * every number in `data` to 14 digits. `type`, `ts` and the id never hold a quote.
+ * every number in `data` to 14 digits. `type`, `ts` and the id never hold a quote. A seq TTL of
+ * 0 keeps the seq for good (see terminalTtlSeconds).
  */
 const PUBLISH_SCRIPT = `
 local seq = redis.call('INCR', KEYS[1])
 local event = '{"type":"' .. ARGV[1] .. '","seq":' .. seq .. ',"ts":"' .. ARGV[2] .. '","data":' .. ARGV[3] .. '}'
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '0-' .. seq, 'e', event)
-redis.call('EXPIRE', KEYS[1], ARGV[7])
+if ARGV[8] == '0' then redis.call('PERSIST', KEYS[1]) else redis.call('EXPIRE', KEYS[1], ARGV[8]) end
 redis.call('EXPIRE', KEYS[2], ARGV[7])
 redis.call('PUBLISH', ARGV[5], '{"backtestId":"' .. ARGV[6] .. '","event":' .. event .. '}')
 return seq
 `;
+
+/** The seq TTL that means: no expiry. */
+const KEEP_SEQ = 0;
 
 export interface EventPublisherOptions {
   /** Events kept per backtest for replay (approximately: Redis trims whole stream nodes). */
@@ -35,7 +39,9 @@ export interface EventPublisherOptions {
    * Lifetime of the events once the terminal event is published (default 30 s): long enough for
    * a client that lost its socket near the end to replay, short enough that Redis does not fill
    * up with finished runs (a stream costs ~5 kB; at 200 runs a second, 30 s keep ~30 MB). A later
-   * client gets the final state from the api's snapshot instead.
+   * client gets the final state from the api's snapshot instead. The seq counter (a few dozen
+   * bytes) is kept until the backtest is deleted, so that snapshot and its terminal event carry
+   * the terminal event's seq: a client resuming with `?after=` never sees seqs go backwards.
    */
   terminalTtlSeconds?: number;
 }
@@ -51,6 +57,7 @@ type Publishing = Redis & {
     channel: string,
     backtestId: string,
     ttlSeconds: number,
+    seqTtlSeconds: number,
   ): Promise<number>;
 };
 
@@ -82,6 +89,7 @@ export class BacktestEventPublisher {
     data: BacktestEventOf<T>['data'],
   ): Promise<BacktestEventOf<T>> {
     const ts = new Date().toISOString();
+    const terminal = TERMINAL_EVENTS.has(type);
     const seq = await this.#redis.hindsightPublishEvent(
       redisKeys.eventSeq(this.#prefix, backtestId),
       redisKeys.eventStream(this.#prefix, backtestId),
@@ -91,16 +99,20 @@ export class BacktestEventPublisher {
       this.#maxStreamLength,
       redisKeys.eventsChannel(this.#prefix),
       backtestId,
-      TERMINAL_EVENTS.has(type) ? this.#terminalTtl : this.#activeTtl,
+      terminal ? this.#terminalTtl : this.#activeTtl,
+      terminal ? KEEP_SEQ : this.#activeTtl,
     );
     return { type, seq, ts, data } as BacktestEventOf<T>;
   }
 
-  /** Shortens the life of a backtest's events, e.g. when the api ends one without a worker. */
+  /**
+   * Shortens the life of a backtest's events, e.g. when the api ends one without a worker; its
+   * seq is kept, as after a terminal event.
+   */
   async expireAfterTerminal(backtestId: string, seconds: number): Promise<void> {
     await this.#redis
       .multi()
-      .expire(redisKeys.eventSeq(this.#prefix, backtestId), seconds)
+      .persist(redisKeys.eventSeq(this.#prefix, backtestId))
       .expire(redisKeys.eventStream(this.#prefix, backtestId), seconds)
       .exec();
   }

@@ -1,4 +1,4 @@
-import { BacktestRecord } from '@hindsight/models';
+import { BacktestRecord, BacktestStatus, Nullable } from '@hindsight/models';
 import Type, { type Static } from 'typebox';
 
 export const API_PREFIX = '/api/v1';
@@ -45,7 +45,13 @@ export function toView(record: BacktestRecord): BacktestView {
 }
 
 export const BacktestViewPage = Type.Object(
-  { items: Type.Array(BacktestView), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+  {
+    items: Type.Array(BacktestView),
+    /** Pass as `cursor` for the next page; null on the last one. */
+    nextCursor: Type.Union([Type.String(), Type.Null()]),
+    /** Backtests matching the filters, on every page. */
+    total: Type.Integer({ minimum: 0 }),
+  },
   { additionalProperties: false },
 );
 export type BacktestViewPage = Static<typeof BacktestViewPage>;
@@ -53,10 +59,15 @@ export type BacktestViewPage = Static<typeof BacktestViewPage>;
 export const SubmitAccepted = Type.Object(
   {
     id: Type.String(),
-    status: Type.Literal('queued'),
-    /** 1 = next to start; an estimate from the depth of the first queue of the flow. */
-    queuePosition: Type.Integer({ minimum: 1 }),
-    estimatedWaitSeconds: Type.Number({ minimum: 0 }),
+    /** `queued` for a new backtest; a replayed Idempotency-Key answers the status it has now. */
+    status: BacktestStatus,
+    /**
+     * 1 = next to start; an estimate from the depth of the first queue of the flow. null once
+     * the backtest has left the queue (a replay of a started or finished one).
+     */
+    queuePosition: Nullable(Type.Integer({ minimum: 1 })),
+    /** From the measured throughput (see QueueEstimator); null once it has left the queue. */
+    estimatedWaitSeconds: Nullable(Type.Number({ minimum: 0 })),
     links: BacktestLinks,
   },
   { additionalProperties: false },

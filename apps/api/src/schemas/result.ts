@@ -1,6 +1,6 @@
 import { EXIT_REASONS } from '@hindsight/engine';
 import { StatsConventionsSchema, StatsSchema } from '@hindsight/metrics';
-import { IsoDateTime } from '@hindsight/models';
+import { ExecutionLogLine, IsoDateTime } from '@hindsight/models';
 import Type, { type Static } from 'typebox';
 
 const Num = Type.Number();
@@ -77,5 +77,15 @@ export type EquityBody = Static<typeof EquityBody>;
 
 export const EquityQuery = Type.Object(
   { maxPoints: Type.Optional(Type.Integer({ minimum: 4, maximum: 1_000_000 })) },
+  { additionalProperties: false },
+);
+
+/** A page of execution log lines. */
+export const LogsPage = Type.Object(
+  {
+    items: Type.Array(ExecutionLogLine),
+    /** Pass as `after` for the next page; null when this page is empty. */
+    nextAfter: Type.Union([Type.Integer(), Type.Null()]),
+  },
   { additionalProperties: false },
 );

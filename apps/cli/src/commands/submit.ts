@@ -27,11 +27,12 @@ Submits a backtest to the Hindsight api and prints its id.
   --json                print JSON: the submit answer, or with --watch the finished record
 ${API_OPTIONS_USAGE}`;
 
+/** The api's SubmitAccepted: a replayed submit may answer a started or finished backtest. */
 export interface SubmitAnswer {
   id: string;
-  status: 'queued';
-  queuePosition: number;
-  estimatedWaitSeconds: number;
+  status: BacktestRecord['status'];
+  queuePosition: number | null;
+  estimatedWaitSeconds: number | null;
 }
 
 /** `hindsight submit`: see USAGE. Exit 1 when a watched backtest fails or is cancelled. */

@@ -8,6 +8,11 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export const LogLevel = Type.Enum(LOG_LEVELS);
 export type LogLevel = Static<typeof LogLevel>;
 
+/** The levels at `min` or more severe: what a `level` filter of the logs keeps. */
+export function levelsFrom(min: LogLevel): LogLevel[] {
+  return LOG_LEVELS.slice(LOG_LEVELS.indexOf(min));
+}
+
 export const ExecutionLogLine = Type.Object(
   {
     backtestId: Id,

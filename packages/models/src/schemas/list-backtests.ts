@@ -1,10 +1,22 @@
 import Type, { type Static } from 'typebox';
-import { BacktestRecord } from './backtest-record.js';
+import { BacktestRecord, SUMMARY_STATS } from './backtest-record.js';
 import { MarketSymbol } from './backtest-request.js';
 import { BacktestStatus } from './backtest-status.js';
 import { IsoDate, Nullable } from './common.js';
 
-export const BACKTEST_SORTS = ['createdAt', '-createdAt', 'name', 'status'] as const;
+type SummaryStatSort = (typeof SUMMARY_STATS)[number] | `-${(typeof SUMMARY_STATS)[number]}`;
+
+/**
+ * `field` ascending, `-field` descending: the record's own fields, and every statistic of the
+ * summary (`-returnPct`: best return first), whose missing values come last either way.
+ */
+export const BACKTEST_SORTS = [
+  'createdAt',
+  '-createdAt',
+  'name',
+  'status',
+  ...SUMMARY_STATS.flatMap((stat): SummaryStatSort[] => [stat, `-${stat}`]),
+] as const;
 export const BacktestSort = Type.Enum(BACKTEST_SORTS);
 export type BacktestSort = Static<typeof BacktestSort>;
 
@@ -35,5 +47,7 @@ export const BacktestPage = Type.Object({
   items: Type.Array(BacktestRecord),
   /** null on the last page. */
   nextCursor: Nullable(Type.String()),
+  /** Backtests matching the filters, on every page (the cursor does not change it). */
+  total: Type.Integer({ minimum: 0 }),
 });
 export type BacktestPage = Static<typeof BacktestPage>;

@@ -21,6 +21,21 @@ describe('cursors', () => {
     });
   });
 
+  it('carry a statistic as a number, or null for a run without one', () => {
+    const completed = { ...record, summary: { returnPct: 4.5 } } as BacktestRecord;
+    expect(decodeCursor(cursorAfter(completed, '-returnPct'), '-returnPct')).toEqual({
+      key: 4.5,
+      id: record.id,
+    });
+    const waiting = { ...record, summary: null } as BacktestRecord;
+    expect(decodeCursor(cursorAfter(waiting, 'returnPct'), 'returnPct')).toEqual({
+      key: null,
+      id: record.id,
+    });
+    const forged = Buffer.from(JSON.stringify(['returnPct', 'x', record.id])).toString('base64url');
+    expect(() => decodeCursor(forged, 'returnPct')).toThrow('not a cursor this api made');
+  });
+
   it('refuse a cursor of another sort', () => {
     expect(() => decodeCursor(cursorAfter(record, 'name'), 'status')).toThrow(
       "invalid pagination cursor: it continues a list sorted by 'name', not 'status'",

@@ -14,10 +14,17 @@ import {
   type BacktestStep,
   isTerminalStatus,
 } from '../schemas/backtest-status.js';
-import type { ExecutionLogLine, NewLogLine } from '../schemas/execution-log.js';
+import { type ExecutionLogLine, levelsFrom, type NewLogLine } from '../schemas/execution-log.js';
 import type { BacktestPage, ListBacktestsQuery } from '../schemas/list-backtests.js';
 import type { BacktestSummaryRow } from '../schemas/performance-stats.js';
-import { cursorAfter, decodeCursor, sortOrder } from './cursor.js';
+import {
+  type CursorPosition,
+  cursorAfter,
+  decodeCursor,
+  isStatSort,
+  type SummaryStat,
+  sortOrder,
+} from './cursor.js';
 import {
   checkListLimit,
   checkLogLimit,
@@ -341,29 +348,97 @@ export class MongoStore implements Store {
           ...(to === undefined ? {} : { $lt: new Date(to) }),
         };
       }
-      if (query.cursor !== undefined) {
-        const position = decodeCursor(query.cursor, query.sort);
-        const beyond = descending ? '$lt' : '$gt';
-        const key = cursorValue(field, position.key);
-        filter.$and = [
-          {
-            $or: [{ [field]: { [beyond]: key } }, { [field]: key, _id: { [beyond]: position.id } }],
-          },
-        ];
-      }
-      const direction = descending ? -1 : 1;
-      const docs = await this.backtests
-        .find(filter)
-        .sort({ [field]: direction, _id: direction })
-        .limit(query.limit + 1)
-        .lean<BacktestDoc[]>()
-        .exec();
+      const total = await this.backtests.countDocuments(filter).exec();
+      const position =
+        query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.sort);
+      const docs = isStatSort(field)
+        ? await this.pageByStat(filter, field, descending, query.limit, position)
+        : await this.pageByField(filter, field, descending, query.limit, position);
       const items = docs.slice(0, query.limit).map(toRecord);
       const last = items.at(-1);
       const nextCursor =
         docs.length > query.limit && last !== undefined ? cursorAfter(last, query.sort) : null;
-      return { items, nextCursor };
+      return { items, nextCursor, total };
     });
+  }
+
+  /** Up to limit + 1 documents after `position`, sorted by one of the record's own fields. */
+  private pageByField(
+    filter: Record<string, unknown>,
+    field: 'createdAt' | 'name' | 'status',
+    descending: boolean,
+    limit: number,
+    position: CursorPosition | undefined,
+  ): Promise<BacktestDoc[]> {
+    const beyond = descending ? '$lt' : '$gt';
+    const direction = descending ? -1 : 1;
+    const after =
+      position === undefined
+        ? {}
+        : {
+            $or: [
+              { [field]: { [beyond]: cursorValue(field, position.key as string) } },
+              {
+                [field]: cursorValue(field, position.key as string),
+                _id: { [beyond]: position.id },
+              },
+            ],
+          };
+    return this.backtests
+      .find({ $and: [filter, after] })
+      .sort({ [field]: direction, _id: direction })
+      .limit(limit + 1)
+      .lean<BacktestDoc[]>()
+      .exec();
+  }
+
+  /**
+   * Up to limit + 1 documents after `position`, sorted by a summary statistic with the nulls
+   * last in either direction (see isStatSort): MongoDB puts them first when ascending, so the
+   * documents with a value and those without are read one after the other.
+   */
+  private async pageByStat(
+    filter: Record<string, unknown>,
+    stat: SummaryStat,
+    descending: boolean,
+    limit: number,
+    position: CursorPosition | undefined,
+  ): Promise<BacktestDoc[]> {
+    const path = `summary.${stat}`;
+    const beyond = descending ? '$lt' : '$gt';
+    const direction = descending ? -1 : 1;
+    const docs: BacktestDoc[] = [];
+    if (position?.key !== null) {
+      const after =
+        position === undefined
+          ? {}
+          : {
+              $or: [
+                { [path]: { [beyond]: position.key } },
+                { [path]: position.key, _id: { [beyond]: position.id } },
+              ],
+            };
+      docs.push(
+        ...(await this.backtests
+          .find({ $and: [filter, { [path]: { $ne: null } }, after] })
+          .sort({ [path]: direction, _id: direction })
+          .limit(limit + 1)
+          .lean<BacktestDoc[]>()
+          .exec()),
+      );
+    }
+    if (docs.length <= limit) {
+      const after = position?.key === null ? { _id: { [beyond]: position.id } } : {};
+      docs.push(
+        ...(await this.backtests
+          .find({ $and: [filter, { [path]: null }, after] })
+          .sort({ _id: direction })
+          .limit(limit + 1 - docs.length)
+          .lean<BacktestDoc[]>()
+          .exec()),
+      );
+    }
+    return docs;
   }
 
   countActive(ownerId: string): Promise<number> {
@@ -474,7 +549,11 @@ export class MongoStore implements Store {
     return this.run(async () => {
       checkLogLimit(query.limit);
       const docs = await this.logs
-        .find({ backtestId: id, seq: { $gt: query.afterSeq ?? 0 } })
+        .find({
+          backtestId: id,
+          seq: { $gt: query.afterSeq ?? 0 },
+          level: { $in: levelsFrom(query.minLevel ?? 'debug') },
+        })
         .sort({ seq: 1 })
         .limit(query.limit)
         .lean<LogDoc[]>()

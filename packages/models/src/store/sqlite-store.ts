@@ -9,11 +9,11 @@ import {
   type BacktestStep,
   isTerminalStatus,
 } from '../schemas/backtest-status.js';
-import type { ExecutionLogLine, NewLogLine } from '../schemas/execution-log.js';
+import { type ExecutionLogLine, levelsFrom, type NewLogLine } from '../schemas/execution-log.js';
 import type { BacktestPage, ListBacktestsQuery } from '../schemas/list-backtests.js';
 import type { BacktestSummaryRow } from '../schemas/performance-stats.js';
 import { nowIso } from '../time.js';
-import { cursorAfter, decodeCursor, sortOrder } from './cursor.js';
+import { cursorAfter, decodeCursor, isStatSort, type SortField, sortOrder } from './cursor.js';
 import {
   checkListLimit,
   checkLogLimit,
@@ -152,6 +152,11 @@ function toApiKey(row: ApiKeyRow): ApiKeyRecord {
 }
 
 const SORT_COLUMNS = { createdAt: 'created_at', name: 'name', status: 'status' } as const;
+
+/** The SQL a list sorts by: a column, or a statistic read out of the summary JSON. */
+function sortExpression(field: SortField): string {
+  return isStatSort(field) ? `json_extract(summary, '$.${field}')` : SORT_COLUMNS[field];
+}
 
 /** Errors of the database itself (locked past the timeout, disk, closed) rather than of the call. */
 const UNAVAILABLE_CODES =
@@ -341,9 +346,11 @@ export class SqliteStore implements Store {
     return this.run(() => {
       checkListLimit(query.limit);
       const { field, descending } = sortOrder(query.sort);
-      const column = SORT_COLUMNS[field];
+      const column = sortExpression(field);
+      // Statistics may be null; those rows come last in either direction (see isStatSort).
+      const nullsLast = isStatSort(field);
       const where = ['owner_id = @ownerId'];
-      const params: Record<string, unknown> = { ownerId, limit: query.limit + 1 };
+      const params: Record<string, unknown> = { ownerId };
       if (query.status !== undefined) {
         where.push('status = @status');
         params.status = query.status;
@@ -370,22 +377,32 @@ export class SqliteStore implements Store {
         where.push('created_at < @to');
         params.to = to;
       }
+      const { n: total } = this.statement(
+        `SELECT COUNT(*) AS n FROM backtests WHERE ${where.join(' AND ')}`,
+      ).get(params) as { n: number };
       if (query.cursor !== undefined) {
         const position = decodeCursor(query.cursor, query.sort);
-        where.push(`(${column}, id) ${descending ? '<' : '>'} (@cursorKey, @cursorId)`);
-        params.cursorKey = position.key;
+        const beyond = descending ? '<' : '>';
         params.cursorId = position.id;
+        if (position.key === null) {
+          where.push(`${column} IS NULL AND id ${beyond} @cursorId`);
+        } else {
+          params.cursorKey = position.key;
+          const after = `(${column}, id) ${beyond} (@cursorKey, @cursorId)`;
+          where.push(nullsLast ? `(${after} OR ${column} IS NULL)` : after);
+        }
       }
       const direction = descending ? 'DESC' : 'ASC';
+      const order = `${nullsLast ? `${column} IS NULL, ` : ''}${column} ${direction}, id ${direction}`;
       const rows = this.statement(
         `SELECT * FROM backtests WHERE ${where.join(' AND ')}
-         ORDER BY ${column} ${direction}, id ${direction} LIMIT @limit`,
-      ).all(params) as BacktestRow[];
+         ORDER BY ${order} LIMIT @limit`,
+      ).all({ ...params, limit: query.limit + 1 }) as BacktestRow[];
       const items = rows.slice(0, query.limit).map(toRecord);
       const last = items.at(-1);
       const nextCursor =
         rows.length > query.limit && last !== undefined ? cursorAfter(last, query.sort) : null;
-      return { items, nextCursor };
+      return { items, nextCursor, total };
     });
   }
 
@@ -509,10 +526,12 @@ export class SqliteStore implements Store {
   getLogs(id: string, query: LogQuery): Promise<ExecutionLogLine[]> {
     return this.run(() => {
       checkLogLimit(query.limit);
+      const levels = JSON.stringify(levelsFrom(query.minLevel ?? 'debug'));
       const rows = this.statement(
         `SELECT backtest_id AS backtestId, seq, ts, level, message FROM backtest_logs
-         WHERE backtest_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
-      ).all(id, query.afterSeq ?? 0, query.limit);
+         WHERE backtest_id = ? AND seq > ? AND level IN (SELECT value FROM json_each(?))
+         ORDER BY seq LIMIT ?`,
+      ).all(id, query.afterSeq ?? 0, levels, query.limit);
       return rows as ExecutionLogLine[];
     });
   }

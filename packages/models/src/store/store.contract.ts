@@ -202,7 +202,11 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
       await store.createBacktest(newBacktest(bob, { tags: ['x'] }));
       const page = await store.listBacktests(alice, query({ tag: 'x' }));
       expect(page.items.map((r) => r.id)).toEqual([mine.record.id]);
-      expect(await store.listBacktests(newId(), query())).toEqual({ items: [], nextCursor: null });
+      expect(await store.listBacktests(newId(), query())).toEqual({
+        items: [],
+        nextCursor: null,
+        total: 0,
+      });
     });
 
     it('filters by status, strategy, symbol, tag and creation range', async () => {
@@ -275,6 +279,55 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
         expect(await allPages(store, owner, query({ sort, limit: 3 })), 'same pages again').toEqual(
           pages,
         );
+      });
+    }
+
+    it('counts every backtest matching the filters on every page', async () => {
+      const owner = newId();
+      for (const tags of [['x'], ['x'], ['x'], ['y']]) {
+        await store.createBacktest(newBacktest(owner, { tags }));
+      }
+      const first = await store.listBacktests(owner, query({ tag: 'x', limit: 2 }));
+      expect(first.total).toBe(3);
+      const second = await store.listBacktests(
+        owner,
+        query({ tag: 'x', limit: 2, cursor: first.nextCursor! }),
+      );
+      expect(second.items).toHaveLength(1);
+      expect(second.total, 'the cursor does not change the count').toBe(3);
+    });
+
+    for (const sort of ['returnPct', '-returnPct'] as const) {
+      it(`pages by a statistic (${sort}) with ties by id and runs without one last`, async () => {
+        const owner = newId();
+        const returns = [5, null, -3, 5, 12, undefined, 0];
+        const made: Array<{ id: string; value: number | null }> = [];
+        for (const returnPct of returns) {
+          const { record } = await store.createBacktest(newBacktest(owner));
+          // undefined: never completed, so no summary at all.
+          if (returnPct !== undefined) {
+            await store.complete(record.id, {
+              returnPct,
+              sharpeRatio: null,
+              maxDrawdownPct: null,
+              trades: 1,
+              winRatePct: null,
+              equityFinal: 100,
+            });
+          }
+          made.push({ id: record.id, value: returnPct ?? null });
+        }
+        const descending = sort.startsWith('-');
+        const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+        const withValue = made
+          .filter((m) => m.value !== null)
+          .sort((a, b) => (a.value! - b.value! || (a.id < b.id ? -1 : 1)) * (descending ? -1 : 1));
+        const without = made
+          .filter((m) => m.value === null)
+          .sort((a, b) => byId(a, b) * (descending ? -1 : 1));
+        const pages = await allPages(store, owner, query({ sort, limit: 3 }));
+        expect(pages.map((page) => page.length)).toEqual([3, 3, 1]);
+        expect(pages.flat().map((r) => r.id)).toEqual([...withValue, ...without].map((m) => m.id));
       });
     }
 
@@ -484,6 +537,23 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
         [2],
       );
       expect(await store.getLogs(record.id, { afterSeq: 3, limit: 10 })).toEqual([]);
+    });
+
+    it('keep only lines of a minimum level or more severe, paging by seq', async () => {
+      const { record } = await store.createBacktest(newBacktest(newId()));
+      await store.appendLogs(record.id, [
+        line('a', 'debug'),
+        line('b', 'info'),
+        line('c', 'warn'),
+        line('d', 'debug'),
+        line('e', 'error'),
+      ]);
+      const messages = async (query: Parameters<Store['getLogs']>[1]) =>
+        (await store.getLogs(record.id, query)).map((l) => l.message);
+      expect(await messages({ minLevel: 'warn', limit: 10 })).toEqual(['c', 'e']);
+      expect(await messages({ minLevel: 'info', limit: 1 })).toEqual(['b']);
+      expect(await messages({ minLevel: 'info', afterSeq: 2, limit: 10 })).toEqual(['c', 'e']);
+      expect(await messages({ minLevel: 'debug', limit: 10 })).toHaveLength(5);
     });
 
     it('give concurrent appenders distinct, gapless seqs, each batch contiguous', async () => {

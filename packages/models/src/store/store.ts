@@ -6,7 +6,7 @@ import type {
 } from '../schemas/backtest-record.js';
 import type { BacktestRequest } from '../schemas/backtest-request.js';
 import type { BacktestStatus, BacktestStep } from '../schemas/backtest-status.js';
-import type { ExecutionLogLine, NewLogLine } from '../schemas/execution-log.js';
+import type { ExecutionLogLine, LogLevel, NewLogLine } from '../schemas/execution-log.js';
 import type { BacktestPage, ListBacktestsQuery } from '../schemas/list-backtests.js';
 import type { BacktestSummaryRow } from '../schemas/performance-stats.js';
 
@@ -44,6 +44,8 @@ export interface Transition {
 export interface LogQuery {
   /** Lines with a greater seq only. */
   afterSeq?: number;
+  /** Lines of this level or more severe only (see levelsFrom). */
+  minLevel?: LogLevel | undefined;
   limit: number;
 }
 

@@ -4,6 +4,7 @@ import {
   type BacktestRecord,
   type BacktestRequest,
   backtestJobIds,
+  canonicalJson,
   createError,
   type ExecutionLogLine,
   fingerprintConfig,
@@ -11,6 +12,7 @@ import {
   isTerminalStatus,
   jobSpec,
   type ListBacktestsQuery,
+  type LogLevel,
   type Store,
   type TerminalStatus,
 } from '@hindsight/models';
@@ -84,6 +86,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The queue figures of a backtest that has left the queue. */
+const NOT_WAITING = { queuePosition: null, estimatedWaitSeconds: null };
+
+/**
+ * A replayed first answer as of now: a backtest that has since started or finished says so, and
+ * its queue figures no longer apply.
+ */
+function asOfNow(first: SubmitAccepted, record: BacktestRecord): SubmitAccepted {
+  return record.status === 'queued' ? first : { ...first, status: record.status, ...NOT_WAITING };
+}
+
 function defaultName(config: BacktestRequest): string {
   return `${config.strategy.name} ${config.symbols.join(',')}`;
 }
@@ -98,7 +111,7 @@ export class BacktestService {
   readonly #barsCached: BarsCachedHints;
 
   constructor(private readonly deps: BacktestServiceDeps) {
-    this.#estimator = new QueueEstimator(deps.queues, deps.config.WORKER_CONCURRENCY);
+    this.#estimator = new QueueEstimator(deps.queues);
     this.#barsCached = new BarsCachedHints(deps.redis, deps.config.QUEUE_PREFIX);
   }
 
@@ -138,22 +151,30 @@ export class BacktestService {
         throw await this.#quotaError(principal.tier, active - 1, limit);
       }
     } else {
+      // The store matched the key and what decides the result; the labels (name, tags, cache)
+      // are part of the body too, so the whole body must be the same.
+      if (canonicalJson(record.config) !== canonicalJson(config)) {
+        throw createError('HS_ERR_IDEMPOTENCY_MISMATCH', { key: idempotencyKey ?? '' });
+      }
       const replay = await this.#replayedAnswer(principal, idempotencyKey);
       if (replay) {
         if (record.status === 'queued') await this.#enqueue(record, principal, false);
-        return { accepted: replay, created: false };
+        return { accepted: asOfNow(replay, record), created: false };
       }
     }
     if (record.status === 'queued') await this.#enqueue(record, principal, created);
-    const estimate = await this.#estimator
-      .estimate(TIER_PRIORITY[principal.tier], config.symbols.length)
-      .catch((error: unknown) => {
-        this.deps.log.warn({ err: error }, 'queue estimate failed');
-        return { queuePosition: 1, estimatedWaitSeconds: 0 };
-      });
+    const estimate =
+      record.status === 'queued'
+        ? await this.#estimator
+            .estimate(TIER_PRIORITY[principal.tier], config.symbols.length)
+            .catch((error: unknown) => {
+              this.deps.log.warn({ err: error }, 'queue estimate failed');
+              return { queuePosition: 1, estimatedWaitSeconds: 0 };
+            })
+        : NOT_WAITING;
     const accepted: SubmitAccepted = {
       id: record.id,
-      status: 'queued',
+      status: record.status,
       ...estimate,
       links: linksFor(record.id),
     };
@@ -187,10 +208,14 @@ export class BacktestService {
   async logs(
     principal: Principal,
     id: string,
-    query: { after?: number | undefined; limit: number },
+    query: { after?: number | undefined; limit: number; level?: LogLevel | undefined },
   ): Promise<ExecutionLogLine[]> {
     await this.get(principal, id);
-    return this.deps.store.getLogs(id, { afterSeq: query.after, limit: query.limit });
+    return this.deps.store.getLogs(id, {
+      afterSeq: query.after,
+      limit: query.limit,
+      minLevel: query.level,
+    });
   }
 
   async cancel(principal: Principal, id: string): Promise<CancelOutcome> {

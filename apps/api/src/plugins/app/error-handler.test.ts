@@ -32,6 +32,18 @@ describe('translateError', () => {
     expect(translated).toMatchObject({ statusCode: status, code: hsCode, message });
   });
 
+  it('reads any other 400 of the framework as HS_ERR_VALIDATION, with its message', () => {
+    const error = Object.assign(new Error('querystring too deep'), {
+      code: 'FST_ERR_SOMETHING_NEW',
+      statusCode: 400,
+    });
+    expect(translateError(error, 1)).toMatchObject({
+      statusCode: 400,
+      code: 'HS_ERR_VALIDATION',
+      message: 'invalid request: querystring too deep',
+    });
+  });
+
   it('leaves anything else to the 500 path', () => {
     expect(translateError(new TypeError('boom'), 1)).toBeNull();
   });

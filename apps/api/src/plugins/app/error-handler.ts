@@ -7,6 +7,7 @@ import {
 } from '@hindsight/models';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { REQUEST_ID_HEADER } from '../external/request-id.js';
 
 /**
  * The HindsightError a framework error stands for: fastify's body parser and validator speak in
@@ -34,6 +35,14 @@ export function translateError(error: unknown, bodyLimit: number): HindsightErro
       });
     case 'FST_ERR_VALIDATION':
       return createError('HS_ERR_VALIDATION', { reason: fastifyError.message ?? 'invalid input' });
+    case 'FST_ERR_BAD_URL':
+      return createError('HS_ERR_VALIDATION', {
+        reason: 'the path is not valid URL encoding (every % must start a %XX escape)',
+      });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return createError('HS_ERR_VALIDATION', {
+        reason: `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
+      });
     default:
       break;
   }
@@ -41,7 +50,53 @@ export function translateError(error: unknown, bodyLimit: number): HindsightErro
   if (error instanceof SyntaxError && fastifyError?.statusCode === 400) {
     return createError('HS_ERR_VALIDATION', { reason: 'the body is not valid JSON' });
   }
+  // Any other request the framework calls bad is the client's mistake too, and fastify's own
+  // messages for those are written for clients.
+  if (fastifyError?.statusCode === 400 && typeof fastifyError.message === 'string') {
+    return createError('HS_ERR_VALIDATION', { reason: fastifyError.message });
+  }
   return null;
+}
+
+/** Fastify's default longest path parameter; longer ones are refused before any route runs. */
+export const MAX_PARAM_LENGTH = 100;
+
+/**
+ * Sets the status (and retry-after) of an error answer and returns its body: a HindsightError or
+ * a framework error as its HS_ERR code, anything unexpected logged with its stack and answered as
+ * HS_ERR_INTERNAL, so no internal message reaches a client.
+ */
+function answerError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  bodyLimit: number,
+): ErrorBody {
+  const known = translateError(error, bodyLimit);
+  if (!known) {
+    request.log.error({ err: error }, 'unhandled error');
+    reply.code(500);
+    return toErrorBody(error);
+  }
+  if (known.statusCode >= 500) request.log.error({ err: error }, known.message);
+  const retryAfter = (known.details as { retryAfterSeconds?: unknown } | undefined)
+    ?.retryAfterSeconds;
+  if (known.statusCode === 429 && typeof retryAfter === 'number') {
+    reply.header('retry-after', String(retryAfter));
+  }
+  reply.code(known.statusCode);
+  return toErrorBody(known);
+}
+
+/**
+ * Fastify's `frameworkErrors` option: a path with bad %-encoding or an overlong parameter is
+ * refused by the router before any hook or error handler runs, so it gets the error body here.
+ */
+export function frameworkErrors(bodyLimit: number) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const body = answerError(error, request, reply, bodyLimit);
+    reply.header(REQUEST_ID_HEADER, request.id).send(body);
+  };
 }
 
 export interface ErrorHandlerOptions {
@@ -50,26 +105,12 @@ export interface ErrorHandlerOptions {
 
 /**
  * Every error leaves as `{ error: { code, message, details? } }` with the status of its HS_ERR
- * code; anything unexpected is logged with its stack and answered as HS_ERR_INTERNAL, so no
- * internal message reaches a client.
+ * code (answerError); an unknown route as HS_ERR_ROUTE_NOT_FOUND.
  */
 async function errorHandler(fastify: FastifyInstance, options: ErrorHandlerOptions) {
-  fastify.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const known = translateError(error, options.bodyLimit);
-    if (known) {
-      if (known.statusCode >= 500) request.log.error({ err: error }, known.message);
-      const retryAfter = (known.details as { retryAfterSeconds?: unknown } | undefined)
-        ?.retryAfterSeconds;
-      if (known.statusCode === 429 && typeof retryAfter === 'number') {
-        reply.header('retry-after', String(retryAfter));
-      }
-      reply.code(known.statusCode);
-      return toErrorBody(known);
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    reply.code(500);
-    return toErrorBody(error) satisfies ErrorBody;
-  });
+  fastify.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) =>
+    answerError(error, request, reply, options.bodyLimit),
+  );
 
   fastify.setNotFoundHandler((request, reply) => {
     reply.code(404);

@@ -1,5 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { computePerformanceStats, IsoDate, PerformanceStats } from '@hindsight/models';
+import {
+  assertEndAfterStart,
+  computePerformanceStats,
+  IsoDate,
+  PerformanceStats,
+  rangeEnd,
+} from '@hindsight/models';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/app/auth.js';
 import { errorResponses } from '../../schemas/error-responses.js';
@@ -8,7 +14,7 @@ const PerformanceQuery = Type.Object(
   {
     /** Backtests created at or after (ISO date or date-time). */
     from: Type.Optional(IsoDate),
-    /** Backtests created before. */
+    /** Backtests created before; after `from`. */
     to: Type.Optional(IsoDate),
   },
   { additionalProperties: false },
@@ -19,6 +25,7 @@ const analytics: FastifyPluginAsyncTypebox = async (fastify) => {
     '/analytics/performance-stats',
     {
       schema: {
+        operationId: 'getPerformanceStats',
         tags: ['analytics'],
         summary:
           'Totals, success rate, returns, a histogram and the monthly trend of your backtests',
@@ -27,6 +34,10 @@ const analytics: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
+      const { from, to } = request.query;
+      if (from !== undefined && to !== undefined) {
+        assertEndAfterStart(rangeEnd('from', from), rangeEnd('to', to));
+      }
       const rows = await fastify.store.listSummaries(principalOf(request).userId, request.query);
       return computePerformanceStats(rows);
     },

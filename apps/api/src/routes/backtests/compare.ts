@@ -21,6 +21,7 @@ const compare: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/compare',
     {
       schema: {
+        operationId: 'compareBacktests',
         tags: ['analytics'],
         summary: 'Compare 2-5 completed backtests',
         description:

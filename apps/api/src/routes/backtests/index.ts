@@ -1,5 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { BacktestRequest, ListBacktestsQuery, parseBacktestRequest } from '@hindsight/models';
+import {
+  assertEndAfterStart,
+  BacktestRequest,
+  ListBacktestsQuery,
+  parseBacktestRequest,
+  rangeEnd,
+} from '@hindsight/models';
 import Type from 'typebox';
 import { bodyParserCompiler } from '../../lib/validator-compiler.js';
 import { principalOf } from '../../plugins/app/auth.js';
@@ -28,6 +34,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests',
     {
       schema: {
+        operationId: 'submitBacktest',
         tags: ['backtests'],
         summary: 'Submit a backtest',
         description:
@@ -52,6 +59,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests',
     {
       schema: {
+        operationId: 'listBacktests',
         tags: ['backtests'],
         summary: 'List your backtests',
         description:
@@ -61,8 +69,12 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
+      const { createdFrom, createdTo } = request.query;
+      if (createdFrom !== undefined && createdTo !== undefined) {
+        assertEndAfterStart(rangeEnd('createdFrom', createdFrom), rangeEnd('createdTo', createdTo));
+      }
       const page = await fastify.backtests.list(principalOf(request), request.query);
-      return { items: page.items.map(toView), nextCursor: page.nextCursor };
+      return { ...page, items: page.items.map(toView) };
     },
   );
 
@@ -70,6 +82,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id',
     {
       schema: {
+        operationId: 'getBacktest',
         tags: ['backtests'],
         summary: 'One backtest: config, status, progress, timestamps, summary, error',
         params: BacktestIdParams,
@@ -83,6 +96,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id/cancel',
     {
       schema: {
+        operationId: 'cancelBacktest',
         tags: ['backtests'],
         summary: 'Cancel a backtest',
         description:
@@ -102,6 +116,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id/rerun',
     {
       schema: {
+        operationId: 'rerunBacktest',
         tags: ['backtests'],
         summary: 'Submit a new backtest with the same config',
         params: BacktestIdParams,
@@ -119,6 +134,7 @@ const backtests: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id',
     {
       schema: {
+        operationId: 'deleteBacktest',
         tags: ['backtests'],
         summary: 'Delete a backtest, its logs and result files (cancels it first if it runs)',
         params: BacktestIdParams,

@@ -1,26 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ExecutionLogLine, MAX_LOG_PAGE } from '@hindsight/models';
+import { LogLevel, MAX_LOG_PAGE } from '@hindsight/models';
 import Type from 'typebox';
+import { FormatQuery, wantsCsv } from '../../lib/csv-choice.js';
 import { readEquity, readResult, readTrades, tradesCsv } from '../../lib/results.js';
 import { principalOf } from '../../plugins/app/auth.js';
 import { BacktestIdParams } from '../../schemas/backtest-view.js';
 import { errorResponses } from '../../schemas/error-responses.js';
-import { EquityBody, EquityQuery, ResultBody, TradesBody } from '../../schemas/result.js';
+import { EquityBody, EquityQuery, LogsPage, ResultBody, TradesBody } from '../../schemas/result.js';
 
 const LogsQuery = Type.Object(
   {
     /** Lines after this seq (the `nextAfter` of the previous page). */
     after: Type.Optional(Type.Integer({ minimum: 0 })),
     limit: Type.Integer({ minimum: 1, maximum: MAX_LOG_PAGE, default: 100 }),
-  },
-  { additionalProperties: false },
-);
-
-const LogsPage = Type.Object(
-  {
-    items: Type.Array(ExecutionLogLine),
-    /** Pass as `after` for the next page; null when this page is empty. */
-    nextAfter: Type.Union([Type.Integer(), Type.Null()]),
+    /** Lines of this level or more severe (`warn`: warn and error); unset: every line. */
+    level: Type.Optional(LogLevel),
   },
   { additionalProperties: false },
 );
@@ -35,6 +29,7 @@ const results: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id/result',
     {
       schema: {
+        operationId: 'getBacktestResult',
         tags: ['results'],
         summary: 'Every statistic, the conventions they follow, and the fingerprint',
         description: '409 HS_ERR_NOT_READY until the backtest is completed.',
@@ -52,9 +47,11 @@ const results: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id/trades',
     {
       schema: {
+        operationId: 'getBacktestTrades',
         tags: ['results'],
-        summary: 'The trade list: JSON, or CSV with `Accept: text/csv`',
+        summary: 'The trade list: JSON, or CSV with `?format=csv` or `Accept: text/csv`',
         params: BacktestIdParams,
+        querystring: FormatQuery,
         response: {
           200: {
             description: 'The trades',
@@ -63,15 +60,14 @@ const results: FastifyPluginAsyncTypebox = async (fastify) => {
               'text/csv': { schema: Type.String() },
             },
           },
-          ...notReady,
+          ...errorResponses(400, 404, 409),
         },
       },
     },
     async (request, reply) => {
       const record = await fastify.backtests.get(principalOf(request), request.params.id);
       const trades = await readTrades(DATA_ROOT, record);
-      reply.vary('Accept');
-      if (request.headers.accept?.includes('text/csv')) {
+      if (wantsCsv(request.query.format, request, reply)) {
         reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${record.id}-trades.csv"`);
@@ -86,6 +82,7 @@ const results: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id/equity',
     {
       schema: {
+        operationId: 'getBacktestEquity',
         tags: ['results'],
         summary: 'Equity and drawdown series, optionally downsampled to maxPoints',
         params: BacktestIdParams,
@@ -103,6 +100,7 @@ const results: FastifyPluginAsyncTypebox = async (fastify) => {
     '/backtests/:id/logs',
     {
       schema: {
+        operationId: 'getBacktestLogs',
         tags: ['results'],
         summary: 'Execution log lines, oldest first, a page at a time',
         params: BacktestIdParams,

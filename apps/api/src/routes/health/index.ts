@@ -43,6 +43,7 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
     '/health',
     {
       schema: {
+        operationId: 'getHealth',
         tags: ['health'],
         summary: 'The process is alive',
         security: [],
@@ -56,6 +57,7 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
     '/ready',
     {
       schema: {
+        operationId: 'getReadiness',
         tags: ['health'],
         summary: 'Redis and the store answer (503 otherwise)',
         security: [],

@@ -2,11 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TIMEFRAMES } from '@hindsight/engine';
 import { ALL_TIME, formatSymbol, InvalidSymbolError, parseSymbol } from '@hindsight/market-data';
 import {
+  assertEndAfterStart,
   createError,
   endBound,
   IsoDate,
   MarketSymbol,
-  parseIsoInstant,
+  rangeEnd,
   Timeframe,
 } from '@hindsight/models';
 import Type from 'typebox';
@@ -86,27 +87,13 @@ function parsed(symbol: string) {
   }
 }
 
-/** A range bound in epoch ms as `read` gives it, or `fallback` when the query has none. */
-function bound(
-  path: string,
-  text: string | undefined,
-  read: (text: string) => number | null,
-  fallback: number,
-): number {
-  if (text === undefined) return fallback;
-  const time = read(text);
-  if (time === null) {
-    throw createError('HS_ERR_VALIDATION', { reason: `${path} '${text}' is not a calendar date` });
-  }
-  return time;
-}
-
 /** What the market-data cache holds; bars are fetched into it by the workers, not here. */
 const marketData: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/market-data/symbols',
     {
       schema: {
+        operationId: 'listMarketDataSymbols',
         tags: ['market-data'],
         summary: 'Every cached series: symbol, timeframe, bar count and span',
         querystring: SymbolsQuery,
@@ -144,6 +131,7 @@ const marketData: FastifyPluginAsyncTypebox = async (fastify) => {
     '/market-data/:symbol/bars',
     {
       schema: {
+        operationId: 'getMarketDataBars',
         tags: ['market-data'],
         summary: 'The cached bars of one symbol, as columns',
         params: Type.Object({ symbol: MarketSymbol }, { additionalProperties: false }),
@@ -154,11 +142,11 @@ const marketData: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const { source, name } = parsed(request.params.symbol);
       const { timeframe, start, end, limit } = request.query;
-      const from = bound('/start', start, parseIsoInstant, ALL_TIME.from);
-      const to = bound('/end', end, endBound, ALL_TIME.to);
-      if (to <= from) {
-        throw createError('HS_ERR_END_BEFORE_START', { start: start ?? '', end: end ?? '' });
-      }
+      const first = start === undefined ? undefined : rangeEnd('start', start);
+      const last = end === undefined ? undefined : rangeEnd('end', end, endBound);
+      if (first && last) assertEndAfterStart(first, last);
+      const from = first?.at ?? ALL_TIME.from;
+      const to = last?.at ?? ALL_TIME.to;
       const symbol = formatSymbol({ source, name });
       const { marketDataCacheDurationSeconds, marketDataCacheRequestsTotal } =
         fastify.telemetry.metrics;

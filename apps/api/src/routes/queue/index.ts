@@ -49,6 +49,7 @@ const queue: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       preHandler: fastify.requireAdmin,
       schema: {
+        operationId: 'getQueueOverview',
         tags: ['queue'],
         summary: 'Depth per queue and state, workers and throughput (admin keys only)',
         response: { 200: QueueOverview, ...errorResponses(403, 503) },

@@ -27,6 +27,7 @@ const strategies: FastifyPluginAsyncTypebox = async (fastify) => {
     '/strategies',
     {
       schema: {
+        operationId: 'listStrategies',
         tags: ['strategies'],
         summary: 'The built-in strategies with the JSON Schema of their parameters',
         response: { 200: StrategyList, ...errorResponses() },

@@ -83,6 +83,7 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
     method: 'GET',
     url: '/backtest/:id',
     schema: {
+      operationId: 'watchBacktestEvents',
       tags: ['events'],
       summary: 'WebSocket of live backtest events (snapshot, progress, log, status, terminal)',
       description:

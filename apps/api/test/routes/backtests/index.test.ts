@@ -80,7 +80,7 @@ describe('GET /api/v1/backtests and /:id', () => {
   it.each([
     ['a cursor this api did not make', 'cursor=bm9wZQ', 'HS_ERR_BAD_CURSOR'],
     ['an unknown status', 'status=paused', 'HS_ERR_VALIDATION'],
-    ['an unknown sort', 'sort=returnPct', 'HS_ERR_VALIDATION'],
+    ['an unknown sort', 'sort=luck', 'HS_ERR_VALIDATION'],
     ['a limit over the maximum', 'limit=1000', 'HS_ERR_VALIDATION'],
     ['an unknown query parameter', 'colour=red', 'HS_ERR_VALIDATION'],
   ])('answers %s with 400 %s', async (_label, query, code) => {

@@ -1,11 +1,13 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../support.js';
+import { listenLocally, startTestApp, type TestApp } from '../../support.js';
 
 let t: TestApp;
 let doc: Record<string, unknown> & { paths: Record<string, Record<string, unknown>> };
 beforeAll(async () => {
   t = await startTestApp();
-  doc = (await t.app.inject('/docs/json')).json();
+  const base = await listenLocally(t.app);
+  doc = (await (await fetch(`${base}/docs/json`)).json()) as typeof doc;
 });
 afterAll(async () => {
   await t?.close();
@@ -111,5 +113,67 @@ describe('/docs', () => {
         }
       }
     }
+  });
+
+  it('is a valid OpenAPI 3.1 document to a real validator', async () => {
+    // validate() mutates what it is given (it dereferences), so it gets a copy.
+    await expect(SwaggerParser.validate(structuredClone(doc) as never)).resolves.toBeDefined();
+  });
+
+  it('names every operation with a unique camelCase operationId', () => {
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const { operationId } = operation as { operationId?: string };
+        expect(operationId, `${method.toUpperCase()} ${path}`).toMatch(/^[a-z][a-zA-Z0-9]*$/);
+        ids.push(operationId ?? '');
+      }
+    }
+    expect(ids.length).toBe(ROUTES.length);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('refers to the named schemas of the bodies instead of repeating them', () => {
+    const schemas = (doc.components as { schemas: Record<string, unknown> }).schemas;
+    for (const name of [
+      'BacktestRequest',
+      'BacktestView',
+      'SubmitAccepted',
+      'ResultBody',
+      'Stats',
+      'TradesBody',
+      'EquityBody',
+      'CompareRequest',
+      'CompareResponse',
+      'ErrorResponse',
+    ]) {
+      expect(schemas[name], name).toBeDefined();
+    }
+    type Operation = {
+      requestBody?: { content: Record<string, { schema: unknown }> };
+      responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+    };
+    const op = (path: string, method: string) => doc.paths[path]?.[method] as Operation;
+    const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+    const submit = op('/api/v1/backtests', 'post');
+    expect(submit.requestBody?.content['application/json']?.schema).toEqual(ref('BacktestRequest'));
+    expect(submit.responses['202']?.content?.['application/json']?.schema).toEqual(
+      ref('SubmitAccepted'),
+    );
+    expect(submit.responses['400']?.content?.['application/json']?.schema).toEqual(
+      ref('ErrorResponse'),
+    );
+    const result = op('/api/v1/backtests/{id}/result', 'get');
+    expect(result.responses['200']?.content?.['application/json']?.schema).toEqual(
+      ref('ResultBody'),
+    );
+    expect(
+      (schemas.ResultBody as { properties: Record<string, unknown> }).properties.stats,
+    ).toEqual(ref('Stats'));
+    expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    const notFound = op('/api/v1/backtests/{id}', 'get').responses['404'] as {
+      description?: string;
+    };
+    expect(notFound.description, 'a status text, not "Default Response"').toBe('Not Found');
   });
 });

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { BacktestEventPublisher } from '@hindsight/service';
+import { BacktestEventPublisher, redisKeys } from '@hindsight/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WS_MAX_PAYLOAD_BYTES } from '../../../src/plugins/external/websocket.js';
 import { WS_CLOSE } from '../../../src/routes/ws/index.js';
@@ -112,6 +112,28 @@ describe('/ws/backtest/:id', () => {
     expect((await client.closed).code).toBe(WS_CLOSE.done);
     expect(client.events.map((e) => e.type)).toEqual(['snapshot', 'failed']);
     expect(client.events[1]?.data).toEqual({ error: { code: 'HS_ERR_INTERNAL', message: 'boom' } });
+  });
+
+  it('resumes a finished run whose event stream is gone with seqs at or after its terminal seq', async () => {
+    const id = await submit();
+    await publisher.publish(id, 'status', { status: 'running', step: 'data' });
+    for (const p of [0.25, 0.5, 0.75]) await publisher.publish(id, 'progress', progress(p));
+    await t.app.store.transition(id, { from: ['queued'], to: 'cancelled' });
+    const terminal = await publisher.publish(id, 'cancelled', { reason: 'test' });
+    // 30 s after the end, every event key with an expiry is gone: delete those, for real.
+    const { QUEUE_PREFIX } = t.config;
+    const keys = [redisKeys.eventStream(QUEUE_PREFIX, id), redisKeys.eventSeq(QUEUE_PREFIX, id)];
+    for (const key of keys) if ((await t.app.redis.ttl(key)) > 0) await t.app.redis.del(key);
+    expect(await t.app.redis.exists(keys[0]!), 'the stream expired').toBe(0);
+
+    const client = watch(`${base}/${id}?after=2`, bearer(KEYS.bob));
+    expect((await client.closed).code).toBe(WS_CLOSE.done);
+    const seqs = client.events.map((e) => e.seq);
+    expect(client.events.map((e) => e.type)).toEqual(['snapshot', 'cancelled']);
+    for (const seq of seqs) expect(seq).toBeGreaterThanOrEqual(terminal.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    // The docs' client keeps events with a seq above the last it had (2): the terminal one counts.
+    expect(client.events[1]?.seq).toBeGreaterThan(2);
   });
 
   it('closes 4401 for a bad key and 4404 for a backtest of another user or none', async () => {
