@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { API_KEY_TIERS } from '@hindsight/models';
+import { API_KEY_TIERS, type ApiKeyTier } from '@hindsight/models';
 import Type, { type Static, type TSchema } from 'typebox';
 import Value from 'typebox/value';
 
@@ -87,6 +87,14 @@ export const ConfigSchema = Type.Object(
     RATE_LIMIT_FREE: count(60, 'requests a minute per free key'),
     RATE_LIMIT_BASIC: count(300, 'requests a minute per basic key'),
     RATE_LIMIT_PRO: count(1200, 'requests a minute per pro key'),
+    // Refused at submit (HS_ERR_LIMIT): a run's bars bound its memory and the size of its
+    // result files; one 1m run over 1970-2100 (68M bars) took a worker to 7 GB.
+    LIMIT_BARS_FREE: count(250_000, 'bars per backtest (all symbols) for free keys', 1e9),
+    LIMIT_BARS_BASIC: count(1_000_000, 'bars per backtest (all symbols) for basic keys', 1e9),
+    LIMIT_BARS_PRO: count(5_000_000, 'bars per backtest (all symbols) for pro keys', 1e9),
+    LIMIT_SYMBOLS_FREE: count(3, 'symbols per backtest for free keys', 10),
+    LIMIT_SYMBOLS_BASIC: count(10, 'symbols per backtest for basic keys', 10),
+    LIMIT_SYMBOLS_PRO: count(10, 'symbols per backtest for pro keys', 10),
     WS_MAX_CONNECTIONS_PER_USER: count(20, 'open WebSockets per user'),
     BODY_LIMIT_BYTES: count(65_536, 'largest request body the api accepts', 100 * 1024 * 1024),
     WORKER_METRICS_PORT: port(9464, 'Prometheus /metrics port of the worker'),
@@ -205,4 +213,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (issues.length > 0) throw new ConfigError(issues);
   config.DATA_ROOT = resolve(config.DATA_ROOT as string);
   return config as Config;
+}
+
+/** What one backtest of a tier may ask for; each is refused at submit with HS_ERR_LIMIT. */
+export interface TierLimits {
+  /** Bars over all symbols of the run. */
+  bars: number;
+  symbols: number;
+}
+
+export function tierLimits(config: Config, tier: ApiKeyTier): TierLimits {
+  const suffix = tier.toUpperCase() as Uppercase<ApiKeyTier>;
+  return { bars: config[`LIMIT_BARS_${suffix}`], symbols: config[`LIMIT_SYMBOLS_${suffix}`] };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { MarketDataCache } from '@hindsight/market-data';
 import {
   type ApiKeyTier,
   type BacktestRecord,
@@ -24,9 +25,11 @@ import {
   redisKeys,
   removeTaskArtifacts,
   TIER_PRIORITY,
+  tierLimits,
 } from '@hindsight/service';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { checkMarketData } from '../../lib/check-market-data.js';
 import { checkSimulationConfig } from '../../lib/check-simulation.js';
 import { checkStrategy } from '../../lib/check-strategy.js';
 import { fingerprintSalt } from '../../lib/engine-version.js';
@@ -67,6 +70,7 @@ export interface BacktestServiceDeps {
   publisher: BacktestEventPublisher;
   cancelChannel: CancelChannel;
   config: Config;
+  marketData: MarketDataCache;
   log: FastifyBaseLogger;
 }
 
@@ -106,8 +110,14 @@ export class BacktestService {
     request: BacktestRequest,
     idempotencyKey: string | null,
   ): Promise<SubmitOutcome> {
-    const config = checkStrategy(request);
-    checkSimulationConfig(config);
+    const checked = checkStrategy(request);
+    checkSimulationConfig(checked);
+    const config = await checkMarketData(checked, {
+      cache: this.deps.marketData,
+      alphaVantageConfigured: this.deps.config.ALPHAVANTAGE_API_KEY !== undefined,
+      limits: tierLimits(this.deps.config, principal.tier),
+      tier: principal.tier,
+    });
     const { store } = this.deps;
     const limit = this.quotaOf(principal.tier);
     // A replayed Idempotency-Key is not a new backtest, so it skips the quota; the count after
@@ -362,6 +372,7 @@ async function backtestService(fastify: FastifyInstance) {
       publisher: fastify.eventPublisher,
       cancelChannel: fastify.cancelChannel,
       config: fastify.config,
+      marketData: fastify.marketData,
       log: fastify.log,
     }),
   );
@@ -369,5 +380,5 @@ async function backtestService(fastify: FastifyInstance) {
 
 export default fp(backtestService, {
   name: 'backtest-service',
-  dependencies: ['config', 'store', 'redis', 'queues', 'events'],
+  dependencies: ['config', 'store', 'redis', 'queues', 'events', 'market-data'],
 });

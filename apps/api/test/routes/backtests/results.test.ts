@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BacktestOutput } from '@hindsight/backtest';
 import type { Bars, Trade } from '@hindsight/engine';
+import { ALL_TIME } from '@hindsight/market-data';
 import { ARTIFACT_FILES, type TradeRecord, taskDir, toTradeRecord } from '@hindsight/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, KEYS, startTestApp, submitBody, type TestApp } from '../../support.js';
@@ -35,6 +36,11 @@ async function submit(overrides: Record<string, unknown>) {
 beforeAll(async () => {
   t = await startTestApp();
   goog = readGoog();
+  // GOOG is an imported symbol: a submit naming it is refused until it is in the cache.
+  await t.app.marketData.write({ source: 'csv', symbol: 'GOOG', timeframe: '1d' }, goog, {
+    coverage: ALL_TIME,
+    origin: 'GOOG.csv',
+  });
   smaId = await submit({});
   sma = await completeLikeWorker(t.app, smaId, goog);
   holdId = await submit({ strategy: { name: 'buy_and_hold' } });
