@@ -17,9 +17,15 @@ const PATTERN_MEANINGS: Record<string, string> = {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * The shortest API key accepted in API_KEYS: 20 characters of a random alphabet cannot be guessed
+ * within any rate limit, and keys like `change-me-alice` are refused before they go live.
+ */
+export const MIN_API_KEY_LENGTH = 20;
+
 export const ApiKeyEntry = Type.Object(
   {
-    key: Type.String({ minLength: 8 }),
+    key: Type.String({ minLength: MIN_API_KEY_LENGTH }),
     userId: Type.String({ minLength: 1 }),
     tier: Type.Enum(API_KEY_TIERS),
     admin: Type.Boolean(),
@@ -87,6 +93,10 @@ export const ConfigSchema = Type.Object(
     RATE_LIMIT_FREE: count(60, 'requests a minute per free key'),
     RATE_LIMIT_BASIC: count(300, 'requests a minute per basic key'),
     RATE_LIMIT_PRO: count(1200, 'requests a minute per pro key'),
+    BAD_KEYS_PER_MINUTE: count(
+      10,
+      'bad API keys one address may present a minute before it is refused with 429',
+    ),
     // Refused at submit (HS_ERR_LIMIT): a run's bars bound its memory and the size of its
     // result files; one 1m run over 1970-2100 (68M bars) took a worker to 7 GB.
     LIMIT_BARS_FREE: count(250_000, 'bars per backtest (all symbols) for free keys', 1e9),
@@ -170,8 +180,10 @@ function parseApiKeys(raw: string, issues: ConfigIssue[]): ApiKeyEntry[] {
       say(`has "${flag}" where only "admin" may stand`);
     } else if (!(API_KEY_TIERS as readonly string[]).includes(tier)) {
       say(`has tier "${tier}"; must be one of ${API_KEY_TIERS.join(', ')}`);
-    } else if (key.length < 8) {
-      say(`has a key of ${key.length} characters; at least 8 are needed`);
+    } else if (key.length < MIN_API_KEY_LENGTH) {
+      say(
+        `has a key of ${key.length} characters; at least ${MIN_API_KEY_LENGTH} are needed (make one with: openssl rand -hex 16)`,
+      );
     } else if (seen.has(key)) {
       say('repeats a key given earlier');
     } else if (Value.Check(ApiKeyEntry, candidate)) {
