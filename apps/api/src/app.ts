@@ -8,6 +8,7 @@ import backtestService from './plugins/app/backtest-service.js';
 import errorHandler from './plugins/app/error-handler.js';
 import events from './plugins/app/events.js';
 import wsConnections from './plugins/app/ws-connections.js';
+import compress from './plugins/external/compress.js';
 import configPlugin from './plugins/external/config.js';
 import marketData from './plugins/external/market-data.js';
 import metrics from './plugins/external/metrics.js';
@@ -60,6 +61,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
   await fastify.register(requestId);
   await fastify.register(configPlugin, { config: options.config });
   await fastify.register(sensible);
+  await fastify.register(compress);
   await fastify.register(store);
   await fastify.register(redis, { url: redisUrl });
   await fastify.register(queues);

@@ -81,7 +81,7 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
       reusedFrom: null,
     });
     const equity = await readTaskArtifact(root, record.id, 'equity');
-    expect(equity?.equity).toEqual(Array.from(expected.simulation.equity));
+    expect(equity?.equity).toEqual(expected.simulation.equity);
     expect(Math.min(...(equity?.drawdownPct ?? []))).toBeCloseTo(expected.stats.maxDrawdownPct, 10);
     const stored = await readFile(join(taskDir(root, record.id), ARTIFACT_FILES.trades), 'utf8');
     expect(JSON.parse(stored), 'trades as records: ISO times, returnPct in percent').toEqual({

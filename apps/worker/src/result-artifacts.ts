@@ -45,6 +45,7 @@ export function buildArtifacts(
       })),
       files: {
         equity: ARTIFACT_FILES.equity,
+        equityPreview: ARTIFACT_FILES.equityPreview,
         trades: ARTIFACT_FILES.trades,
         stats: ARTIFACT_FILES.stats,
       },
@@ -53,10 +54,11 @@ export function buildArtifacts(
       finishedAt: finishedAt.toISOString(),
       reusedFrom: null,
     },
+    // The engine's own columns: written as binary, never copied into arrays of numbers.
     equity: {
-      time: Array.from(simulation.time),
-      equity: Array.from(simulation.equity),
-      drawdownPct: Array.from(drawdownPct(simulation.equity)),
+      time: simulation.time,
+      equity: simulation.equity,
+      drawdownPct: drawdownPct(simulation.equity),
     },
     trades: {
       trades: simulation.trades.map(toTradeRecord),
