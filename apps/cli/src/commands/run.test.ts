@@ -212,9 +212,7 @@ describe('hindsight run', () => {
     expect(first.err).toBe('');
     const report = JSON.parse(first.out);
     expect(report.time[0]).toBe(Date.UTC(2020, 0, 1));
-    expect(report.time.at(-1), 'a date --end takes that whole day').toBe(
-      Date.UTC(2020, 11, 31),
-    );
+    expect(report.time.at(-1), 'a date --end takes that whole day').toBe(Date.UTC(2020, 11, 31));
     expect(report.time.length).toBeGreaterThan(200);
     const second = await run(argv, env);
     expect(second.out, 'the cached series gives the same result').toBe(first.out);
