@@ -144,7 +144,18 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
     expect(secondDone.summary).toEqual(firstDone.summary);
     expect(events.some((e) => e.type === 'progress' && e.data.step === 'simulation')).toBe(false);
     const manifest = await readTaskArtifact(harness.config.DATA_ROOT, second.id, 'manifest');
-    expect(manifest).toMatchObject({ id: second.id, ownerId: 'bob', reusedFrom: first.id });
+    // alice's backtest id is not bob's to know: neither the result nor the log names it.
+    expect(manifest).toMatchObject({ id: second.id, ownerId: 'bob', reusedFrom: null });
+    const bobLog = await harness.store.getLogs(second.id, { limit: 100 });
+    expect(bobLog.map((line) => line.message)).toContain(
+      'reused the result of an identical earlier backtest',
+    );
+    expect(JSON.stringify(bobLog)).not.toContain(first.id);
+    // The latest identical result is bob's own now: that one he is told.
+    const mine = await harness.submit({ ...REQUEST, name: 'mine again' }, { ownerId: 'bob' });
+    await waitForTerminal(harness.store, mine.id);
+    const mineManifest = await readTaskArtifact(harness.config.DATA_ROOT, mine.id, 'manifest');
+    expect(mineManifest?.reusedFrom).toBe(second.id);
 
     const third = await harness.submit({ ...REQUEST, cache: false });
     const thirdWatch = harness.watch(third.id);

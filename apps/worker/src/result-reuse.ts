@@ -35,6 +35,8 @@ export async function reuseEarlierResult(
   if (!source || source.id === record.id || !source.summary) return false;
   const artifacts = await readAll(dataRoot, source.id);
   if (!artifacts) return false;
+  // Another user's backtest id is theirs to know: the reuse is named only to its own owner.
+  const reusedFrom = source.ownerId === record.ownerId ? source.id : null;
   const { written } = await writeTaskArtifacts(dataRoot, record.id, {
     ...artifacts,
     manifest: {
@@ -46,10 +48,16 @@ export async function reuseEarlierResult(
       createdAt: record.createdAt,
       startedAt: record.startedAt,
       finishedAt: new Date().toISOString(),
-      reusedFrom: source.id,
+      reusedFrom,
     },
   });
-  await lifecycle.log(record.id, 'info', `reused the result of backtest ${source.id}`);
+  await lifecycle.log(
+    record.id,
+    'info',
+    reusedFrom === null
+      ? 'reused the result of an identical earlier backtest'
+      : `reused the result of backtest ${reusedFrom}`,
+  );
   if (await lifecycle.complete(record.id, source.summary)) return true;
   const now = await lifecycle.store.getBacktest(record.id);
   // Cancelled or deleted meanwhile: the copied files are nobody's result.

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Stats } from '@hindsight/metrics';
-import { type BacktestRecord, createError } from '@hindsight/models';
+import { type BacktestRecord, createError, type Store } from '@hindsight/models';
 import {
   type ArtifactKind,
   EQUITY_PREVIEW_POINTS,
@@ -36,7 +36,25 @@ async function artifact<K extends ArtifactKind>(
   return value;
 }
 
-export async function readResult(dataRoot: string, record: BacktestRecord): Promise<ResultBody> {
+/**
+ * The source of a reused result as its reader may see it: results saved before reuse was
+ * scoped name another user's backtest, which only that user may know of.
+ */
+async function visibleSource(
+  store: Store,
+  record: BacktestRecord,
+  reusedFrom: string | null,
+): Promise<string | null> {
+  if (reusedFrom === null) return null;
+  const source = await store.getBacktest(reusedFrom);
+  return source?.ownerId === record.ownerId ? reusedFrom : null;
+}
+
+export async function readResult(
+  dataRoot: string,
+  store: Store,
+  record: BacktestRecord,
+): Promise<ResultBody> {
   const [manifest, stats] = await Promise.all([
     artifact(dataRoot, record, 'manifest'),
     artifact(dataRoot, record, 'stats'),
@@ -46,7 +64,7 @@ export async function readResult(dataRoot: string, record: BacktestRecord): Prom
     fingerprint: manifest.fingerprint,
     engineVersion: manifest.engineVersion,
     params: manifest.params,
-    reusedFrom: manifest.reusedFrom,
+    reusedFrom: await visibleSource(store, record, manifest.reusedFrom),
     stats,
     conventions: stats.conventions,
   };

@@ -149,6 +149,7 @@ export class BacktestService {
       }
     }
     if (record.status === 'queued') await this.#enqueue(record, principal, created);
+    if (created) await this.#recordSymbols(principal, config.symbols);
     const estimate = await this.#estimator
       .estimate(TIER_PRIORITY[principal.tier], config.symbols.length)
       .catch((error: unknown) => {
@@ -173,6 +174,23 @@ export class BacktestService {
         .catch((error: unknown) => this.deps.log.warn({ err: error }, 'idempotency cache failed'));
     }
     return { accepted, created };
+  }
+
+  /**
+   * Remembers which series this user asked for, so GET /market-data/symbols lists them to this
+   * user only. A lost write hides a series from one list, nothing more: logged, not failed.
+   */
+  async #recordSymbols(principal: Principal, symbols: readonly string[]): Promise<void> {
+    const key = redisKeys.userSymbols(this.deps.config.QUEUE_PREFIX, principal.userId);
+    await this.deps.redis
+      .sadd(key, ...symbols)
+      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'user symbols not recorded'));
+  }
+
+  /** The symbols `principal`'s backtests have named (see #recordSymbols). */
+  async symbolsOf(principal: Principal): Promise<Set<string>> {
+    const key = redisKeys.userSymbols(this.deps.config.QUEUE_PREFIX, principal.userId);
+    return new Set(await this.deps.redis.smembers(key));
   }
 
   /** The backtest if `principal` owns it; HS_ERR_NOT_FOUND for anyone else, as for no backtest. */

@@ -51,7 +51,7 @@ const results: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const record = await fastify.backtests.get(principalOf(request), request.params.id);
-      return readResult(DATA_ROOT, record);
+      return readResult(DATA_ROOT, fastify.store, record);
     },
   );
 
