@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBacktest } from '@hindsight/backtest';
 import { toSimulationConfig } from '@hindsight/models';
@@ -7,6 +7,7 @@ import {
   ARTIFACT_FILES,
   BarsCachedHints,
   readTaskArtifact,
+  redisKeys,
   taskDir,
   toTradeRecord,
 } from '@hindsight/service';
@@ -91,6 +92,14 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
     expect(expected.simulation.trades).toHaveLength(expected.stats.trades);
     const stats = await readTaskArtifact(root, record.id, 'stats');
     expect(stats?.sharpeRatio).toEqual(expected.stats.sharpeRatio);
+    // Counted against alice's disk limit: the bytes of every file of the result.
+    const files = await readdir(taskDir(root, record.id));
+    const sizes = await Promise.all(files.map((f) => stat(join(taskDir(root, record.id), f))));
+    const counted = await harness.redis.hget(
+      redisKeys.userDisk(harness.config.QUEUE_PREFIX, 'alice'),
+      record.id,
+    );
+    expect(Number(counted)).toBe(sizes.reduce((sum, s) => sum + s.size, 0));
 
     const logs = await harness.store.getLogs(record.id, { limit: 100 });
     expect(logs.map((line) => line.message)).toEqual([

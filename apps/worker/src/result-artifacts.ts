@@ -5,7 +5,9 @@ import { type BacktestRecord, type BacktestSummary, SUMMARY_STATS } from '@hinds
 import {
   ARTIFACT_FILES,
   ARTIFACT_FORMAT_VERSION,
+  type DiskUsage,
   engineVersion,
+  type Logger,
   type TaskArtifacts,
   toTradeRecord,
 } from '@hindsight/service';
@@ -66,4 +68,18 @@ export function buildArtifacts(
     },
     stats: output.stats,
   };
+}
+
+/**
+ * Counts a result just written against its owner's disk limit (checked at their next submit). A
+ * lost count only lets the user keep more for a while: logged, never a failed backtest.
+ */
+export async function countResultBytes(
+  diskUsage: DiskUsage,
+  record: BacktestRecord,
+  log: Logger,
+): Promise<void> {
+  await diskUsage
+    .record(record.ownerId, record.id)
+    .catch((error: unknown) => log.warn({ err: error }, 'result size not counted'));
 }

@@ -32,6 +32,8 @@ export type ArtifactKind = Exclude<keyof typeof ARTIFACT_FILES, 'equityPreview'>
 const LEGACY_EQUITY_FILE = 'equity.json';
 /** Columns of the equity file, in their order. */
 const EQUITY_COLUMNS = ['time', 'equity', 'drawdownPct'] as const;
+/** Bytes the equity file takes per bar: a Float64 per column. */
+export const EQUITY_BYTES_PER_BAR = EQUITY_COLUMNS.length * Float64Array.BYTES_PER_ELEMENT;
 /** Points of the preview: enough for any chart; a maxPoints at or below it reads only this. */
 export const EQUITY_PREVIEW_POINTS = 4000;
 /** Trades serialised per write, so no string grows with the number of trades. */

@@ -102,6 +102,9 @@ export const ConfigSchema = Type.Object(
     LIMIT_BARS_FREE: count(250_000, 'bars per backtest (all symbols) for free keys', 1e9),
     LIMIT_BARS_BASIC: count(1_000_000, 'bars per backtest (all symbols) for basic keys', 1e9),
     LIMIT_BARS_PRO: count(5_000_000, 'bars per backtest (all symbols) for pro keys', 1e9),
+    LIMIT_DISK_MB_FREE: count(200, 'MB of result files per free user', 1e9),
+    LIMIT_DISK_MB_BASIC: count(2_000, 'MB of result files per basic user', 1e9),
+    LIMIT_DISK_MB_PRO: count(20_000, 'MB of result files per pro user', 1e9),
     LIMIT_SYMBOLS_FREE: count(3, 'symbols per backtest for free keys', 10),
     LIMIT_SYMBOLS_BASIC: count(10, 'symbols per backtest for basic keys', 10),
     LIMIT_SYMBOLS_PRO: count(10, 'symbols per backtest for pro keys', 10),
@@ -232,9 +235,15 @@ export interface TierLimits {
   /** Bars over all symbols of the run. */
   bars: number;
   symbols: number;
+  /** Bytes of result files one user may keep. */
+  diskBytes: number;
 }
 
 export function tierLimits(config: Config, tier: ApiKeyTier): TierLimits {
   const suffix = tier.toUpperCase() as Uppercase<ApiKeyTier>;
-  return { bars: config[`LIMIT_BARS_${suffix}`], symbols: config[`LIMIT_SYMBOLS_${suffix}`] };
+  return {
+    bars: config[`LIMIT_BARS_${suffix}`],
+    symbols: config[`LIMIT_SYMBOLS_${suffix}`],
+    diskBytes: config[`LIMIT_DISK_MB_${suffix}`] * 1e6,
+  };
 }

@@ -21,6 +21,8 @@ export const redisKeys = {
    * /market-data/symbols lists for them besides imported series.
    */
   userSymbols: (prefix: string, userId: string) => `${prefix}:user-symbols:${userId}`,
+  /** Bytes of each result file set of a user, by backtest id (see DiskUsage). */
+  userDisk: (prefix: string, userId: string) => `${prefix}:user-disk:${userId}`,
   /** Bad API keys presented from one address in the current minute (see the api's auth). */
   badKeys: (prefix: string, address: string) => `${prefix}:bad-keys:${address}`,
 };

@@ -106,12 +106,12 @@ function estimateBars(
  * What a worker would find out only after retries, refused at submit with a code and what to do:
  * an unknown source, an Alpha Vantage symbol without ALPHAVANTAGE_API_KEY, an imported symbol
  * nobody imported, and a run over its tier's limits (symbols, bars).
- * @returns the request with its symbols in their canonical spelling.
+ * @returns the request with its symbols in their canonical spelling, and its estimated bars.
  */
 export async function checkMarketData(
   request: BacktestRequest,
   check: MarketDataCheck,
-): Promise<BacktestRequest> {
+): Promise<{ request: BacktestRequest; bars: number }> {
   const { limits, tier } = check;
   if (request.symbols.length > limits.symbols) {
     throw createError('HS_ERR_LIMIT', {
@@ -154,5 +154,5 @@ export async function checkMarketData(
   if (bars > limits.bars) {
     throw createError('HS_ERR_LIMIT', { limit: 'bars', max: limits.bars, requested: bars, tier });
   }
-  return { ...request, symbols: parsed.map(formatSymbol) };
+  return { request: { ...request, symbols: parsed.map(formatSymbol) }, bars };
 }

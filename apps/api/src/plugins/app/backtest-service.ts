@@ -19,6 +19,8 @@ import {
   BarsCachedHints,
   type CancelChannel,
   type Config,
+  DiskUsage,
+  EQUITY_BYTES_PER_BAR,
   enqueueBacktest,
   type Queues,
   type Redis,
@@ -94,10 +96,12 @@ function defaultName(config: BacktestRequest): string {
 export class BacktestService {
   readonly #estimator: QueueEstimator;
   readonly #barsCached: BarsCachedHints;
+  readonly #diskUsage: DiskUsage;
 
   constructor(private readonly deps: BacktestServiceDeps) {
     this.#estimator = new QueueEstimator(deps.queues, deps.config.WORKER_CONCURRENCY);
     this.#barsCached = new BarsCachedHints(deps.redis, deps.config.QUEUE_PREFIX);
+    this.#diskUsage = new DiskUsage(deps.redis, deps.config.QUEUE_PREFIX, deps.config.DATA_ROOT);
   }
 
   quotaOf(tier: ApiKeyTier): number {
@@ -112,12 +116,14 @@ export class BacktestService {
   ): Promise<SubmitOutcome> {
     const checked = checkStrategy(request);
     checkSimulationConfig(checked);
-    const config = await checkMarketData(checked, {
+    const limits = tierLimits(this.deps.config, principal.tier);
+    const { request: config, bars } = await checkMarketData(checked, {
       cache: this.deps.marketData,
       alphaVantageConfigured: this.deps.config.ALPHAVANTAGE_API_KEY !== undefined,
-      limits: tierLimits(this.deps.config, principal.tier),
+      limits,
       tier: principal.tier,
     });
+    await this.#checkDisk(principal, limits.diskBytes, bars * EQUITY_BYTES_PER_BAR);
     const { store } = this.deps;
     const limit = this.quotaOf(principal.tier);
     // A replayed Idempotency-Key is not a new backtest, so it skips the quota; the count after
@@ -174,6 +180,28 @@ export class BacktestService {
         .catch((error: unknown) => this.deps.log.warn({ err: error }, 'idempotency cache failed'));
     }
     return { accepted, created };
+  }
+
+  /**
+   * Refuses a run whose result would take the user over the tier's disk limit: what their
+   * results take now plus this one's equity file (24 bytes a bar; trades come on top). Without
+   * Redis nothing is counted, as for the rate limit.
+   */
+  async #checkDisk(principal: Principal, max: number, estimate: number): Promise<void> {
+    const used = await this.#diskUsage
+      .used(principal.userId, max - estimate)
+      .catch((error: unknown) => {
+        this.deps.log.warn({ err: error }, 'disk usage unavailable; not limiting');
+        return 0;
+      });
+    if (used + estimate > max) {
+      throw createError('HS_ERR_LIMIT', {
+        limit: 'disk',
+        max,
+        requested: used + estimate,
+        tier: principal.tier,
+      });
+    }
   }
 
   /**
@@ -255,6 +283,9 @@ export class BacktestService {
       )
       .catch((error: unknown) => this.deps.log.warn({ err: error }, 'event cleanup failed'));
     const removedFiles = await removeTaskArtifacts(config.DATA_ROOT, id);
+    await this.#diskUsage
+      .forget(record.ownerId, id)
+      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'disk usage not updated'));
     this.deps.log.info({ backtestId: id, removedFiles }, 'backtest deleted');
   }
 
