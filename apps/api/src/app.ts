@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Config } from '@hindsight/service';
+import { type Config, LOG_REDACTION } from '@hindsight/service';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { validatorCompiler } from './lib/validator-compiler.js';
@@ -8,6 +8,7 @@ import backtestService from './plugins/app/backtest-service.js';
 import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/app/error-handler.js';
 import events from './plugins/app/events.js';
 import wsConnections from './plugins/app/ws-connections.js';
+import compress from './plugins/external/compress.js';
 import configPlugin from './plugins/external/config.js';
 import cors from './plugins/external/cors.js';
 import marketData from './plugins/external/market-data.js';
@@ -38,6 +39,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   /** How often WebSockets are pinged; default 30 s. */
   wsPingIntervalMs?: number;
+  /** Where text for the operator goes (the first start's admin key); default: stderr. */
+  announce?: (text: string) => void;
 }
 
 export class AppConfigError extends Error {
@@ -60,6 +63,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
   await fastify.register(configPlugin, { config: options.config });
   await fastify.register(sensible);
   await fastify.register(cors);
+  await fastify.register(compress);
   await fastify.register(store);
   await fastify.register(redis, { url: redisUrl });
   await fastify.register(queues);
@@ -70,7 +74,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
   await fastify.register(rateLimit);
 
   await fastify.register(errorHandler, { bodyLimit: options.config.BODY_LIMIT_BYTES });
-  await fastify.register(auth);
+  await fastify.register(auth, { announce: options.announce });
   await fastify.register(events);
   await fastify.register(backtestService);
   await fastify.register(wsConnections, { pingIntervalMs: options.wsPingIntervalMs });
@@ -104,7 +108,7 @@ export const hindsightApp = fp(app, { name: 'hindsight' });
 /** A ready Fastify instance of the whole api; tests call `inject` on it or `listen`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const logger = options.logger ?? { level: config.LOG_LEVEL, name: 'api' };
+  const logger = options.logger ?? { level: config.LOG_LEVEL, name: 'api', ...LOG_REDACTION };
   const isInstance =
     typeof logger === 'object' && logger !== null && 'child' in logger && 'info' in logger;
   const fastify = Fastify({

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { type Config, loadConfig } from '@hindsight/service';
 import { type RedisServerHandle, startTestRedis, uniquePrefix } from '@hindsight/service/testing';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../src/app.js';
+import { type AppOptions, buildApp } from '../src/app.js';
 
 /** Keys of API_KEYS in every test app: two ordinary users of different tiers and an admin. */
 export const KEYS = {
-  alice: 'alice-key-000001',
-  bob: 'bob-key-0000001',
-  admin: 'admin-key-00001',
+  alice: 'alice-key-0000000000001',
+  bob: 'bob-key-00000000000000001',
+  admin: 'admin-key-0000000000001',
 } as const;
 
 export const API_KEYS = `${KEYS.alice}:alice:free,${KEYS.bob}:bob:pro,${KEYS.admin}:root:basic:admin`;
@@ -37,7 +37,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { wsPingIntervalMs?: number } = {},
+  options: Pick<AppOptions, 'wsPingIntervalMs' | 'logger'> = {},
 ): Promise<TestApp> {
   const redis = await startTestRedis();
   const dataRoot = mkdtempSync(join(tmpdir(), 'hindsight-api-'));

@@ -78,21 +78,18 @@ export function formatReport({ source, strategy, bars, output }: ReportInput): s
 /**
  * The `--json` document, in the names and units of REST so one parser reads both: `params`,
  * `stats` and `conventions` as GET /result gives them, `trades` and `openTrades` as GET /trades,
- * `equity` and `drawdownPct` as GET /equity's `{ time, values }` series (time in epoch ms).
+ * `time`, `equity` and `drawdownPct` as GET /equity's columns (time in epoch ms, one axis).
  */
 export function toJsonReport(output: BacktestOutput) {
   const { simulation, stats } = output;
-  const series = (values: Float64Array) => ({
-    time: Array.from(simulation.time),
-    values: Array.from(values),
-  });
   return {
     params: output.params,
     stats,
     trades: simulation.trades.map(toTradeRecord),
     openTrades: simulation.openTrades.map(toTradeRecord),
-    equity: series(simulation.equity),
-    drawdownPct: series(drawdownPct(simulation.equity)),
+    time: Array.from(simulation.time),
+    equity: Array.from(simulation.equity),
+    drawdownPct: Array.from(drawdownPct(simulation.equity)),
     conventions: stats.conventions,
   };
 }

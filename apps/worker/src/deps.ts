@@ -5,6 +5,7 @@ import {
   CancelChannel,
   type Config,
   createRedisConnection,
+  DiskUsage,
   type Logger,
   type Redis,
 } from '@hindsight/service';
@@ -24,6 +25,8 @@ export interface WorkerDeps {
   bars: BarSource;
   /** Where load-bars records the ranges it cached, so later submits of them skip it. */
   barsCached: BarsCachedHints;
+  /** Where a written result's bytes are counted against its owner's disk limit. */
+  diskUsage: DiskUsage;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -51,6 +54,7 @@ export async function createWorkerDeps(
     lifecycle,
     bars,
     barsCached: new BarsCachedHints(redis, prefix),
+    diskUsage: new DiskUsage(redis, prefix, config.DATA_ROOT),
     logger,
     async close() {
       await Promise.allSettled([cancels.close(), notifications.close(), bars.close()]);

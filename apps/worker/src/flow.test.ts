@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBacktest } from '@hindsight/backtest';
 import { toSimulationConfig } from '@hindsight/models';
@@ -7,6 +7,7 @@ import {
   ARTIFACT_FILES,
   BarsCachedHints,
   readTaskArtifact,
+  redisKeys,
   taskDir,
   toTradeRecord,
 } from '@hindsight/service';
@@ -81,7 +82,7 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
       reusedFrom: null,
     });
     const equity = await readTaskArtifact(root, record.id, 'equity');
-    expect(equity?.equity).toEqual(Array.from(expected.simulation.equity));
+    expect(equity?.equity).toEqual(expected.simulation.equity);
     expect(Math.min(...(equity?.drawdownPct ?? []))).toBeCloseTo(expected.stats.maxDrawdownPct, 10);
     const stored = await readFile(join(taskDir(root, record.id), ARTIFACT_FILES.trades), 'utf8');
     expect(JSON.parse(stored), 'trades as records: ISO times, returnPct in percent').toEqual({
@@ -91,6 +92,14 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
     expect(expected.simulation.trades).toHaveLength(expected.stats.trades);
     const stats = await readTaskArtifact(root, record.id, 'stats');
     expect(stats?.sharpeRatio).toEqual(expected.stats.sharpeRatio);
+    // Counted against alice's disk limit: the bytes of every file of the result.
+    const files = await readdir(taskDir(root, record.id));
+    const sizes = await Promise.all(files.map((f) => stat(join(taskDir(root, record.id), f))));
+    const counted = await harness.redis.hget(
+      redisKeys.userDisk(harness.config.QUEUE_PREFIX, 'alice'),
+      record.id,
+    );
+    expect(Number(counted)).toBe(sizes.reduce((sum, s) => sum + s.size, 0));
 
     const logs = await harness.store.getLogs(record.id, { limit: 100 });
     expect(logs.map((line) => line.message)).toEqual([
@@ -144,7 +153,18 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
     expect(secondDone.summary).toEqual(firstDone.summary);
     expect(events.some((e) => e.type === 'progress' && e.data.step === 'simulation')).toBe(false);
     const manifest = await readTaskArtifact(harness.config.DATA_ROOT, second.id, 'manifest');
-    expect(manifest).toMatchObject({ id: second.id, ownerId: 'bob', reusedFrom: first.id });
+    // alice's backtest id is not bob's to know: neither the result nor the log names it.
+    expect(manifest).toMatchObject({ id: second.id, ownerId: 'bob', reusedFrom: null });
+    const bobLog = await harness.store.getLogs(second.id, { limit: 100 });
+    expect(bobLog.map((line) => line.message)).toContain(
+      'reused the result of an identical earlier backtest',
+    );
+    expect(JSON.stringify(bobLog)).not.toContain(first.id);
+    // The latest identical result is bob's own now: that one he is told.
+    const mine = await harness.submit({ ...REQUEST, name: 'mine again' }, { ownerId: 'bob' });
+    await waitForTerminal(harness.store, mine.id);
+    const mineManifest = await readTaskArtifact(harness.config.DATA_ROOT, mine.id, 'manifest');
+    expect(mineManifest?.reusedFrom).toBe(second.id);
 
     const third = await harness.submit({ ...REQUEST, cache: false });
     const thirdWatch = harness.watch(third.id);

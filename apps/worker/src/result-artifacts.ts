@@ -5,7 +5,9 @@ import { type BacktestRecord, type BacktestSummary, SUMMARY_STATS } from '@hinds
 import {
   ARTIFACT_FILES,
   ARTIFACT_FORMAT_VERSION,
+  type DiskUsage,
   engineVersion,
+  type Logger,
   type TaskArtifacts,
   toTradeRecord,
 } from '@hindsight/service';
@@ -45,6 +47,7 @@ export function buildArtifacts(
       })),
       files: {
         equity: ARTIFACT_FILES.equity,
+        equityPreview: ARTIFACT_FILES.equityPreview,
         trades: ARTIFACT_FILES.trades,
         stats: ARTIFACT_FILES.stats,
       },
@@ -53,10 +56,11 @@ export function buildArtifacts(
       finishedAt: finishedAt.toISOString(),
       reusedFrom: null,
     },
+    // The engine's own columns: written as binary, never copied into arrays of numbers.
     equity: {
-      time: Array.from(simulation.time),
-      equity: Array.from(simulation.equity),
-      drawdownPct: Array.from(drawdownPct(simulation.equity)),
+      time: simulation.time,
+      equity: simulation.equity,
+      drawdownPct: drawdownPct(simulation.equity),
     },
     trades: {
       trades: simulation.trades.map(toTradeRecord),
@@ -64,4 +68,18 @@ export function buildArtifacts(
     },
     stats: output.stats,
   };
+}
+
+/**
+ * Counts a result just written against its owner's disk limit (checked at their next submit). A
+ * lost count only lets the user keep more for a while: logged, never a failed backtest.
+ */
+export async function countResultBytes(
+  diskUsage: DiskUsage,
+  record: BacktestRecord,
+  log: Logger,
+): Promise<void> {
+  await diskUsage
+    .record(record.ownerId, record.id)
+    .catch((error: unknown) => log.warn({ err: error }, 'result size not counted'));
 }

@@ -5,7 +5,8 @@ import {
   type TaskArtifacts,
   writeTaskArtifacts,
 } from '@hindsight/service';
-import type { BacktestLifecycle } from './lifecycle.js';
+import type { WorkerDeps } from './deps.js';
+import { countResultBytes } from './result-artifacts.js';
 
 /** The four artifacts of an earlier backtest, or null if any is gone (cleaned up). */
 async function readAll(dataRoot: string, id: string): Promise<TaskArtifacts | null> {
@@ -26,15 +27,18 @@ async function readAll(dataRoot: string, id: string): Promise<TaskArtifacts | nu
  * backtest needs no run any more (this call or another process finished it).
  */
 export async function reuseEarlierResult(
-  lifecycle: BacktestLifecycle,
-  dataRoot: string,
+  deps: Pick<WorkerDeps, 'lifecycle' | 'config' | 'diskUsage' | 'logger'>,
   record: BacktestRecord,
 ): Promise<boolean> {
+  const { lifecycle } = deps;
+  const dataRoot = deps.config.DATA_ROOT;
   if (!record.config.cache) return false;
   const source = await lifecycle.store.findCompletedByFingerprint(record.fingerprint);
   if (!source || source.id === record.id || !source.summary) return false;
   const artifacts = await readAll(dataRoot, source.id);
   if (!artifacts) return false;
+  // Another user's backtest id is theirs to know: the reuse is named only to its own owner.
+  const reusedFrom = source.ownerId === record.ownerId ? source.id : null;
   const { written } = await writeTaskArtifacts(dataRoot, record.id, {
     ...artifacts,
     manifest: {
@@ -46,11 +50,20 @@ export async function reuseEarlierResult(
       createdAt: record.createdAt,
       startedAt: record.startedAt,
       finishedAt: new Date().toISOString(),
-      reusedFrom: source.id,
+      reusedFrom,
     },
   });
-  await lifecycle.log(record.id, 'info', `reused the result of backtest ${source.id}`);
-  if (await lifecycle.complete(record.id, source.summary)) return true;
+  await lifecycle.log(
+    record.id,
+    'info',
+    reusedFrom === null
+      ? 'reused the result of an identical earlier backtest'
+      : `reused the result of backtest ${reusedFrom}`,
+  );
+  if (await lifecycle.complete(record.id, source.summary)) {
+    if (written) await countResultBytes(deps.diskUsage, record, deps.logger);
+    return true;
+  }
   const now = await lifecycle.store.getBacktest(record.id);
   // Cancelled or deleted meanwhile: the copied files are nobody's result.
   if (written && now?.status !== 'completed') await removeTaskArtifacts(dataRoot, record.id);

@@ -132,7 +132,25 @@ describe('parseCsv errors name the file, the line and the problem', () => {
     ['high below close', `${good}2020-01-03,10,11,9,12,5\n`, 3, 'high 11 is below close 12'],
     ['low above open', `${good}2020-01-03,10,11,10.5,10.7,5\n`, 3, 'low 10.5 is above open 10'],
     ['negative volume', `${good}2020-01-03,10,11,9,10.5,-5\n`, 3, 'volume -5 is negative'],
-    ['a zero price', `2020-01-02,0,11,9,10.5,100\n`, 2, 'open 0 must be positive'],
+    [
+      'a zero price',
+      `2020-01-02,0,11,9,10.5,100\n`,
+      2,
+      "open 0 must be positive and at most 1000000000000 (larger prices overflow the engine's products)",
+    ],
+    [
+      // Imported with a warning once, then every run on it failed with pnl = NaN.
+      'a price of 1e308',
+      `${good}2020-01-03,10,1e308,9,10.5,5\n`,
+      3,
+      "high 1e+308 must be positive and at most 1000000000000 (larger prices overflow the engine's products)",
+    ],
+    [
+      'a volume of 1e300',
+      `${good}2020-01-03,10,11,9,10.5,1e300\n`,
+      3,
+      'volume 1e+300 must be at most 1000000000000000',
+    ],
     ['a non-numeric field', `${good}2020-01-03,10,abc,9,10.5,5\n`, 3, "high 'abc' is not a number"],
     ['an empty field', `${good}2020-01-03,10,11,,10.5,5\n`, 3, 'low is empty'],
     [

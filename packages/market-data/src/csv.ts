@@ -5,7 +5,7 @@ import { parseDecimal } from './decimal.js';
 import { CsvImportError } from './errors.js';
 import { IsoTimeParser } from './iso-time.js';
 import { isUtcZone, ZoneConverter } from './timezone.js';
-import { barProblem } from './validation.js';
+import { barProblem, MAX_PRICE, MAX_VOLUME } from './validation.js';
 
 /** The file's column name for each field, when the header does not use the usual names. */
 export interface CsvColumnMapping {
@@ -254,8 +254,8 @@ export function parseCsv(input: string | Uint8Array, options: ParseCsvOptions): 
     // The common case passes one comparison chain; `barProblem` runs only to word a failure.
     if (
       !(t > previous && l > 0 && h >= l && h >= o && h >= c && l <= o && l <= c && v >= 0) ||
-      h === Number.POSITIVE_INFINITY ||
-      v === Number.POSITIVE_INFINITY
+      h > MAX_PRICE ||
+      v > MAX_VOLUME
     ) {
       const problem = barProblem(
         t,

@@ -1,6 +1,6 @@
 export { betaFromLogReturns } from './beta.js';
 export { activeReturns, bucketKey, periodReturns } from './daily-returns.js';
-export { type Downsampled, downsample } from './downsample.js';
+export { type Downsampled, downsample, m4Indices, valuesAt } from './downsample.js';
 export { drawdownPct } from './drawdown.js';
 export { MetricsInputError } from './errors.js';
 export {

@@ -22,6 +22,14 @@ export const ERRORS = {
     statusCode: 400,
     template: '{count} symbols requested; at most {max} are allowed',
   },
+  HS_ERR_SYMBOL_UNAVAILABLE: {
+    statusCode: 400,
+    template: "symbol '{symbol}' cannot be loaded: {reason}",
+  },
+  HS_ERR_LIMIT: {
+    statusCode: 400,
+    template: 'the run needs {requested} {limit}; the {tier} tier allows {max}',
+  },
   HS_ERR_BAD_CURSOR: { statusCode: 400, template: 'invalid pagination cursor: {reason}' },
   HS_ERR_COMPARE_COUNT: {
     statusCode: 400,

@@ -1,9 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Trade } from '@hindsight/engine';
-import type { Stats } from '@hindsight/metrics';
+import { m4Indices, type Stats, valuesAt } from '@hindsight/metrics';
 import type { BacktestRequest } from '@hindsight/models';
 
 /**
@@ -12,20 +21,35 @@ import type { BacktestRequest } from '@hindsight/models';
  */
 export const ARTIFACT_FILES = {
   manifest: 'manifest.json',
-  equity: 'equity.json',
+  /** The full equity series: Float64 little-endian columns time, equity, drawdownPct, n each. */
+  equity: 'equity.f64',
+  /** The series thinned to EQUITY_PREVIEW_POINTS (EquityPreview), computed once at save. */
+  equityPreview: 'equity-preview.json',
   trades: 'trades.json',
   stats: 'stats.json',
 } as const;
-export type ArtifactKind = keyof typeof ARTIFACT_FILES;
+export type ArtifactKind = Exclude<keyof typeof ARTIFACT_FILES, 'equityPreview'>;
+/** Formats 1 and 2 kept the equity series as one JSON document (EquityArtifact of arrays). */
+const LEGACY_EQUITY_FILE = 'equity.json';
+/** Columns of the equity file, in their order. */
+const EQUITY_COLUMNS = ['time', 'equity', 'drawdownPct'] as const;
+/** Bytes the equity file takes per bar: a Float64 per column. */
+export const EQUITY_BYTES_PER_BAR = EQUITY_COLUMNS.length * Float64Array.BYTES_PER_ELEMENT;
+/** Points of the preview: enough for any chart; a maxPoints at or below it reads only this. */
+export const EQUITY_PREVIEW_POINTS = 4000;
+/** Trades serialised per write, so no string grows with the number of trades. */
+const TRADES_PER_WRITE = 1000;
 
 export const TASKS_DIR = 'tasks';
 /** Directories being written start with this; `hindsight cleanup` removes abandoned ones. */
 export const TEMP_DIR_PREFIX = '.tmp-';
 /**
- * 2: trades hold ISO 8601 times and returnPct in percent (TradeRecord). 1 held the engine's Trade
- * as it was (epoch-ms times, returnPct a fraction); readTaskArtifact serves those as format 2.
+ * 3: the equity series is binary (equity.f64) beside a ready preview (equity-preview.json). 2 and
+ * 1 kept it as equity.json; 2 has trades with ISO 8601 times and returnPct in percent
+ * (TradeRecord), 1 the engine's Trade as it was (epoch-ms times, returnPct a fraction).
+ * readTaskArtifact serves every older result in the current shapes.
  */
-export const ARTIFACT_FORMAT_VERSION = 2;
+export const ARTIFACT_FORMAT_VERSION = 3;
 
 /**
  * `.tmp-<id>-<pid>@<host>-<random>`: the writer is named, so a worker starting on that host can
@@ -69,7 +93,7 @@ export interface ResultManifest {
   /** Version of @hindsight/engine that computed the result. */
   engineVersion: string;
   data: ManifestSymbol[];
-  files: { equity: string; trades: string; stats: string };
+  files: { equity: string; equityPreview?: string; trades: string; stats: string };
   /** ISO 8601 UTC. */
   createdAt: string;
   startedAt: string | null;
@@ -81,10 +105,56 @@ export interface ResultManifest {
 /** Columns of equal length, one entry per bar of the common timeline. */
 export interface EquityArtifact {
   /** UTC epoch milliseconds. */
+  time: ArrayLike<number>;
+  equity: ArrayLike<number>;
+  /** Drawdown from the running peak in percent, zero or negative. */
+  drawdownPct: ArrayLike<number>;
+}
+
+/** The equity series as it is read back. */
+export type EquityColumns = Record<(typeof EQUITY_COLUMNS)[number], Float64Array>;
+
+/** The series thinned by M4 on one time axis (equity-preview.json). */
+export interface EquityPreview {
+  /** Bars in the full series. */
+  points: number;
   time: number[];
   equity: number[];
-  /** Drawdown from the running peak in percent, zero or negative. */
   drawdownPct: number[];
+}
+
+/**
+ * At most `maxPoints` points of the series, every extreme of equity and of drawdown kept, both
+ * on the same instants (see m4Indices); null when the series has no more points than that.
+ */
+export function thinEquity(columns: EquityColumns, maxPoints: number): EquityColumns | null {
+  const indices = m4Indices(columns.time.length, [columns.equity, columns.drawdownPct], maxPoints);
+  if (indices === null) return null;
+  return {
+    time: valuesAt(columns.time, indices),
+    equity: valuesAt(columns.equity, indices),
+    drawdownPct: valuesAt(columns.drawdownPct, indices),
+  };
+}
+
+function toColumns(equity: EquityArtifact): EquityColumns {
+  const column = (values: ArrayLike<number>) =>
+    values instanceof Float64Array ? values : Float64Array.from(values);
+  return {
+    time: column(equity.time),
+    equity: column(equity.equity),
+    drawdownPct: column(equity.drawdownPct),
+  };
+}
+
+function toPreview(columns: EquityColumns): EquityPreview {
+  const thin = thinEquity(columns, EQUITY_PREVIEW_POINTS) ?? columns;
+  return {
+    points: columns.time.length,
+    time: Array.from(thin.time),
+    equity: Array.from(thin.equity),
+    drawdownPct: Array.from(thin.drawdownPct),
+  };
 }
 
 /**
@@ -119,6 +189,9 @@ export interface TaskArtifacts {
   stats: Stats;
 }
 
+/** TaskArtifacts as they are read back: the equity as Float64 columns. */
+export type StoredArtifacts = Omit<TaskArtifacts, 'equity'> & { equity: EquityColumns };
+
 export interface WriteResult {
   dir: string;
   /** false when a complete result was already there (a re-run after a crash): it is kept. */
@@ -130,10 +203,51 @@ function isExistingDirError(error: unknown): boolean {
   return code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR';
 }
 
+/** The equity columns one after another, written from their own memory: no copy, no text. */
+async function writeEquityFile(path: string, columns: EquityColumns): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    for (const name of EQUITY_COLUMNS) {
+      const values = columns[name];
+      await file.write(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** `[a,b,...]` written TRADES_PER_WRITE records at a time. */
+async function writeJsonArray(file: FileHandle, items: readonly unknown[]): Promise<void> {
+  await file.write('[');
+  for (let from = 0; from < items.length; from += TRADES_PER_WRITE) {
+    const chunk = items.slice(from, from + TRADES_PER_WRITE).map((item) => JSON.stringify(item));
+    await file.write((from === 0 ? '' : ',') + chunk.join(','));
+  }
+  await file.write(']');
+}
+
 /**
- * Writes the four files into a temporary directory beside the target and renames it into
- * place, so a crash never leaves half a result, and a second run of the same backtest finds the
- * first one's complete directory and leaves it alone.
+ * The trades as one JSON document, written incrementally: a run with millions of trades made
+ * JSON.stringify fail with "Invalid string length".
+ */
+async function writeTradesFile(path: string, trades: TradesArtifact): Promise<void> {
+  const file = await open(path, 'w');
+  try {
+    await file.write('{"trades":');
+    await writeJsonArray(file, trades.trades);
+    await file.write(',"openTrades":');
+    await writeJsonArray(file, trades.openTrades);
+    await file.write('}');
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Writes the files into a temporary directory beside the target and renames it into place, so
+ * a crash never leaves half a result, and a second run of the same backtest finds the first
+ * one's complete directory and leaves it alone. Large parts are written without building them
+ * as one string: the equity as binary columns, the trades a thousand at a time.
  */
 export async function writeTaskArtifacts(
   dataRoot: string,
@@ -145,12 +259,26 @@ export async function writeTaskArtifacts(
   await mkdir(root, { recursive: true });
   const temp = join(root, partialWriteName(backtestId));
   await mkdir(temp);
+  const file = (name: string) => join(temp, name);
   try {
-    await Promise.all(
-      (Object.keys(ARTIFACT_FILES) as ArtifactKind[]).map((kind) =>
-        writeFile(join(temp, ARTIFACT_FILES[kind]), JSON.stringify(artifacts[kind])),
-      ),
-    );
+    const equity = toColumns(artifacts.equity);
+    const manifest: ResultManifest = {
+      ...artifacts.manifest,
+      formatVersion: ARTIFACT_FORMAT_VERSION,
+      files: {
+        equity: ARTIFACT_FILES.equity,
+        equityPreview: ARTIFACT_FILES.equityPreview,
+        trades: ARTIFACT_FILES.trades,
+        stats: ARTIFACT_FILES.stats,
+      },
+    };
+    await Promise.all([
+      writeFile(file(ARTIFACT_FILES.manifest), JSON.stringify(manifest)),
+      writeFile(file(ARTIFACT_FILES.stats), JSON.stringify(artifacts.stats)),
+      writeEquityFile(file(ARTIFACT_FILES.equity), equity),
+      writeFile(file(ARTIFACT_FILES.equityPreview), JSON.stringify(toPreview(equity))),
+      writeTradesFile(file(ARTIFACT_FILES.trades), artifacts.trades),
+    ]);
     await rename(temp, dir);
     return { dir, written: true };
   } catch (error) {
@@ -172,7 +300,10 @@ function upgradeTrade(stored: TradeRecord | Trade): TradeRecord {
  * reuse of the result) never sees two shapes: format-1 trades are converted, and the manifest
  * says the format it is served in.
  */
-function upgrade<K extends ArtifactKind>(kind: K, stored: unknown): TaskArtifacts[K] {
+function upgrade<K extends Exclude<ArtifactKind, 'equity'>>(
+  kind: K,
+  stored: unknown,
+): StoredArtifacts[K] {
   if (kind === 'trades') {
     const { trades, openTrades } = stored as Record<
       keyof TradesArtifact,
@@ -181,15 +312,43 @@ function upgrade<K extends ArtifactKind>(kind: K, stored: unknown): TaskArtifact
     return {
       trades: trades.map(upgradeTrade),
       openTrades: openTrades.map(upgradeTrade),
-    } as TaskArtifacts[K];
+    } as StoredArtifacts[K];
   }
   if (kind === 'manifest') {
     return {
       ...(stored as ResultManifest),
       formatVersion: ARTIFACT_FORMAT_VERSION,
-    } as TaskArtifacts[K];
+    } as StoredArtifacts[K];
   }
-  return stored as TaskArtifacts[K];
+  return stored as StoredArtifacts[K];
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT';
+}
+
+/** The equity columns of equity.f64, or of a format-1/2 equity.json; null if neither is there. */
+async function readEquity(dir: string): Promise<EquityColumns | null> {
+  try {
+    const bytes = await readFile(join(dir, ARTIFACT_FILES.equity));
+    // A copy: a Float64Array needs its own 8-byte-aligned buffer.
+    const all = new Float64Array(new Uint8Array(bytes).buffer);
+    const n = all.length / EQUITY_COLUMNS.length;
+    return {
+      time: all.subarray(0, n),
+      equity: all.subarray(n, 2 * n),
+      drawdownPct: all.subarray(2 * n, 3 * n),
+    };
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+  try {
+    const legacy = JSON.parse(await readFile(join(dir, LEGACY_EQUITY_FILE), 'utf8'));
+    return toColumns(legacy as EquityArtifact);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
 }
 
 /** One artifact of a backtest, parsed, in the current format; null if it has no result on disk. */
@@ -197,14 +356,34 @@ export async function readTaskArtifact<K extends ArtifactKind>(
   dataRoot: string,
   backtestId: string,
   kind: K,
-): Promise<TaskArtifacts[K] | null> {
+): Promise<StoredArtifacts[K] | null> {
+  const dir = taskDir(dataRoot, backtestId);
+  if (kind === 'equity') return (await readEquity(dir)) as StoredArtifacts[K] | null;
   try {
-    const text = await readFile(join(taskDir(dataRoot, backtestId), ARTIFACT_FILES[kind]), 'utf8');
-    return upgrade(kind, JSON.parse(text));
+    const text = await readFile(join(dir, ARTIFACT_FILES[kind]), 'utf8');
+    return upgrade(kind as Exclude<ArtifactKind, 'equity'>, JSON.parse(text)) as StoredArtifacts[K];
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (isMissing(error)) return null;
     throw error;
   }
+}
+
+/**
+ * The ready preview of the equity series; for a result older than format 3, which has none, it
+ * is computed from the full series. Null if the result is gone.
+ */
+export async function readEquityPreview(
+  dataRoot: string,
+  backtestId: string,
+): Promise<EquityPreview | null> {
+  const dir = taskDir(dataRoot, backtestId);
+  try {
+    return JSON.parse(await readFile(join(dir, ARTIFACT_FILES.equityPreview), 'utf8'));
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+  }
+  const columns = await readEquity(dir);
+  return columns && toPreview(columns);
 }
 
 /** Removes a backtest's result directory (DELETE /backtests/:id); false if there was none. */

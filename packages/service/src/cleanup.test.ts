@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { computeStats } from '@hindsight/metrics';
 import { newId, parseBacktestRequest } from '@hindsight/models';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  ARTIFACT_FILES,
   ARTIFACT_FORMAT_VERSION,
+  EQUITY_PREVIEW_POINTS,
   type ResultManifest,
+  readEquityPreview,
   readTaskArtifact,
   type TaskArtifacts,
   taskDir,
@@ -54,7 +57,12 @@ function artifacts(id: string, finishedAt: number): TaskArtifacts {
     fingerprint: 'f'.repeat(64),
     engineVersion: '0.1.0',
     data: [],
-    files: { equity: 'equity.json', trades: 'trades.json', stats: 'stats.json' },
+    files: {
+      equity: ARTIFACT_FILES.equity,
+      equityPreview: ARTIFACT_FILES.equityPreview,
+      trades: ARTIFACT_FILES.trades,
+      stats: ARTIFACT_FILES.stats,
+    },
     createdAt: new Date(finishedAt - 1000).toISOString(),
     startedAt: null,
     finishedAt: new Date(finishedAt).toISOString(),
@@ -69,7 +77,7 @@ function artifacts(id: string, finishedAt: number): TaskArtifacts {
 }
 
 describe('writeTaskArtifacts', () => {
-  it('writes the four files, and keeps the first result when a re-run writes again', async () => {
+  it('writes the five files, and keeps the first result when a re-run writes again', async () => {
     const id = newId();
     const first = artifacts(id, NOW);
     expect(await writeTaskArtifacts(dataRoot, id, first)).toEqual({
@@ -80,7 +88,8 @@ describe('writeTaskArtifacts', () => {
     expect((await writeTaskArtifacts(dataRoot, id, second)).written).toBe(false);
     expect(await readTaskArtifact(dataRoot, id, 'manifest')).toEqual(first.manifest);
     expect((await readdir(taskDir(dataRoot, id))).sort()).toEqual([
-      'equity.json',
+      'equity-preview.json',
+      'equity.f64',
       'manifest.json',
       'stats.json',
       'trades.json',
@@ -88,6 +97,63 @@ describe('writeTaskArtifacts', () => {
     // No temporary directory is left behind by either write.
     expect(await readdir(tasksRoot(dataRoot))).toEqual([id]);
     expect(await readTaskArtifact(dataRoot, newId(), 'stats')).toBeNull();
+  });
+});
+
+describe('the equity artifact', () => {
+  it('is 24 bytes a bar, read back exactly, with a preview of at most EQUITY_PREVIEW_POINTS keeping the extremes', async () => {
+    const id = newId();
+    const n = 1_000_000;
+    const time = Float64Array.from({ length: n }, (_, i) => 1e12 + i * 60_000);
+    const equity = Float64Array.from(
+      { length: n },
+      (_, i) => 1e5 + 1e4 * Math.sin(i / 5000) + i / 7,
+    );
+    const drawdownPct = Float64Array.from({ length: n }, (_, i) => -Math.abs(Math.cos(i / 3000)));
+    await writeTaskArtifacts(dataRoot, id, {
+      ...artifacts(id, NOW),
+      equity: { time, equity, drawdownPct },
+    });
+    const file = await stat(join(taskDir(dataRoot, id), ARTIFACT_FILES.equity));
+    expect(file.size).toBe(24 * n);
+    const read = await readTaskArtifact(dataRoot, id, 'equity');
+    // Byte comparisons: a deep equality of a million elements takes the test runner seconds.
+    const bytes = (values: Float64Array | undefined) =>
+      Buffer.from(values!.buffer, values!.byteOffset, values!.byteLength);
+    expect(bytes(read?.time).equals(bytes(time))).toBe(true);
+    expect(bytes(read?.equity).equals(bytes(equity))).toBe(true);
+    expect(bytes(read?.drawdownPct).equals(bytes(drawdownPct))).toBe(true);
+    const preview = await readEquityPreview(dataRoot, id);
+    expect(preview?.points).toBe(n);
+    expect(preview!.time.length).toBeLessThanOrEqual(EQUITY_PREVIEW_POINTS);
+    expect(preview!.time[0]).toBe(time[0]);
+    expect(preview!.time.at(-1)).toBe(time[n - 1]);
+    expect(Math.max(...preview!.equity)).toBe(equity.reduce((a, b) => Math.max(a, b)));
+    expect(Math.min(...preview!.drawdownPct)).toBe(drawdownPct.reduce((a, b) => Math.min(a, b)));
+  });
+
+  it('writes trades a thousand at a time into one JSON document', async () => {
+    const id = newId();
+    const trade = {
+      symbol: 'AAA',
+      size: 1,
+      entryBar: 0,
+      exitBar: 1,
+      entryTime: '2020-01-01T00:00:00.000Z',
+      exitTime: '2020-01-02T00:00:00.000Z',
+      entryPrice: 1,
+      exitPrice: 2,
+      pnl: 1,
+      commission: 0,
+      returnPct: 100,
+      exitReason: 'signal' as const,
+    };
+    const trades = Array.from({ length: 2500 }, (_, i) => ({ ...trade, entryBar: i }));
+    await writeTaskArtifacts(dataRoot, id, {
+      ...artifacts(id, NOW),
+      trades: { trades, openTrades: [trade] },
+    });
+    expect(await readTaskArtifact(dataRoot, id, 'trades')).toEqual({ trades, openTrades: [trade] });
   });
 });
 

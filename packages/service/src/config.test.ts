@@ -33,6 +33,16 @@ describe('loadConfig', () => {
       RATE_LIMIT_FREE: 60,
       RATE_LIMIT_BASIC: 300,
       RATE_LIMIT_PRO: 1200,
+      BAD_KEYS_PER_MINUTE: 10,
+      LIMIT_BARS_FREE: 250_000,
+      LIMIT_BARS_BASIC: 1_000_000,
+      LIMIT_BARS_PRO: 5_000_000,
+      LIMIT_DISK_MB_FREE: 200,
+      LIMIT_DISK_MB_BASIC: 2_000,
+      LIMIT_DISK_MB_PRO: 20_000,
+      LIMIT_SYMBOLS_FREE: 3,
+      LIMIT_SYMBOLS_BASIC: 10,
+      LIMIT_SYMBOLS_PRO: 10,
       WS_MAX_CONNECTIONS_PER_USER: 20,
       CORS_ORIGINS: [],
       BODY_LIMIT_BYTES: 65_536,
@@ -75,11 +85,11 @@ describe('loadConfig', () => {
 
   it('parses API_KEYS into entries', () => {
     const config = loadConfig({
-      API_KEYS: 'alice-key-123:alice:pro:admin, bob-key-4567:bob:free',
+      API_KEYS: 'alice-key-0123456789abc:alice:pro:admin, bob-key-0123456789abcdef:bob:free',
     });
     expect(config.API_KEYS).toEqual([
-      { key: 'alice-key-123', userId: 'alice', tier: 'pro', admin: true },
-      { key: 'bob-key-4567', userId: 'bob', tier: 'free', admin: false },
+      { key: 'alice-key-0123456789abc', userId: 'alice', tier: 'pro', admin: true },
+      { key: 'bob-key-0123456789abcdef', userId: 'bob', tier: 'free', admin: false },
     ]);
   });
 
@@ -150,10 +160,19 @@ describe('loadConfig', () => {
 
   it.each([
     ['nokey', 'API_KEYS entry 1 must look like key:userId:tier[:admin], got "nokey"'],
-    ['k-123456:u:gold', 'API_KEYS entry 1 has tier "gold"; must be one of free, basic, pro'],
-    ['k-123456:u:pro:root', 'API_KEYS entry 1 has "root" where only "admin" may stand'],
-    ['short:u:pro', 'API_KEYS entry 1 has a key of 5 characters; at least 8 are needed'],
-    ['k-123456:a:pro,k-123456:b:free', 'API_KEYS entry 2 repeats a key given earlier'],
+    [
+      'key-0123456789abcdef:u:gold',
+      'API_KEYS entry 1 has tier "gold"; must be one of free, basic, pro',
+    ],
+    ['key-0123456789abcdef:u:pro:root', 'API_KEYS entry 1 has "root" where only "admin" may stand'],
+    [
+      'change-me-alice:u:pro',
+      'API_KEYS entry 1 has a key of 15 characters; at least 20 are needed (make one with: openssl rand -hex 16)',
+    ],
+    [
+      'key-0123456789abcdef:a:pro,key-0123456789abcdef:b:free',
+      'API_KEYS entry 2 repeats a key given earlier',
+    ],
     [':u:pro', 'API_KEYS entry 1 must look like key:userId:tier[:admin], got ":u:pro"'],
   ])('rejects API_KEYS=%j', (value, message) => {
     expect(issuesOf({ API_KEYS: value })).toEqual([message]);

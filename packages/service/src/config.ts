@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { API_KEY_TIERS } from '@hindsight/models';
+import { API_KEY_TIERS, type ApiKeyTier } from '@hindsight/models';
 import Type, { type Static, type TSchema } from 'typebox';
 import Value from 'typebox/value';
 
@@ -20,9 +20,15 @@ const PATTERN_MEANINGS: Record<string, string> = {
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * The shortest API key accepted in API_KEYS: 20 characters of a random alphabet cannot be guessed
+ * within any rate limit, and keys like `change-me-alice` are refused before they go live.
+ */
+export const MIN_API_KEY_LENGTH = 20;
+
 export const ApiKeyEntry = Type.Object(
   {
-    key: Type.String({ minLength: 8 }),
+    key: Type.String({ minLength: MIN_API_KEY_LENGTH }),
     userId: Type.String({ minLength: 1 }),
     tier: Type.Enum(API_KEY_TIERS),
     admin: Type.Boolean(),
@@ -90,6 +96,21 @@ export const ConfigSchema = Type.Object(
     RATE_LIMIT_FREE: count(60, 'requests a minute per free key'),
     RATE_LIMIT_BASIC: count(300, 'requests a minute per basic key'),
     RATE_LIMIT_PRO: count(1200, 'requests a minute per pro key'),
+    BAD_KEYS_PER_MINUTE: count(
+      10,
+      'bad API keys one address may present a minute before it is refused with 429',
+    ),
+    // Refused at submit (HS_ERR_LIMIT): a run's bars bound its memory and the size of its
+    // result files; one 1m run over 1970-2100 (68M bars) took a worker to 7 GB.
+    LIMIT_BARS_FREE: count(250_000, 'bars per backtest (all symbols) for free keys', 1e9),
+    LIMIT_BARS_BASIC: count(1_000_000, 'bars per backtest (all symbols) for basic keys', 1e9),
+    LIMIT_BARS_PRO: count(5_000_000, 'bars per backtest (all symbols) for pro keys', 1e9),
+    LIMIT_DISK_MB_FREE: count(200, 'MB of result files per free user', 1e9),
+    LIMIT_DISK_MB_BASIC: count(2_000, 'MB of result files per basic user', 1e9),
+    LIMIT_DISK_MB_PRO: count(20_000, 'MB of result files per pro user', 1e9),
+    LIMIT_SYMBOLS_FREE: count(3, 'symbols per backtest for free keys', 10),
+    LIMIT_SYMBOLS_BASIC: count(10, 'symbols per backtest for basic keys', 10),
+    LIMIT_SYMBOLS_PRO: count(10, 'symbols per backtest for pro keys', 10),
     WS_MAX_CONNECTIONS_PER_USER: count(20, 'open WebSockets per user'),
     CORS_ORIGINS: Type.Array(Type.String({ pattern: ORIGIN_PATTERN }), {
       default: [],
@@ -180,8 +201,10 @@ function parseApiKeys(raw: string, issues: ConfigIssue[]): ApiKeyEntry[] {
       say(`has "${flag}" where only "admin" may stand`);
     } else if (!(API_KEY_TIERS as readonly string[]).includes(tier)) {
       say(`has tier "${tier}"; must be one of ${API_KEY_TIERS.join(', ')}`);
-    } else if (key.length < 8) {
-      say(`has a key of ${key.length} characters; at least 8 are needed`);
+    } else if (key.length < MIN_API_KEY_LENGTH) {
+      say(
+        `has a key of ${key.length} characters; at least ${MIN_API_KEY_LENGTH} are needed (make one with: openssl rand -hex 16)`,
+      );
     } else if (seen.has(key)) {
       say('repeats a key given earlier');
     } else if (Value.Check(ApiKeyEntry, candidate)) {
@@ -244,4 +267,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (issues.length > 0) throw new ConfigError(issues);
   config.DATA_ROOT = resolve(config.DATA_ROOT as string);
   return config as Config;
+}
+
+/** What one backtest of a tier may ask for; each is refused at submit with HS_ERR_LIMIT. */
+export interface TierLimits {
+  /** Bars over all symbols of the run. */
+  bars: number;
+  symbols: number;
+  /** Bytes of result files one user may keep. */
+  diskBytes: number;
+}
+
+export function tierLimits(config: Config, tier: ApiKeyTier): TierLimits {
+  const suffix = tier.toUpperCase() as Uppercase<ApiKeyTier>;
+  return {
+    bars: config[`LIMIT_BARS_${suffix}`],
+    symbols: config[`LIMIT_SYMBOLS_${suffix}`],
+    diskBytes: config[`LIMIT_DISK_MB_${suffix}`] * 1e6,
+  };
 }

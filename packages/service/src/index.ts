@@ -21,6 +21,7 @@ export * from './bars-cached.js';
 export * from './cancel-channel.js';
 export * from './cleanup.js';
 export * from './config.js';
+export * from './disk-usage.js';
 export { engineVersion } from './engine-version.js';
 export * from './event-hub.js';
 export * from './event-publisher.js';

@@ -18,4 +18,13 @@ export const redisKeys = {
   /** Set once a worker has cached a symbol's bars for a timeframe and date range. */
   barsCached: (prefix: string, symbol: string, timeframe: string, start: string, end: string) =>
     `${prefix}:bars-cached:${symbol}:${timeframe}:${start}:${end}`,
+  /**
+   * The symbols a user's backtests have named (canonical spelling): what GET
+   * /market-data/symbols lists for them besides imported series.
+   */
+  userSymbols: (prefix: string, userId: string) => `${prefix}:user-symbols:${userId}`,
+  /** Bytes of each result file set of a user, by backtest id (see DiskUsage). */
+  userDisk: (prefix: string, userId: string) => `${prefix}:user-disk:${userId}`,
+  /** Bad API keys presented from one address in the current minute (see the api's auth). */
+  badKeys: (prefix: string, address: string) => `${prefix}:bad-keys:${address}`,
 };

@@ -1,6 +1,15 @@
-import { downsample, type Stats } from '@hindsight/metrics';
-import { type BacktestRecord, createError } from '@hindsight/models';
-import { type ArtifactKind, readTaskArtifact, type TaskArtifacts } from '@hindsight/service';
+import { Readable } from 'node:stream';
+import type { Stats } from '@hindsight/metrics';
+import { type BacktestRecord, createError, type Store } from '@hindsight/models';
+import {
+  type ArtifactKind,
+  EQUITY_PREVIEW_POINTS,
+  type EquityColumns,
+  readEquityPreview,
+  readTaskArtifact,
+  type StoredArtifacts,
+  thinEquity,
+} from '@hindsight/service';
 import type { EquityBody, ResultBody, TradesBody } from '../schemas/result.js';
 
 /** The record must be completed for its result to exist; HS_ERR_NOT_READY says what it is. */
@@ -10,22 +19,42 @@ function requireCompleted(record: BacktestRecord): void {
   }
 }
 
+function removed(record: BacktestRecord) {
+  return createError('HS_ERR_CONFLICT', {
+    reason: `the result files of backtest '${record.id}' were removed (they expire after TASK_RESULT_TTL_DAYS); rerun it`,
+  });
+}
+
 async function artifact<K extends ArtifactKind>(
   dataRoot: string,
   record: BacktestRecord,
   kind: K,
-): Promise<TaskArtifacts[K]> {
+): Promise<StoredArtifacts[K]> {
   requireCompleted(record);
   const value = await readTaskArtifact(dataRoot, record.id, kind);
-  if (value === null) {
-    throw createError('HS_ERR_CONFLICT', {
-      reason: `the result files of backtest '${record.id}' were removed (they expire after TASK_RESULT_TTL_DAYS); rerun it`,
-    });
-  }
+  if (value === null) throw removed(record);
   return value;
 }
 
-export async function readResult(dataRoot: string, record: BacktestRecord): Promise<ResultBody> {
+/**
+ * The source of a reused result as its reader may see it: results saved before reuse was
+ * scoped name another user's backtest, which only that user may know of.
+ */
+async function visibleSource(
+  store: Store,
+  record: BacktestRecord,
+  reusedFrom: string | null,
+): Promise<string | null> {
+  if (reusedFrom === null) return null;
+  const source = await store.getBacktest(reusedFrom);
+  return source?.ownerId === record.ownerId ? reusedFrom : null;
+}
+
+export async function readResult(
+  dataRoot: string,
+  store: Store,
+  record: BacktestRecord,
+): Promise<ResultBody> {
   const [manifest, stats] = await Promise.all([
     artifact(dataRoot, record, 'manifest'),
     artifact(dataRoot, record, 'stats'),
@@ -35,7 +64,7 @@ export async function readResult(dataRoot: string, record: BacktestRecord): Prom
     fingerprint: manifest.fingerprint,
     engineVersion: manifest.engineVersion,
     params: manifest.params,
-    reusedFrom: manifest.reusedFrom,
+    reusedFrom: await visibleSource(store, record, manifest.reusedFrom),
     stats,
     conventions: stats.conventions,
   };
@@ -50,33 +79,104 @@ export async function readTrades(dataRoot: string, record: BacktestRecord): Prom
   return artifact(dataRoot, record, 'trades');
 }
 
-export async function readEquityColumns(dataRoot: string, record: BacktestRecord) {
-  const equity = await artifact(dataRoot, record, 'equity');
+export function readEquityColumns(
+  dataRoot: string,
+  record: BacktestRecord,
+): Promise<EquityColumns> {
+  return artifact(dataRoot, record, 'equity');
+}
+
+/** What GET /equity answers: a small body, or the full series as a stream. */
+export type EquityAnswer =
+  | { kind: 'body'; body: EquityBody }
+  | { kind: 'full'; columns: EquityColumns };
+
+function body(points: number, columns: EquityColumns): EquityBody {
   return {
-    time: Float64Array.from(equity.time),
-    equity: Float64Array.from(equity.equity),
-    drawdownPct: Float64Array.from(equity.drawdownPct),
+    points,
+    downsampled: columns.time.length < points,
+    time: Array.from(columns.time),
+    equity: Array.from(columns.equity),
+    drawdownPct: Array.from(columns.drawdownPct),
   };
 }
 
+/**
+ * The equity series for GET /equity. A maxPoints within the preview's size is answered from the
+ * preview computed at save (a few kB), however long the run; a larger one thins the full series;
+ * none (or one above the bar count) is the full series, for the caller to stream.
+ */
 export async function readEquity(
   dataRoot: string,
   record: BacktestRecord,
   maxPoints: number | undefined,
-): Promise<EquityBody> {
+): Promise<EquityAnswer> {
+  requireCompleted(record);
+  const preview = await readEquityPreview(dataRoot, record.id);
+  if (preview === null) throw removed(record);
+  const wantsFull = maxPoints === undefined || maxPoints >= preview.points;
+  if (!wantsFull && maxPoints <= EQUITY_PREVIEW_POINTS) {
+    const columns = {
+      time: Float64Array.from(preview.time),
+      equity: Float64Array.from(preview.equity),
+      drawdownPct: Float64Array.from(preview.drawdownPct),
+    };
+    return { kind: 'body', body: body(preview.points, thinEquity(columns, maxPoints) ?? columns) };
+  }
   const columns = await readEquityColumns(dataRoot, record);
-  const points = columns.time.length;
-  const thin = maxPoints !== undefined && points > maxPoints;
-  const series = (values: Float64Array) => {
-    const out = thin ? downsample(columns.time, values, maxPoints) : { time: columns.time, values };
-    return { time: Array.from(out.time), values: Array.from(out.values) };
-  };
-  return {
-    points,
-    downsampled: thin,
-    equity: series(columns.equity),
-    drawdownPct: series(columns.drawdownPct),
-  };
+  if (wantsFull) return { kind: 'full', columns };
+  return { kind: 'body', body: body(preview.points, thinEquity(columns, maxPoints) ?? columns) };
+}
+
+/** Numbers per chunk of a streamed series: about 100 kB of text each. */
+const NUMBERS_PER_CHUNK = 8192;
+
+/** A number as JSON writes it (NaN and infinities as null). */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
+}
+
+function* numberChunks(values: Float64Array) {
+  for (let from = 0; from < values.length; from += NUMBERS_PER_CHUNK) {
+    const to = Math.min(values.length, from + NUMBERS_PER_CHUNK);
+    const parts = new Array<string>(to - from);
+    for (let i = from; i < to; i++) parts[i - from] = jsonNumber(values[i]!);
+    yield (from === 0 ? '' : ',') + parts.join(',');
+  }
+}
+
+/**
+ * The full series as an EquityBody JSON document, a chunk at a time: the stream pulls the next
+ * chunk only when the socket took the last, so other requests run in between and no string of
+ * the whole document (212 MB for a 3.3M-bar run) is ever built.
+ */
+export function equityJsonStream(columns: EquityColumns): Readable {
+  function* chunks() {
+    yield `{"points":${columns.time.length},"downsampled":false,"time":[`;
+    yield* numberChunks(columns.time);
+    yield '],"equity":[';
+    yield* numberChunks(columns.equity);
+    yield '],"drawdownPct":[';
+    yield* numberChunks(columns.drawdownPct);
+    yield ']}';
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}
+
+/** The full series as CSV rows `time,equity,drawdownPct` (time ISO 8601 UTC), streamed. */
+export function equityCsvStream(columns: EquityColumns): Readable {
+  function* chunks() {
+    yield 'time,equity,drawdownPct\r\n';
+    for (let from = 0; from < columns.time.length; from += NUMBERS_PER_CHUNK) {
+      const to = Math.min(columns.time.length, from + NUMBERS_PER_CHUNK);
+      let text = '';
+      for (let i = from; i < to; i++) {
+        text += `${new Date(columns.time[i]!).toISOString()},${columns.equity[i]},${columns.drawdownPct[i]}\r\n`;
+      }
+      yield text;
+    }
+  }
+  return Readable.from(chunks(), { objectMode: false });
 }
 
 const CSV_COLUMNS = [

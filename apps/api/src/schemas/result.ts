@@ -52,31 +52,28 @@ export const TradesBody = Type.Object(
 );
 export type TradesBody = Static<typeof TradesBody>;
 
-const Series = Type.Object(
-  {
-    /** UTC epoch milliseconds. */
-    time: Type.Array(Num),
-    values: Type.Array(Num),
-  },
-  { additionalProperties: false },
-);
-
 export const EquityBody = Type.Object(
   {
     /** Bars in the full series. */
     points: Type.Integer({ minimum: 0 }),
-    /** Whether the series below were thinned to maxPoints (M4: every bucket keeps its extremes). */
+    /**
+     * Whether the columns were thinned to maxPoints (M4: every bucket keeps its first and last
+     * point and the extremes of equity and of drawdown).
+     */
     downsampled: Type.Boolean(),
-    equity: Series,
+    /** UTC epoch milliseconds: the one time axis of both series. */
+    time: Type.Array(Num),
+    equity: Type.Array(Num),
     /** Drawdown from the running peak in percent, zero or negative. */
-    drawdownPct: Series,
+    drawdownPct: Type.Array(Num),
   },
   { additionalProperties: false },
 );
 export type EquityBody = Static<typeof EquityBody>;
 
 export const EquityQuery = Type.Object(
-  { maxPoints: Type.Optional(Type.Integer({ minimum: 4, maximum: 1_000_000 })) },
+  // 6: M4 keeps a bucket's first and last point and the extremes of both series.
+  { maxPoints: Type.Optional(Type.Integer({ minimum: 6, maximum: 1_000_000 })) },
   { additionalProperties: false },
 );
 

@@ -122,7 +122,7 @@ describe('the backtesting.py profile through REST against backtesting.py 0.6.6',
       const problems = oracleMismatches(oracle, {
         stats: result.stats,
         trades,
-        equity: equity.equity.values,
+        equity: equity.equity,
       });
       expect(problems, problems.slice(0, 20).join('\n')).toEqual([]);
     });

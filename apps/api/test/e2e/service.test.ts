@@ -80,7 +80,7 @@ describe('a backtest through api, queues and worker', () => {
     const trades = await get(`/api/v1/backtests/${id}/trades`, { accept: 'text/csv' });
     expect(trades.headers.get('content-type')).toMatch(/^text\/csv/);
     const equity = await getJson<EquityBody>(`/api/v1/backtests/${id}/equity?maxPoints=64`);
-    expect(equity.equity.values.length).toBeLessThanOrEqual(64);
+    expect(equity.equity.length).toBeLessThanOrEqual(64);
     const logs = await getJson<{ items: unknown[] }>(`/api/v1/backtests/${id}/logs`);
     expect(logs.items.length).toBeGreaterThan(0);
   }, 60_000);

@@ -23,6 +23,7 @@ describe('the first start with no key anywhere', () => {
   });
 
   async function start() {
+    const announced: string[] = [];
     const lines: Array<{ level: number; msg: string }> = [];
     const sink = new Writable({
       write(chunk, _encoding, done) {
@@ -35,17 +36,23 @@ describe('the first start with no key anywhere', () => {
       DATA_ROOT: dataRoot,
       QUEUE_PREFIX: uniquePrefix('auth'),
     });
-    const app = await buildApp({ config, logger: pino({ level: 'warn' }, sink) });
-    return { app, lines };
+    const app = await buildApp({
+      config,
+      logger: pino({ level: 'warn' }, sink),
+      announce: (text) => announced.push(text),
+    });
+    return { app, lines, announced };
   }
 
-  it('creates an admin key, stores only its hash, prints it once at warn; a restart prints none', async () => {
+  it('creates an admin key, stores only its hash, prints it once in a banner, never in a log line; a restart prints none', async () => {
     const first = await start();
     const warnings = first.lines.filter((line) => line.msg.includes('admin key was created'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.level, 'pino warn').toBe(40);
-    const key = /keep it: (hs_\S+)$/.exec(warnings[0]!.msg)?.[1];
+    expect(first.announced).toHaveLength(1);
+    const key = /^ {4}(hs_\S+)$/m.exec(first.announced[0]!)?.[1];
     expect(key).toBeDefined();
+    expect(JSON.stringify(first.lines), 'the key is in no log line').not.toContain(key);
     const stored = await first.app.store.findApiKeyByHash(hashApiKey(key!));
     expect(stored).toMatchObject({ userId: 'admin', admin: true });
     const queue = await first.app.inject({ url: '/api/v1/queue', headers: bearer(key!) });
@@ -54,6 +61,7 @@ describe('the first start with no key anywhere', () => {
 
     const second = await start();
     expect(second.lines.filter((line) => line.msg.includes('admin key'))).toEqual([]);
+    expect(second.announced).toEqual([]);
     expect(await second.app.store.countApiKeys()).toBe(1);
     await second.app.close();
   });
@@ -70,14 +78,14 @@ describe('keys from the store and the rate limit per key', () => {
 
   it('accepts a key stored by `hindsight keys create` (its SHA-256)', async () => {
     await t.app.store.createApiKey({
-      keyHash: hashApiKey('stored-key-0001'),
+      keyHash: hashApiKey('stored-key-0000000000001'),
       userId: 'carol',
       tier: 'basic',
       admin: false,
     });
     const response = await t.app.inject({
       url: '/api/v1/backtests',
-      headers: bearer('stored-key-0001'),
+      headers: bearer('stored-key-0000000000001'),
     });
     expect(response.statusCode).toBe(200);
   });
@@ -96,5 +104,42 @@ describe('keys from the store and the rate limit per key', () => {
     const pro = await t.app.inject({ url: '/api/v1/strategies', headers: bearer(KEYS.bob) });
     expect(pro.statusCode, 'another key has its own count').toBe(200);
     expect((await t.app.inject('/health')).statusCode, 'public routes are not counted').toBe(200);
+  });
+});
+
+describe('repeated bad keys from one address', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ BAD_KEYS_PER_MINUTE: '3' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const from = (remoteAddress: string, key: string) =>
+    t.app.inject({ url: '/api/v1/strategies', headers: bearer(key), remoteAddress });
+
+  it('are answered 401 BAD_KEYS_PER_MINUTE times, then 429 with Retry-After, even for a good key', async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await from('10.0.0.1', `guess-${i}`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    const good = await from('10.0.0.1', KEYS.alice);
+    expect(good.statusCode, 'the address is refused for the rest of its minute').toBe(429);
+    expect(good.json().error.code).toBe('HS_ERR_RATE_LIMITED');
+    expect(Number(good.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(good.headers['retry-after'])).toBeLessThanOrEqual(60);
+    const keys = await t.app.redis.keys(`${t.config.QUEUE_PREFIX}:bad-keys:*`);
+    expect(keys, 'counted in Redis, so every api process sees it').toEqual([
+      `${t.config.QUEUE_PREFIX}:bad-keys:10.0.0.1`,
+    ]);
+  });
+
+  it('do not affect another address, nor requests without a key', async () => {
+    expect((await from('10.0.0.2', KEYS.alice)).statusCode).toBe(200);
+    for (let i = 0; i < 5; i++) {
+      const none = await t.app.inject({ url: '/api/v1/strategies', remoteAddress: '10.0.0.3' });
+      expect(none.statusCode).toBe(401);
+    }
+    expect((await from('10.0.0.3', KEYS.alice)).statusCode).toBe(200);
   });
 });

@@ -167,7 +167,7 @@ describe('hindsight data', () => {
     ],
     [
       ['show', 'alphavantage:IBM'],
-      'alphavantage: no API key configured (alphaVantage.apiKey; free keys at alphavantage.co)',
+      'alphavantage: no API key configured: set ALPHAVANTAGE_API_KEY (free keys at alphavantage.co)',
     ],
     [
       ['import', goog, '--symbol', 'GOOG', '--column', 'price=Close'],

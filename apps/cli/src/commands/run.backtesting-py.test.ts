@@ -39,7 +39,7 @@ function cliArgs(c: OracleCase): string[] {
 interface CliReport {
   stats: Record<string, unknown>;
   trades: Array<Record<string, unknown>>;
-  equity: { time: number[]; values: number[] };
+  equity: number[];
 }
 
 const cases = onePerSeriesAndStrategy(loadOracleCases(), (c) => c.commission > 0);
@@ -60,7 +60,7 @@ describe('hindsight run --conventions backtesting.py against backtesting.py 0.6.
       const problems = oracleMismatches(oracle, {
         stats: report.stats,
         trades: report.trades,
-        equity: report.equity.values,
+        equity: report.equity,
       });
       expect(problems, problems.slice(0, 20).join('\n')).toEqual([]);
     });

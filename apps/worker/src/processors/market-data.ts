@@ -26,7 +26,7 @@ export function marketDataHandlers(deps: WorkerDeps): QueueHandlers<'market-data
           message: `loading ${payload.symbol}`,
         },
         async (record) => {
-          if (await reuseEarlierResult(deps.lifecycle, deps.config.DATA_ROOT, record)) {
+          if (await reuseEarlierResult(deps, record)) {
             log.info('answered from an earlier result with the same fingerprint');
             return { backtestId: record.id, reused: true };
           }

@@ -8,7 +8,7 @@ import type { WorkerDeps } from '../deps.js';
 import { BacktestInputError } from '../failure.js';
 import { STEP_START } from '../lifecycle.js';
 import { ProgressThrottle } from '../progress-throttle.js';
-import { buildArtifacts, summarize } from '../result-artifacts.js';
+import { buildArtifacts, countResultBytes, summarize } from '../result-artifacts.js';
 import { reuseEarlierResult } from '../result-reuse.js';
 import { isSkipped, runStep, type StepJob } from '../run-step.js';
 import { sandboxData, sandboxDeps } from '../sandbox-deps.js';
@@ -53,7 +53,7 @@ export async function runSimulationJob(
     deps,
     { job, backtestId, step: 'simulation', signal, token, log, message: 'simulating' },
     async (record): Promise<SimulationJobResult> => {
-      if (await reuseEarlierResult(lifecycle, deps.config.DATA_ROOT, record)) {
+      if (await reuseEarlierResult(deps, record)) {
         return { backtestId, status: 'completed', reused: true };
       }
       const { config } = record;
@@ -131,6 +131,7 @@ export async function runSimulationJob(
           `${summary.trades ?? 0} trades`,
       );
       if (await lifecycle.complete(backtestId, summary)) {
+        if (written) await countResultBytes(deps.diskUsage, record, log);
         log.info({ returnPct: summary.returnPct }, 'completed');
         return { backtestId, status: 'completed', reused: false };
       }

@@ -167,7 +167,7 @@ export class AlphaVantageProvider implements Provider {
     if (this.apiKey === undefined) {
       throw new AlphaVantageError(
         'config',
-        'no API key configured (alphaVantage.apiKey; free keys at alphavantage.co)',
+        'no API key configured: set ALPHAVANTAGE_API_KEY (free keys at alphavantage.co)',
       );
     }
     const url = new URL(this.baseUrl);

@@ -2,6 +2,7 @@ import { createError, type HindsightError } from '@hindsight/models';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiKeyResolver, type Principal } from './api-keys.js';
+import { BadKeyLimiter } from './bad-keys.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,27 +35,65 @@ export function presentedKey(request: FastifyRequest): string | null {
   return null;
 }
 
-async function auth(fastify: FastifyInstance) {
+/**
+ * The first start's admin key, framed for a person: the key stays out of the JSON log lines
+ * that log collectors keep and index.
+ */
+export function adminKeyBanner(key: string): string {
+  const rule = '='.repeat(72);
+  return [
+    rule,
+    'No API key was configured, so an admin key was created (user admin, tier pro).',
+    'It is shown this once - keep it:',
+    '',
+    `    ${key}`,
+    '',
+    'Use it as: Authorization: Bearer <key>. Set API_KEYS to configure your own keys.',
+    rule,
+    '',
+  ].join('\n');
+}
+
+async function auth(
+  fastify: FastifyInstance,
+  options: { announce?: ((text: string) => void) | undefined },
+) {
   const resolver = new ApiKeyResolver(fastify.store, fastify.config.API_KEYS);
   const created = await resolver.bootstrapAdminKey();
   if (created) {
+    const announce = options.announce ?? ((text: string) => process.stderr.write(text));
+    announce(adminKeyBanner(created));
     fastify.log.warn(
       { userId: 'admin', tier: 'pro' },
-      `No API key was configured, so an admin key was created. It is shown this once - keep it: ${created}`,
+      'No API key was configured, so an admin key was created; it was printed once, in a banner on stderr',
     );
   }
   fastify.decorate('apiKeys', resolver);
   fastify.decorateRequest('principal', null);
   fastify.decorateRequest('authError', null);
 
+  const badKeys = new BadKeyLimiter(
+    fastify.redis,
+    fastify.config.QUEUE_PREFIX,
+    fastify.config.BAD_KEYS_PER_MINUTE,
+    fastify.log,
+  );
+
   fastify.decorate('authenticate', async (request: FastifyRequest) => {
     const key = presentedKey(request);
-    const principal = key === null ? null : await resolver.resolve(key);
-    if (principal) {
-      request.principal = principal;
-      return;
+    const wait = key === null ? null : await badKeys.retryAfter(request.ip);
+    let error: HindsightError = createError('HS_ERR_UNAUTHORIZED');
+    if (wait !== null) {
+      error = createError('HS_ERR_RATE_LIMITED', { retryAfterSeconds: wait });
+    } else {
+      const principal = key === null ? null : await resolver.resolve(key);
+      if (principal) {
+        request.principal = principal;
+        return;
+      }
+      // Only a presented key counts: a request without one guesses nothing.
+      if (key !== null) await badKeys.record(request.ip);
     }
-    const error = createError('HS_ERR_UNAUTHORIZED');
     if (request.ws) {
       request.authError = error;
       return;
@@ -69,7 +108,7 @@ async function auth(fastify: FastifyInstance) {
   });
 }
 
-export default fp(auth, { name: 'auth', dependencies: ['config', 'store'] });
+export default fp(auth, { name: 'auth', dependencies: ['config', 'store', 'redis'] });
 
 /** The caller of a route behind `authenticate`. */
 export function principalOf(request: FastifyRequest): Principal {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { MarketDataCache } from '@hindsight/market-data';
 import {
   type ApiKeyTier,
   type BacktestRecord,
@@ -21,15 +22,19 @@ import {
   BarsCachedHints,
   type CancelChannel,
   type Config,
+  DiskUsage,
+  EQUITY_BYTES_PER_BAR,
   enqueueBacktest,
   type Queues,
   type Redis,
   redisKeys,
   removeTaskArtifacts,
   TIER_PRIORITY,
+  tierLimits,
 } from '@hindsight/service';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { checkMarketData } from '../../lib/check-market-data.js';
 import { checkSimulationConfig } from '../../lib/check-simulation.js';
 import { checkStrategy } from '../../lib/check-strategy.js';
 import { fingerprintSalt } from '../../lib/engine-version.js';
@@ -75,6 +80,7 @@ export interface BacktestServiceDeps {
   publisher: BacktestEventPublisher;
   cancelChannel: CancelChannel;
   config: Config;
+  marketData: MarketDataCache;
   log: FastifyBaseLogger;
 }
 
@@ -109,10 +115,12 @@ function defaultName(config: BacktestRequest): string {
 export class BacktestService {
   readonly #estimator: QueueEstimator;
   readonly #barsCached: BarsCachedHints;
+  readonly #diskUsage: DiskUsage;
 
   constructor(private readonly deps: BacktestServiceDeps) {
     this.#estimator = new QueueEstimator(deps.queues);
     this.#barsCached = new BarsCachedHints(deps.redis, deps.config.QUEUE_PREFIX);
+    this.#diskUsage = new DiskUsage(deps.redis, deps.config.QUEUE_PREFIX, deps.config.DATA_ROOT);
   }
 
   quotaOf(tier: ApiKeyTier): number {
@@ -125,8 +133,16 @@ export class BacktestService {
     request: BacktestRequest,
     idempotencyKey: string | null,
   ): Promise<SubmitOutcome> {
-    const config = checkStrategy(request);
-    checkSimulationConfig(config);
+    const checked = checkStrategy(request);
+    checkSimulationConfig(checked);
+    const limits = tierLimits(this.deps.config, principal.tier);
+    const { request: config, bars } = await checkMarketData(checked, {
+      cache: this.deps.marketData,
+      alphaVantageConfigured: this.deps.config.ALPHAVANTAGE_API_KEY !== undefined,
+      limits,
+      tier: principal.tier,
+    });
+    await this.#checkDisk(principal, limits.diskBytes, bars * EQUITY_BYTES_PER_BAR);
     const { store } = this.deps;
     const limit = this.quotaOf(principal.tier);
     // A replayed Idempotency-Key is not a new backtest, so it skips the quota; the count after
@@ -163,6 +179,7 @@ export class BacktestService {
       }
     }
     if (record.status === 'queued') await this.#enqueue(record, principal, created);
+    if (created) await this.#recordSymbols(principal, config.symbols);
     const estimate =
       record.status === 'queued'
         ? await this.#estimator
@@ -190,6 +207,45 @@ export class BacktestService {
         .catch((error: unknown) => this.deps.log.warn({ err: error }, 'idempotency cache failed'));
     }
     return { accepted, created };
+  }
+
+  /**
+   * Refuses a run whose result would take the user over the tier's disk limit: what their
+   * results take now plus this one's equity file (24 bytes a bar; trades come on top). Without
+   * Redis nothing is counted, as for the rate limit.
+   */
+  async #checkDisk(principal: Principal, max: number, estimate: number): Promise<void> {
+    const used = await this.#diskUsage
+      .used(principal.userId, max - estimate)
+      .catch((error: unknown) => {
+        this.deps.log.warn({ err: error }, 'disk usage unavailable; not limiting');
+        return 0;
+      });
+    if (used + estimate > max) {
+      throw createError('HS_ERR_LIMIT', {
+        limit: 'disk',
+        max,
+        requested: used + estimate,
+        tier: principal.tier,
+      });
+    }
+  }
+
+  /**
+   * Remembers which series this user asked for, so GET /market-data/symbols lists them to this
+   * user only. A lost write hides a series from one list, nothing more: logged, not failed.
+   */
+  async #recordSymbols(principal: Principal, symbols: readonly string[]): Promise<void> {
+    const key = redisKeys.userSymbols(this.deps.config.QUEUE_PREFIX, principal.userId);
+    await this.deps.redis
+      .sadd(key, ...symbols)
+      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'user symbols not recorded'));
+  }
+
+  /** The symbols `principal`'s backtests have named (see #recordSymbols). */
+  async symbolsOf(principal: Principal): Promise<Set<string>> {
+    const key = redisKeys.userSymbols(this.deps.config.QUEUE_PREFIX, principal.userId);
+    return new Set(await this.deps.redis.smembers(key));
   }
 
   /** The backtest if `principal` owns it; HS_ERR_NOT_FOUND for anyone else, as for no backtest. */
@@ -285,6 +341,9 @@ export class BacktestService {
       )
       .catch((error: unknown) => this.deps.log.warn({ err: error }, 'event cleanup failed'));
     const removedFiles = await removeTaskArtifacts(config.DATA_ROOT, id);
+    await this.#diskUsage
+      .forget(record.ownerId, id)
+      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'disk usage not updated'));
     this.deps.log.info({ backtestId: id, removedFiles }, 'backtest deleted');
   }
 
@@ -446,6 +505,7 @@ async function backtestService(fastify: FastifyInstance) {
       publisher: fastify.eventPublisher,
       cancelChannel: fastify.cancelChannel,
       config: fastify.config,
+      marketData: fastify.marketData,
       log: fastify.log,
     }),
   );
@@ -453,5 +513,5 @@ async function backtestService(fastify: FastifyInstance) {
 
 export default fp(backtestService, {
   name: 'backtest-service',
-  dependencies: ['config', 'store', 'redis', 'queues', 'events'],
+  dependencies: ['config', 'store', 'redis', 'queues', 'events', 'market-data'],
 });

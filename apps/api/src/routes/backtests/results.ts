@@ -2,7 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LogLevel, MAX_LOG_PAGE } from '@hindsight/models';
 import Type from 'typebox';
 import { FormatQuery, wantsCsv } from '../../lib/csv-choice.js';
-import { readEquity, readResult, readTrades, tradesCsv } from '../../lib/results.js';
+import {
+  equityCsvStream,
+  equityJsonStream,
+  readEquity,
+  readResult,
+  readTrades,
+  tradesCsv,
+} from '../../lib/results.js';
 import { principalOf } from '../../plugins/app/auth.js';
 import { BacktestIdParams } from '../../schemas/backtest-view.js';
 import { errorResponses } from '../../schemas/error-responses.js';
@@ -39,7 +46,7 @@ const results: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const record = await fastify.backtests.get(principalOf(request), request.params.id);
-      return readResult(DATA_ROOT, record);
+      return readResult(DATA_ROOT, fastify.store, record);
     },
   );
 
@@ -84,15 +91,39 @@ const results: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         operationId: 'getBacktestEquity',
         tags: ['results'],
-        summary: 'Equity and drawdown series, optionally downsampled to maxPoints',
+        summary:
+          'Equity and drawdown on one time axis, optionally downsampled to maxPoints; the full series also as CSV with `Accept: text/csv`',
         params: BacktestIdParams,
         querystring: EquityQuery,
-        response: { 200: EquityBody, ...errorResponses(400, 404, 409) },
+        response: {
+          200: {
+            description: 'The series',
+            content: {
+              'application/json': { schema: EquityBody },
+              'text/csv': { schema: Type.String() },
+            },
+          },
+          ...errorResponses(400, 404, 409),
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const record = await fastify.backtests.get(principalOf(request), request.params.id);
-      return readEquity(DATA_ROOT, record, request.query.maxPoints);
+      const csv = request.headers.accept?.includes('text/csv') === true;
+      reply.vary('Accept');
+      const answer = await readEquity(DATA_ROOT, record, csv ? undefined : request.query.maxPoints);
+      if (answer.kind === 'body') return answer.body;
+      // Streamed: a full series is megabytes of text, which must not be built in one piece.
+      // The type provider types a body by the schema; a stream goes out as its bytes, unchecked.
+      if (csv) {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${record.id}-equity.csv"`)
+          .send(equityCsvStream(answer.columns) as never);
+      }
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(equityJsonStream(answer.columns) as never);
     },
   );
 

@@ -37,11 +37,18 @@ async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; erro
   }
 }
 
+/**
+ * Probes come every few seconds from every load balancer and `pnpm start`: at info they would be
+ * most of the log. Their request lines show at debug; errors still show.
+ */
+const PROBE_LOG_LEVEL = 'warn';
+
 /** Liveness and readiness, public: load balancers and `pnpm start` poll them without a key. */
 const health: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/health',
     {
+      logLevel: PROBE_LOG_LEVEL,
       schema: {
         operationId: 'getHealth',
         tags: ['health'],
@@ -56,6 +63,7 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/ready',
     {
+      logLevel: PROBE_LOG_LEVEL,
       schema: {
         operationId: 'getReadiness',
         tags: ['health'],

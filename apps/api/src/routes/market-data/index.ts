@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TIMEFRAMES } from '@hindsight/engine';
-import { ALL_TIME, formatSymbol, InvalidSymbolError, parseSymbol } from '@hindsight/market-data';
+import {
+  ALL_TIME,
+  formatSymbol,
+  IMPORTED_SOURCE,
+  InvalidSymbolError,
+  parseSymbol,
+} from '@hindsight/market-data';
 import {
   assertEndAfterStart,
   createError,
@@ -11,6 +17,7 @@ import {
   Timeframe,
 } from '@hindsight/models';
 import Type from 'typebox';
+import { principalOf } from '../../plugins/app/auth.js';
 import { errorResponses } from '../../schemas/error-responses.js';
 
 const Iso = Type.Union([Type.String(), Type.Null()]);
@@ -105,11 +112,23 @@ const marketData: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { source, timeframe } = request.query;
-      const series = await fastify.marketData.list();
+      const principal = principalOf(request);
+      const [series, own] = await Promise.all([
+        fastify.marketData.list(),
+        principal.admin ? null : fastify.backtests.symbolsOf(principal),
+      ]);
+      // Imported series are the deployment's shared catalogue; a fetched or synthetic one is
+      // listed to the users whose backtests named it (and to admins), so no user learns what
+      // another studies.
+      const visible = (s: { source: string; symbol: string }) =>
+        own === null ||
+        s.source === IMPORTED_SOURCE ||
+        own.has(formatSymbol({ source: s.source, name: s.symbol }));
       return {
         items: series
           .filter(
             (s) =>
+              visible(s) &&
               (source === undefined || s.source === source) &&
               (timeframe === undefined || s.timeframe === timeframe),
           )

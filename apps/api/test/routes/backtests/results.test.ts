@@ -1,7 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { BacktestOutput } from '@hindsight/backtest';
 import type { Bars, Trade } from '@hindsight/engine';
+import { ALL_TIME } from '@hindsight/market-data';
 import { ARTIFACT_FILES, type TradeRecord, taskDir, toTradeRecord } from '@hindsight/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, KEYS, startTestApp, submitBody, type TestApp } from '../../support.js';
@@ -35,6 +37,11 @@ async function submit(overrides: Record<string, unknown>) {
 beforeAll(async () => {
   t = await startTestApp();
   goog = readGoog();
+  // GOOG is an imported symbol: a submit naming it is refused until it is in the cache.
+  await t.app.marketData.write({ source: 'csv', symbol: 'GOOG', timeframe: '1d' }, goog, {
+    coverage: ALL_TIME,
+    origin: 'GOOG.csv',
+  });
   smaId = await submit({});
   sma = await completeLikeWorker(t.app, smaId, goog);
   holdId = await submit({ strategy: { name: 'buy_and_hold' } });
@@ -120,21 +127,77 @@ describe('results of a completed backtest', () => {
 
   it('GET /equity: the full series, or at most maxPoints keeping first, last and extremes', async () => {
     const full = (await call('GET', `/api/v1/backtests/${smaId}/equity`)).json();
+    expect(Object.keys(full)).toEqual(['points', 'downsampled', 'time', 'equity', 'drawdownPct']);
     expect(full.points).toBe(goog.length);
     expect(full.downsampled).toBe(false);
-    expect(full.equity.values).toEqual(Array.from(sma.simulation.equity));
+    expect(full.time).toEqual(Array.from(sma.simulation.time));
+    expect(full.equity).toEqual(Array.from(sma.simulation.equity));
+    expect(full.drawdownPct).toHaveLength(goog.length);
     const thin = (await call('GET', `/api/v1/backtests/${smaId}/equity?maxPoints=100`)).json();
     expect(thin.downsampled).toBe(true);
-    expect(thin.equity.values.length).toBeLessThanOrEqual(100);
-    expect(thin.equity.time[0]).toBe(full.equity.time[0]);
-    expect(thin.equity.time.at(-1)).toBe(full.equity.time.at(-1));
-    expect(Math.max(...thin.equity.values)).toBe(Math.max(...full.equity.values));
-    expect(Math.min(...thin.drawdownPct.values), 'the deepest drawdown survives').toBe(
-      Math.min(...full.drawdownPct.values),
+    expect(thin.points).toBe(goog.length);
+    expect(thin.time.length).toBeLessThanOrEqual(100);
+    expect(thin.equity).toHaveLength(thin.time.length);
+    expect(thin.drawdownPct, 'one time axis for both').toHaveLength(thin.time.length);
+    expect(thin.time[0]).toBe(full.time[0]);
+    expect(thin.time.at(-1)).toBe(full.time.at(-1));
+    expect(Math.max(...thin.equity)).toBe(Math.max(...full.equity));
+    expect(Math.min(...thin.drawdownPct), 'the deepest drawdown survives').toBe(
+      Math.min(...full.drawdownPct),
     );
+    // Each kept point is the full series' value at that instant, for both series.
+    thin.time.forEach((time: number, k: number) => {
+      const i = full.time.indexOf(time);
+      expect([full.equity[i], full.drawdownPct[i]]).toEqual([thin.equity[k], thin.drawdownPct[k]]);
+    });
     const bad = await call('GET', `/api/v1/backtests/${smaId}/equity?maxPoints=2`);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('HS_ERR_VALIDATION');
+  });
+
+  it('GET /equity as CSV: one row per bar, ISO times', async () => {
+    const response = await call('GET', `/api/v1/backtests/${smaId}/equity`, {
+      headers: { ...bearer(KEYS.bob), accept: 'text/csv' },
+    });
+    expect(response.headers['content-type']).toMatch(/^text\/csv/);
+    const rows = response.body.trim().split('\r\n');
+    expect(rows[0]).toBe('time,equity,drawdownPct');
+    expect(rows).toHaveLength(goog.length + 1);
+    expect(rows[1]).toBe(`${new Date(goog.time[0]!).toISOString()},${sma.simulation.equity[0]},0`);
+  });
+
+  it('compresses the series for a client that accepts it', async () => {
+    const plain = await call('GET', `/api/v1/backtests/${smaId}/equity`);
+    const zipped = await call('GET', `/api/v1/backtests/${smaId}/equity`, {
+      headers: { ...bearer(KEYS.bob), 'accept-encoding': 'gzip' },
+    });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    expect(JSON.parse(gunzipSync(zipped.rawPayload).toString())).toEqual(plain.json());
+  });
+
+  it('serves a result written before format 3 (equity.json, no preview) in the current shape', async () => {
+    const dir = taskDir(t.config.DATA_ROOT, holdId);
+    const columns = JSON.parse((await call('GET', `/api/v1/backtests/${holdId}/equity`)).body) as {
+      time: number[];
+      equity: number[];
+      drawdownPct: number[];
+    };
+    await writeFile(
+      join(dir, 'equity.json'),
+      JSON.stringify({
+        time: columns.time,
+        equity: columns.equity,
+        drawdownPct: columns.drawdownPct,
+      }),
+    );
+    await rm(join(dir, ARTIFACT_FILES.equity));
+    await rm(join(dir, ARTIFACT_FILES.equityPreview));
+    const full = (await call('GET', `/api/v1/backtests/${holdId}/equity`)).json();
+    expect(full).toEqual({ points: columns.time.length, downsampled: false, ...columns });
+    const thin = (await call('GET', `/api/v1/backtests/${holdId}/equity?maxPoints=60`)).json();
+    expect(thin.downsampled).toBe(true);
+    expect(thin.time.length).toBeLessThanOrEqual(60);
   });
 
   it('GET /logs pages with after and limit', async () => {
