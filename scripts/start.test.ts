@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * api, worker): Ctrl-C to the whole process group mid-run, then a restart on the same DATA_ROOT;
  * and the launcher SIGKILLed. Nothing may be left running, and the interrupted run must finish.
  */
-const KEY = 'launcher-key-0001';
+const KEY = 'launcher-key-0001-for-tests';
 let dataRoot: string;
 let env: NodeJS.ProcessEnv;
 let http: string;

@@ -88,7 +88,7 @@ async function main() {
   const redis = await startRedisServer();
   const dataRoot = mkdtempSync(join(tmpdir(), 'hindsight-bench-'));
   const port = await findFreePort();
-  const keys = Array.from({ length: USERS }, (_, i) => `bench-key-${String(i).padStart(6, '0')}`);
+  const keys = Array.from({ length: USERS }, (_, i) => `bench-key-${String(i).padStart(12, '0')}`);
   const env = {
     REDIS_URL: redis.url,
     DATA_ROOT: dataRoot,
