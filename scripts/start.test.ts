@@ -27,6 +27,9 @@ beforeAll(async () => {
     PORT: String(port),
     WORKER_METRICS_PORT: String(await findFreePort()),
     API_KEYS: `${KEY}:carol:pro`,
+    // The run below is long on purpose (so Ctrl-C meets it mid-simulation): above the pro tier's
+    // default bar limit, which this test is not about.
+    LIMIT_BARS_PRO: '50000000',
     // Shorter than the run below, so Ctrl-C meets it mid-simulation and hands it back.
     WORKER_SHUTDOWN_GRACE_SECONDS: '1',
     LOG_LEVEL: 'info',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { runBacktest } from '@hindsight/backtest';
 import { type Bars, createBars } from '@hindsight/engine';
+import { ALL_TIME } from '@hindsight/market-data';
 import { pickStats } from '@hindsight/metrics';
 import { SUMMARY_STATS, toSimulationConfig } from '@hindsight/models';
 import {
@@ -37,6 +38,19 @@ export function readGoog(): Bars {
     columns.volume[i] = Number(volume);
   });
   return createBars(columns);
+}
+
+/**
+ * GOOG as an imported symbol in the app's market-data cache, as `hindsight data import` leaves it:
+ * a submit naming an imported symbol is refused until it is there. Returns its bars.
+ */
+export async function cacheGoog(app: FastifyInstance): Promise<Bars> {
+  const goog = readGoog();
+  await app.marketData.write({ source: 'csv', symbol: 'GOOG', timeframe: '1d' }, goog, {
+    coverage: ALL_TIME,
+    origin: 'GOOG.csv',
+  });
+  return goog;
 }
 
 /**

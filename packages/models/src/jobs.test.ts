@@ -119,7 +119,7 @@ describe('parseJobPayload', () => {
 
   it('refuses a payload with a bad id at its path', () => {
     expect(() => parseJobPayload('load-bars', { ...symbolJob, backtestId: 'x' })).toThrow(
-      /\/backtestId must match pattern/,
+      /\/backtestId must be a backtest id/,
     );
   });
 });

@@ -55,6 +55,9 @@ export async function startFaultRig(workerEnv: Record<string, string> = {}): Pro
     QUEUE_PREFIX: prefix,
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     API_KEYS,
+    // The long runs these tests need (a fault must meet them mid-run) are over the free tier's
+    // default bar limit, which is not what they test.
+    LIMIT_BARS_FREE: '5000000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
   };
   const rig: FaultRig = {

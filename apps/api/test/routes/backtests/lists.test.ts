@@ -7,7 +7,7 @@ import {
   submitBody,
   type TestApp,
 } from '../../support.js';
-import { completeLikeWorker, readGoog } from '../../worker-double.js';
+import { cacheGoog, completeLikeWorker } from '../../worker-double.js';
 
 let t: TestApp;
 let base: string;
@@ -32,7 +32,7 @@ async function submit(overrides: Record<string, unknown>): Promise<string> {
 beforeAll(async () => {
   t = await startTestApp();
   base = await listenLocally(t.app);
-  const goog = readGoog();
+  const goog = await cacheGoog(t.app);
   for (const strategy of [
     { name: 'sma_crossover', params: { fast: 10, slow: 30 } },
     { name: 'buy_and_hold' },

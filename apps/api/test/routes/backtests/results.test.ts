@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { BacktestOutput } from '@hindsight/backtest';
 import type { Bars, Trade } from '@hindsight/engine';
-import { ALL_TIME } from '@hindsight/market-data';
 import { ARTIFACT_FILES, type TradeRecord, taskDir, toTradeRecord } from '@hindsight/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, KEYS, startTestApp, submitBody, type TestApp } from '../../support.js';
-import { completeLikeWorker, readGoog } from '../../worker-double.js';
+import { cacheGoog, completeLikeWorker } from '../../worker-double.js';
 
 let t: TestApp;
 let goog: Bars;
@@ -36,12 +35,7 @@ async function submit(overrides: Record<string, unknown>) {
 
 beforeAll(async () => {
   t = await startTestApp();
-  goog = readGoog();
-  // GOOG is an imported symbol: a submit naming it is refused until it is in the cache.
-  await t.app.marketData.write({ source: 'csv', symbol: 'GOOG', timeframe: '1d' }, goog, {
-    coverage: ALL_TIME,
-    origin: 'GOOG.csv',
-  });
+  goog = await cacheGoog(t.app);
   smaId = await submit({});
   sma = await completeLikeWorker(t.app, smaId, goog);
   holdId = await submit({ strategy: { name: 'buy_and_hold' } });
