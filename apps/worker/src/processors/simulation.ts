@@ -1,12 +1,11 @@
 import { runBacktest } from '@hindsight/backtest';
 import { alignBars } from '@hindsight/engine';
 import { parseJobPayload, type TerminalStatus, toSimulationConfig } from '@hindsight/models';
-import { removeTaskArtifacts, writeTaskArtifacts } from '@hindsight/service';
+import { removeTaskArtifacts, STEP_START, writeTaskArtifacts } from '@hindsight/service';
 import type { SandboxedJob } from 'bullmq';
 import { requireBars } from '../bar-source.js';
 import type { WorkerDeps } from '../deps.js';
 import { BacktestInputError } from '../failure.js';
-import { STEP_START } from '../lifecycle.js';
 import { ProgressThrottle } from '../progress-throttle.js';
 import { buildArtifacts, countResultBytes, summarize } from '../result-artifacts.js';
 import { reuseEarlierResult } from '../result-reuse.js';
