@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { engineRefusal, prepareBacktest } from '@hindsight/backtest';
 import type { MarketDataCache } from '@hindsight/market-data';
 import {
   type ApiKeyTier,
@@ -34,8 +35,6 @@ import {
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { checkMarketData } from '../../lib/check-market-data.js';
-import { checkSimulationConfig } from '../../lib/check-simulation.js';
-import { checkStrategy } from '../../lib/check-strategy.js';
 import { fingerprintSalt } from '../../lib/engine-version.js';
 import { linksFor, type SubmitAccepted } from '../../schemas/backtest-view.js';
 import type { Principal } from './api-keys.js';
@@ -90,6 +89,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * The request prepared as the engine will run it (parameters resolved, so `{}` and the defaults
+ * spelled out are one config with one fingerprint; settings the engine accepts), checked here
+ * at submit so a request the engine would refuse is a 400, never an accepted backtest that
+ * fails later. The worker trusts what this let through.
+ */
+function prepare(request: BacktestRequest) {
+  try {
+    return prepareBacktest(request);
+  } catch (error) {
+    throw engineRefusal(error, request) ?? error;
+  }
+}
+
 /** The queue figures of a backtest that has left the queue. */
 const NOT_WAITING = { queuePosition: null, estimatedWaitSeconds: null };
 
@@ -140,8 +153,7 @@ export class BacktestService {
     request: BacktestRequest,
     idempotencyKey: string | null,
   ): Promise<SubmitOutcome> {
-    const checked = checkStrategy(request);
-    checkSimulationConfig(checked);
+    const checked = prepare(request).request;
     const limits = tierLimits(this.deps.config, principal.tier);
     const { request: config, bars } = await checkMarketData(checked, {
       cache: this.deps.marketData,
