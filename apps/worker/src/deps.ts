@@ -1,6 +1,7 @@
 import { createStore, type Store } from '@hindsight/models';
 import {
   BacktestEventPublisher,
+  BacktestLifecycle,
   BarsCachedHints,
   CancelChannel,
   type Config,
@@ -11,7 +12,6 @@ import {
 } from '@hindsight/service';
 import { Queue } from 'bullmq';
 import type { BarSource } from './bar-source.js';
-import { BacktestLifecycle } from './lifecycle.js';
 import { openBarSource } from './market-data.js';
 
 /** What the processors of one process (or one sandbox thread) share. */

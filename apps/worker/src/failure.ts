@@ -1,3 +1,4 @@
+import { engineErrorCode } from '@hindsight/backtest';
 import { type BacktestFailure, isHindsightError } from '@hindsight/models';
 
 /** What went wrong with a job, and whether trying again could help. */
@@ -6,11 +7,12 @@ export interface ClassifiedFailure extends BacktestFailure {
   retryable: boolean;
 }
 
-/** Errors of a request that cannot run as asked; by name, so copies of a module agree. */
+/**
+ * Errors of a request that cannot run as asked; by name, so copies of a module agree. The
+ * engine's own (strategy, parameters, simulation settings) are coded by engineErrorCode, as the
+ * api codes them at submit.
+ */
 const CONFIG_ERRORS: Readonly<Record<string, string>> = {
-  UnknownStrategyError: 'HS_ERR_UNKNOWN_STRATEGY',
-  StrategyParamsError: 'HS_ERR_BAD_STRATEGY_PARAMS',
-  SimulationConfigError: 'HS_ERR_VALIDATION',
   BarsValidationError: 'HS_ERR_VALIDATION',
   InvalidSymbolError: 'HS_ERR_VALIDATION',
   InvalidTimeframeError: 'HS_ERR_VALIDATION',
@@ -51,7 +53,7 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
   if (error instanceof BacktestInputError) {
     return { code: error.code, message: error.message, retryable: false };
   }
-  const configCode = CONFIG_ERRORS[error.name];
+  const configCode = engineErrorCode(error) ?? CONFIG_ERRORS[error.name];
   if (configCode) return { code: configCode, message: error.message, retryable: false };
   const transientCode = TRANSIENT_ERRORS[error.name];
   if (transientCode) return { code: transientCode, message: error.message, retryable: true };

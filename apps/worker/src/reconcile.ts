@@ -7,6 +7,7 @@ import {
   type Store,
 } from '@hindsight/models';
 import {
+  type BacktestLifecycle,
   type BarsCachedHints,
   type Config,
   enqueueBacktest,
@@ -16,7 +17,6 @@ import {
   redisKeys,
   TIER_PRIORITY,
 } from '@hindsight/service';
-import type { BacktestLifecycle } from './lifecycle.js';
 
 /**
  * Runs of one backtest that a lost worker or lost jobs may cut short before it fails: a backtest

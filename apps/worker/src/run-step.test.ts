@@ -10,6 +10,7 @@ import {
 import {
   BacktestEventHub,
   BacktestEventPublisher,
+  BacktestLifecycle,
   CancelChannel,
   createLogger,
   createRedisConnection,
@@ -19,7 +20,6 @@ import { type RedisServerHandle, startTestRedis, uniquePrefix } from '@hindsight
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BacktestInputError } from './failure.js';
-import { BacktestLifecycle } from './lifecycle.js';
 import { runStep, type StepDeps } from './run-step.js';
 
 let server: RedisServerHandle;

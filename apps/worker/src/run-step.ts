@@ -1,8 +1,12 @@
 import type { BacktestRecord, BacktestStep } from '@hindsight/models';
-import type { CancelChannel, Logger } from '@hindsight/service';
+import {
+  type BacktestLifecycle,
+  type CancelChannel,
+  type Logger,
+  STEP_START,
+} from '@hindsight/service';
 import { UnrecoverableError, WaitingError } from 'bullmq';
 import { classifyFailure } from './failure.js';
-import { type BacktestLifecycle, STEP_START } from './lifecycle.js';
 
 export interface StepDeps {
   lifecycle: BacktestLifecycle;

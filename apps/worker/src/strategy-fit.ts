@@ -1,50 +1,36 @@
-import {
-  type Bars,
-  getStrategy,
-  resolveParams,
-  type StrategyDefinition,
-  validateSimulationConfig,
-} from '@hindsight/engine';
-import { type BacktestRecord, toSimulationConfig } from '@hindsight/models';
+import { type PreparedBacktest, prepareBacktest } from '@hindsight/backtest';
+import type { Bars, Signals } from '@hindsight/engine';
+import type { BacktestRecord } from '@hindsight/models';
 import type { BarRequest } from './bar-source.js';
 import { BacktestInputError } from './failure.js';
 
-/** A backtest's strategy and parameters, checked: what `strategyFitsBars` needs. */
-export interface CheckedStrategy {
-  name: string;
-  strategy: StrategyDefinition;
-  params: Record<string, unknown>;
-}
-
 /**
- * The first half of the check a backtest passes before it is simulated: a known strategy, valid
- * parameters and valid costs. Throws the engine's error otherwise.
+ * A stored backtest prepared for a job: the api prepared and checked it at submit, so this only
+ * resolves the strategy and its (already resolved) parameters again - each job may run in
+ * another process - and trusts the rest. Throws the engine's error for a strategy it lacks.
  */
-export function checkStrategyConfig(record: Pick<BacktestRecord, 'config'>): CheckedStrategy {
-  const { name, params } = record.config.strategy;
-  const strategy = getStrategy(name);
-  const resolved: Record<string, unknown> = resolveParams(name, params);
-  validateSimulationConfig(toSimulationConfig(record.config));
-  return { name, strategy, params: resolved };
+export function prepareStored(record: Pick<BacktestRecord, 'config'>): PreparedBacktest {
+  return prepareBacktest(record.config, { submitted: true });
 }
 
 /**
- * The second half, per symbol: the strategy's warm-up is shorter than the bars. Returns the
- * warm-up; throws a BacktestInputError naming the fix, so a bad config fails once, with a
- * reason, whichever job finds it (the indicators job, or the simulation when it runs alone).
+ * The check a backtest passes per symbol before it is simulated: the strategy's warm-up is
+ * shorter than the bars. Returns the signals (the simulation reuses them on the same bars);
+ * throws a BacktestInputError naming the fix, so a bad config fails once, with a reason,
+ * whichever job finds it (the indicators job, or the simulation when it runs alone).
  */
 export function strategyFitsBars(
-  checked: CheckedStrategy,
+  prepared: PreparedBacktest,
   request: BarRequest,
   bars: Bars,
-): number {
-  const { warmup } = checked.strategy.signals(bars, checked.params);
-  if (warmup >= bars.length) {
+): Signals {
+  const signals = prepared.strategy.signals(bars, prepared.params);
+  if (signals.warmup >= bars.length) {
     throw new BacktestInputError(
-      `strategy ${checked.name} with these parameters needs a longer warm-up than the ` +
+      `strategy ${prepared.request.strategy.name} with these parameters needs a longer warm-up than the ` +
         `${bars.length} ${request.timeframe} bars of ${request.symbol} from ` +
         `${request.start} to ${request.end}: widen the range or shorten the periods`,
     );
   }
-  return warmup;
+  return signals;
 }

@@ -1,1 +1,14 @@
-export { type BacktestInput, type BacktestOutput, runBacktest } from './run-backtest.js';
+export {
+  engineErrorCode,
+  engineRefusal,
+  type PreparedBacktest,
+  type PrepareOptions,
+  prepareBacktest,
+} from './prepare.js';
+export {
+  type BacktestInput,
+  type BacktestOutput,
+  type PreparedSymbol,
+  runBacktest,
+  runPrepared,
+} from './run-backtest.js';

@@ -2,6 +2,7 @@ import {
   type Bars,
   getStrategy,
   resolveParams,
+  type Signals,
   type SimulationConfig,
   type SimulationOptions,
   type SimulationResult,
@@ -9,6 +10,7 @@ import {
   simulate,
 } from '@hindsight/engine';
 import { computeStats, type Stats } from '@hindsight/metrics';
+import type { PreparedBacktest } from './prepare.js';
 
 export interface BacktestInput {
   /** One entry per symbol, all on the same timeline (see alignBars). */
@@ -31,16 +33,42 @@ export interface BacktestOutput {
  * @throws UnknownStrategyError, StrategyParamsError, SimulationConfigError, SimulationAbortedError
  */
 export function runBacktest(input: BacktestInput, options: SimulationOptions = {}): BacktestOutput {
-  const definition = getStrategy(input.strategy);
-  const params = resolveParams(input.strategy, input.params ?? {});
-  const equalWeight = 1 / input.symbols.length;
-  const inputs: SymbolInput[] = input.symbols.map(({ symbol, bars, weight }) => ({
+  const prepared = {
+    strategy: getStrategy(input.strategy),
+    params: resolveParams(input.strategy, input.params ?? {}) as Record<string, unknown>,
+    simulation: input.config,
+  };
+  return runPrepared(prepared, input.symbols, options);
+}
+
+/** One symbol of a prepared run; `signals`, when given, were computed on these very bars. */
+export interface PreparedSymbol {
+  symbol: string;
+  bars: Bars;
+  weight?: number;
+  signals?: Signals;
+}
+
+/**
+ * runBacktest for a backtest prepareBacktest has checked: its parameters are not resolved again,
+ * and signals a caller already computed (checking the warm-up) are not computed again.
+ * @throws SimulationConfigError, SimulationAbortedError
+ */
+export function runPrepared(
+  prepared: Pick<PreparedBacktest, 'strategy' | 'params' | 'simulation'>,
+  symbols: ReadonlyArray<PreparedSymbol>,
+  options: SimulationOptions = {},
+): BacktestOutput {
+  const { strategy, params } = prepared;
+  const equalWeight = 1 / symbols.length;
+  const inputs: SymbolInput[] = symbols.map(({ symbol, bars, weight, signals }) => ({
     symbol,
     bars,
     weight: weight ?? equalWeight,
-    signals: definition.signals(bars, params),
+    signals: signals ?? strategy.signals(bars, params),
   }));
-  const simulation = simulate(inputs, input.config, options);
+  const config = prepared.simulation;
+  const simulation = simulate(inputs, config, options);
   const stats = computeStats({
     time: simulation.time,
     equity: simulation.equity,
@@ -48,9 +76,9 @@ export function runBacktest(input: BacktestInput, options: SimulationOptions = {
     trades: simulation.trades,
     openTrades: simulation.openTrades,
     warmup: simulation.warmup,
-    conventions: input.config.conventions,
+    conventions: config.conventions,
   });
-  return { params: params as Record<string, unknown>, simulation, stats };
+  return { params, simulation, stats };
 }
 
 /**

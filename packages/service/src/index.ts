@@ -26,6 +26,7 @@ export { engineVersion } from './engine-version.js';
 export * from './event-hub.js';
 export * from './event-publisher.js';
 export * from './keys.js';
+export * from './lifecycle.js';
 export * from './logger.js';
 export * from './queues.js';
 export * from './redis.js';

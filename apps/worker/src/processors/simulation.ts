@@ -1,18 +1,17 @@
-import { runBacktest } from '@hindsight/backtest';
+import { runPrepared } from '@hindsight/backtest';
 import { alignBars } from '@hindsight/engine';
-import { parseJobPayload, type TerminalStatus, toSimulationConfig } from '@hindsight/models';
-import { removeTaskArtifacts, writeTaskArtifacts } from '@hindsight/service';
+import { parseJobPayload, type TerminalStatus } from '@hindsight/models';
+import { removeTaskArtifacts, STEP_START, writeTaskArtifacts } from '@hindsight/service';
 import type { SandboxedJob } from 'bullmq';
 import { requireBars } from '../bar-source.js';
 import type { WorkerDeps } from '../deps.js';
 import { BacktestInputError } from '../failure.js';
-import { STEP_START } from '../lifecycle.js';
 import { ProgressThrottle } from '../progress-throttle.js';
 import { buildArtifacts, countResultBytes, summarize } from '../result-artifacts.js';
 import { reuseEarlierResult } from '../result-reuse.js';
 import { isSkipped, runStep, type StepJob } from '../run-step.js';
 import { sandboxData, sandboxDeps } from '../sandbox-deps.js';
-import { checkStrategyConfig, strategyFitsBars } from '../strategy-fit.js';
+import { prepareStored, strategyFitsBars } from '../strategy-fit.js';
 import { deliverParentMessages } from '../thread-messages.js';
 
 /** What a simulation job returns to BullMQ: the id and how the backtest ended, never a series. */
@@ -58,8 +57,9 @@ export async function runSimulationJob(
       }
       const { config } = record;
       // Run alone (cached bars), this job is also the indicators step's check; after it, the
-      // check costs one pass of the strategy's indicators and keeps the two paths' errors equal.
-      const checked = checkStrategyConfig(record);
+      // check keeps the two paths' errors equal, and its signals are the simulation's own
+      // whenever aligning leaves the bars as they are.
+      const prepared = prepareStored(record);
       const loaded = await Promise.all(
         config.symbols.map(async (symbol) => {
           const request = {
@@ -69,8 +69,8 @@ export async function runSimulationJob(
             end: config.end,
           };
           const bars = requireBars(request, await deps.bars.load(request, signal));
-          strategyFitsBars(checked, request, bars);
-          return { symbol, bars };
+          const signals = strategyFitsBars(prepared, request, bars);
+          return { symbol, bars, signals };
         }),
       );
       const aligned = alignBars(loaded.map(({ bars }) => bars));
@@ -79,34 +79,30 @@ export async function runSimulationJob(
           `${config.symbols.join(', ')} share no bar timestamps between ${config.start} and ${config.end}`,
         );
       }
-      const symbols = loaded.map(({ symbol }, i) => ({ symbol, bars: aligned[i]! }));
+      const symbols = loaded.map(({ symbol, bars, signals }, i) => {
+        const kept = aligned[i]!;
+        // Signals of the unaligned bars fit only when alignment kept them whole.
+        return kept === bars ? { symbol, bars, signals } : { symbol, bars: kept };
+      });
       const throttle = new ProgressThrottle(options.progressIntervalMs ?? 100);
-      const output = runBacktest(
-        {
-          symbols,
-          strategy: config.strategy.name,
-          params: config.strategy.params,
-          config: toSimulationConfig(config),
+      const output = runPrepared(prepared, symbols, {
+        signal,
+        progressEveryBars: options.progressEveryBars ?? 4096,
+        onProgress: ({ barsProcessed, totalBars, equity }) => {
+          options.yieldToEvents?.();
+          if (!throttle.ready()) return;
+          const fraction = totalBars > 0 ? barsProcessed / totalBars : 1;
+          lifecycle
+            .progressNow(backtestId, {
+              progress: STEP_START.simulation + SIMULATION_SPAN * fraction,
+              step: 'simulation',
+              message: null,
+              barsProcessed,
+              equity: Number.isFinite(equity) ? equity : null,
+            })
+            .catch((error) => log.warn({ err: error }, 'progress not recorded'));
         },
-        {
-          signal,
-          progressEveryBars: options.progressEveryBars ?? 4096,
-          onProgress: ({ barsProcessed, totalBars, equity }) => {
-            options.yieldToEvents?.();
-            if (!throttle.ready()) return;
-            const fraction = totalBars > 0 ? barsProcessed / totalBars : 1;
-            lifecycle
-              .progressNow(backtestId, {
-                progress: STEP_START.simulation + SIMULATION_SPAN * fraction,
-                step: 'simulation',
-                message: null,
-                barsProcessed,
-                equity: Number.isFinite(equity) ? equity : null,
-              })
-              .catch((error) => log.warn({ err: error }, 'progress not recorded'));
-          },
-        },
-      );
+      });
       options.yieldToEvents?.();
       signal?.throwIfAborted();
       await lifecycle.progress(backtestId, {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { engineRefusal, prepareBacktest } from '@hindsight/backtest';
 import type { MarketDataCache } from '@hindsight/market-data';
 import {
   type ApiKeyTier,
@@ -11,14 +12,13 @@ import {
   fingerprintConfig,
   isHindsightError,
   isTerminalStatus,
-  jobSpec,
   type ListBacktestsQuery,
   type LogLevel,
   type Store,
-  type TerminalStatus,
 } from '@hindsight/models';
 import {
   type BacktestEventPublisher,
+  BacktestLifecycle,
   BarsCachedHints,
   type CancelChannel,
   type Config,
@@ -35,8 +35,6 @@ import {
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { checkMarketData } from '../../lib/check-market-data.js';
-import { checkSimulationConfig } from '../../lib/check-simulation.js';
-import { checkStrategy } from '../../lib/check-strategy.js';
 import { fingerprintSalt } from '../../lib/engine-version.js';
 import { linksFor, type SubmitAccepted } from '../../schemas/backtest-view.js';
 import type { Principal } from './api-keys.js';
@@ -50,7 +48,6 @@ declare module 'fastify' {
 
 /** A submit that cannot reach Redis in this time answers 503 rather than hang. */
 const ENQUEUE_TIMEOUT_MS = 3_000;
-const NOTIFY_TIMEOUT_MS = 1_000;
 /** How long an Idempotency-Key replays the first answer. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /**
@@ -92,6 +89,20 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * The request prepared as the engine will run it (parameters resolved, so `{}` and the defaults
+ * spelled out are one config with one fingerprint; settings the engine accepts), checked here
+ * at submit so a request the engine would refuse is a 400, never an accepted backtest that
+ * fails later. The worker trusts what this let through.
+ */
+function prepare(request: BacktestRequest) {
+  try {
+    return prepareBacktest(request);
+  } catch (error) {
+    throw engineRefusal(error, request) ?? error;
+  }
+}
+
 /** The queue figures of a backtest that has left the queue. */
 const NOT_WAITING = { queuePosition: null, estimatedWaitSeconds: null };
 
@@ -116,8 +127,17 @@ export class BacktestService {
   readonly #estimator: QueueEstimator;
   readonly #barsCached: BarsCachedHints;
   readonly #diskUsage: DiskUsage;
+  /** The api's writer of state changes: the worker's, with every Redis write bounded. */
+  readonly #lifecycle: BacktestLifecycle;
 
   constructor(private readonly deps: BacktestServiceDeps) {
+    this.#lifecycle = new BacktestLifecycle({
+      store: deps.store,
+      events: deps.publisher,
+      notifications: deps.queues.queues.notifications,
+      logger: deps.log,
+      redisTimeoutMs: CANCEL_REDIS_TIMEOUT_MS,
+    });
     this.#estimator = new QueueEstimator(deps.queues);
     this.#barsCached = new BarsCachedHints(deps.redis, deps.config.QUEUE_PREFIX);
     this.#diskUsage = new DiskUsage(deps.redis, deps.config.QUEUE_PREFIX, deps.config.DATA_ROOT);
@@ -133,8 +153,7 @@ export class BacktestService {
     request: BacktestRequest,
     idempotencyKey: string | null,
   ): Promise<SubmitOutcome> {
-    const checked = checkStrategy(request);
-    checkSimulationConfig(checked);
+    const checked = prepare(request).request;
     const limits = tierLimits(this.deps.config, principal.tier);
     const { request: config, bars } = await checkMarketData(checked, {
       cache: this.deps.marketData,
@@ -376,19 +395,13 @@ export class BacktestService {
       this.deps.log.error({ err: cause, backtestId: record.id }, 'enqueue failed');
       // The record is already durable: end it with the reason instead of leaving it queued
       // forever, so the caller who gets the 503 and the list agree.
-      const failure = {
-        code: 'HS_ERR_QUEUE_UNAVAILABLE',
-        message: `could not be queued: ${reason}`,
-      };
-      const failed = await this.deps.store
-        .transition(record.id, { from: ['queued'], to: 'failed', patch: { error: failure } })
-        .catch(() => null);
-      if (failed) {
-        await this.deps.publisher
-          .publish(record.id, 'failed', { error: failure })
-          .catch(() => undefined);
-        await this.#notifyFinished(record.id, 'failed');
-      }
+      await this.#lifecycle
+        .fail(
+          record.id,
+          { code: 'HS_ERR_QUEUE_UNAVAILABLE', message: `could not be queued: ${reason}` },
+          { from: ['queued'] },
+        )
+        .catch((error: unknown) => this.deps.log.warn({ err: error }, 'could not end it failed'));
       throw createError(
         'HS_ERR_QUEUE_UNAVAILABLE',
         { reason },
@@ -416,50 +429,27 @@ export class BacktestService {
     record: BacktestRecord,
     from: 'queued' | 'running',
   ): Promise<BacktestRecord | null> {
-    const cancelled = await this.deps.store.transition(record.id, {
-      from: [from],
-      to: 'cancelled',
-    });
-    if (!cancelled) return null;
-    const removed = await this.#removeJobs(record, CANCEL_REDIS_TIMEOUT_MS);
     const reason = from === 'queued' ? 'cancelled before it started' : 'cancel requested';
-    // Independent, and each bounded, so a Redis that is down costs one timeout, not three.
-    await Promise.all([
-      // A job of the flow is being worked on (its bars load), or a worker cut off from the lost
-      // Redis still runs it: the signal and the flag stop it there.
-      !removed || from === 'running'
-        ? withTimeout(
+    const cancelled = await this.#lifecycle.cancel(record.id, reason, {
+      from: [from],
+      // Taking the flow off the queues runs alongside the event and the notification, each
+      // bounded, so a Redis that is down costs one wait per step, not one per write.
+      alongside: async () => {
+        const removed = await this.#removeJobs(record, CANCEL_REDIS_TIMEOUT_MS);
+        // A job of the flow is being worked on (its bars load), or a worker cut off from the
+        // lost Redis still runs it: the signal and the flag stop it there.
+        if (!removed || from === 'running') {
+          await withTimeout(
             this.deps.cancelChannel.requestCancel(record.id),
             CANCEL_REDIS_TIMEOUT_MS,
             'publishing the request',
-          ).catch(() => 0)
-        : undefined,
-      withTimeout(
-        this.deps.publisher.publish(record.id, 'cancelled', { reason }),
-        CANCEL_REDIS_TIMEOUT_MS,
-        'publishing the event',
-      ).catch((error: unknown) => this.deps.log.warn({ err: error }, 'cancel event failed')),
-      this.#notifyFinished(record.id, 'cancelled', CANCEL_REDIS_TIMEOUT_MS),
-    ]);
+          ).catch(() => 0);
+        }
+      },
+    });
+    if (!cancelled) return null;
     this.deps.log.info({ backtestId: record.id, was: from }, 'backtest cancelled by the api');
     return cancelled;
-  }
-
-  /** What a worker's terminal transition also does: one `backtest-finished` job. */
-  async #notifyFinished(
-    backtestId: string,
-    status: TerminalStatus,
-    timeoutMs = NOTIFY_TIMEOUT_MS,
-  ): Promise<void> {
-    const spec = jobSpec('backtest-finished', { backtestId, status });
-    // BullMQ waits for a connection without limit; a lost notification must not hold a request.
-    await withTimeout(
-      this.deps.queues.queues.notifications.add(spec.name, spec.data, spec.opts),
-      timeoutMs,
-      'queueing the finished notification',
-    ).catch((error: unknown) =>
-      this.deps.log.warn({ err: error, backtestId }, 'finished notification not queued'),
-    );
   }
 
   /** Removes the whole flow (the simulation job and its children); false if a job is locked. */

@@ -4,6 +4,7 @@ import {
   type BacktestRecord,
   createError,
   ErrorBody,
+  isHindsightError,
   isTerminalStatus,
   type TerminalStatus,
 } from '@hindsight/models';
@@ -110,7 +111,7 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
         close(WS_CLOSE.unauthorized, request.authError?.message ?? 'missing or invalid API key');
         return;
       }
-      const { wsConnections, eventHub, store } = fastify;
+      const { wsConnections, eventHub, backtests } = fastify;
       if (!wsConnections.acquire(principal.userId, socket)) {
         close(
           WS_CLOSE.tooManyConnections,
@@ -163,9 +164,13 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
         // already reflects the ones before, so nothing falls between the two.
         const lastSeq = await eventHub.lastSeq(id);
         liveAfterSeq = lastSeq;
-        const record = await store.getBacktest(id);
+        // Read as REST reads it, so ownership has one rule: another user's backtest is not found.
+        const record = await backtests.get(principal, id).catch((error: unknown) => {
+          if (isHindsightError(error) && error.code === 'HS_ERR_NOT_FOUND') return null;
+          throw error;
+        });
         if (closed) return;
-        if (!record || record.ownerId !== principal.userId) {
+        if (!record) {
           close(WS_CLOSE.notFound, `backtest '${id}' not found`);
           return;
         }

@@ -11,8 +11,9 @@ import {
   type Store,
   type TerminalStatus,
 } from '@hindsight/models';
-import type { BacktestEventPublisher, Logger } from '@hindsight/service';
 import type { Queue } from 'bullmq';
+import type { BacktestEventPublisher } from './event-publisher.js';
+import type { Logger } from './logger.js';
 
 /** Where each step's progress starts; a step fills the span up to the next one. */
 export const STEP_START: Readonly<Record<BacktestStep, number>> = {
@@ -22,18 +23,49 @@ export const STEP_START: Readonly<Record<BacktestStep, number>> = {
   saving: 0.95,
 };
 
+/** The statuses no worker is done with: the only ones a backtest can end from. */
+type ActiveStatus = 'queued' | 'running';
+const ACTIVE: readonly ActiveStatus[] = ['queued', 'running'];
+
 export interface LifecycleDeps {
   store: Store;
   events: BacktestEventPublisher;
   /** The notifications queue: one `backtest-finished` job per terminal backtest. */
   notifications: Queue;
-  logger: Logger;
+  logger: Pick<Logger, 'warn'>;
+  /**
+   * For a process that answers a caller (the api): every Redis write after the store's
+   * transition (events, the notification) waits at most this long and a failure is logged, not
+   * thrown - the store has decided, and a Redis that is down must not hold or fail the request.
+   * Unset (the worker), a failed publish throws, as any fault of a job does.
+   */
+  redisTimeoutMs?: number;
+}
+
+export interface EndOptions {
+  /** The statuses the backtest may end from; both active ones unless the caller knows better. */
+  from?: readonly ActiveStatus[];
+  /**
+   * Work that must follow the transition but not the announcement (the api takes the flow off
+   * the queues): runs alongside it, so a Redis that is down costs one wait, not two.
+   */
+  alongside?: () => Promise<unknown>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
- * Every change of a backtest's state as the worker makes it: the store first (the system of
+ * Every change of a backtest's state, whichever process makes it (the worker as it runs, the api
+ * when it cancels a backtest no worker holds or cannot queue one): the store first (the system of
  * record, whose transitions decide who wins a race), then the event, published only by the
- * writer whose transition applied, so each backtest gets exactly one terminal event.
+ * writer whose transition applied, so each backtest gets exactly one terminal event, then one
+ * `backtest-finished` job. The only place these writes are made, so api and worker cannot drift.
  */
 export class BacktestLifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
@@ -60,7 +92,7 @@ export class BacktestLifecycle {
       patch: { step, progress: Math.max(record.progress, STEP_START[step]) },
     });
     if (!running) return this.deps.store.getBacktest(record.id);
-    await this.deps.events.publish(record.id, 'status', { status: 'running', step });
+    await this.#publish(record.id, 'status', { status: 'running', step });
     return running;
   }
 
@@ -77,14 +109,14 @@ export class BacktestLifecycle {
     });
     if (!record) return false;
     await this.log(backtestId, 'warn', `queued again: ${reason}`);
-    await this.deps.events.publish(backtestId, 'status', { status: 'queued', step: null });
+    await this.#publish(backtestId, 'status', { status: 'queued', step: null });
     return true;
   }
 
   /** Stores and announces progress; false when the backtest is already terminal or gone. */
   async progress(backtestId: string, data: ProgressData): Promise<boolean> {
     const applied = await this.deps.store.setProgress(backtestId, data.progress, data.step);
-    if (applied) await this.deps.events.publish(backtestId, 'progress', data);
+    if (applied) await this.#publish(backtestId, 'progress', data);
     return applied;
   }
 
@@ -106,7 +138,7 @@ export class BacktestLifecycle {
       const [line] = await this.deps.store.appendLogs(backtestId, [
         { ts: new Date().toISOString(), level, message: message.slice(0, MAX_LOG_MESSAGE) },
       ]);
-      if (line) await this.deps.events.publish(backtestId, 'log', line);
+      if (line) await this.#publish(backtestId, 'log', line);
     } catch (error) {
       if (isHindsightError(error) && error.code === 'HS_ERR_NOT_FOUND') return;
       throw error;
@@ -116,39 +148,93 @@ export class BacktestLifecycle {
   /** Completes the backtest once, whichever process tries; true for the one that did. */
   async complete(backtestId: string, summary: BacktestSummary): Promise<boolean> {
     if (!(await this.deps.store.complete(backtestId, summary))) return false;
-    await this.deps.events.publish(backtestId, 'completed', { summary });
-    await this.#finished(backtestId, 'completed');
+    await this.#announceEnd(backtestId, 'completed', () =>
+      this.#publish(backtestId, 'completed', { summary }),
+    );
     return true;
   }
 
-  async fail(backtestId: string, error: BacktestFailure): Promise<boolean> {
+  /** Fails the backtest once; the failed record, or null if it had already left `from`. */
+  async fail(
+    backtestId: string,
+    error: BacktestFailure,
+    options: EndOptions = {},
+  ): Promise<BacktestRecord | null> {
     const record = await this.deps.store.transition(backtestId, {
-      from: ['queued', 'running'],
+      from: [...(options.from ?? ACTIVE)],
       to: 'failed',
       patch: { error },
     });
-    if (!record) return false;
+    if (!record) return null;
     await this.log(backtestId, 'error', `failed: ${error.message}`);
-    await this.deps.events.publish(backtestId, 'failed', { error });
-    await this.#finished(backtestId, 'failed');
-    return true;
+    await this.#announceEnd(
+      backtestId,
+      'failed',
+      () => this.#publish(backtestId, 'failed', { error }),
+      options.alongside,
+    );
+    return record;
   }
 
-  async cancel(backtestId: string, reason: string | null): Promise<boolean> {
+  /** Cancels the backtest once; the cancelled record, or null if it had already left `from`. */
+  async cancel(
+    backtestId: string,
+    reason: string | null,
+    options: EndOptions = {},
+  ): Promise<BacktestRecord | null> {
     const record = await this.deps.store.transition(backtestId, {
-      from: ['queued', 'running'],
+      from: [...(options.from ?? ACTIVE)],
       to: 'cancelled',
     });
-    if (!record) return false;
-    await this.deps.events.publish(backtestId, 'cancelled', { reason });
-    await this.#finished(backtestId, 'cancelled');
-    return true;
+    if (!record) return null;
+    await this.#announceEnd(
+      backtestId,
+      'cancelled',
+      () => this.#publish(backtestId, 'cancelled', { reason }),
+      options.alongside,
+    );
+    return record;
+  }
+
+  /**
+   * The terminal event, then the notification; with a Redis timeout (the api) the two and the
+   * caller's own work run side by side, each bounded.
+   */
+  async #announceEnd(
+    backtestId: string,
+    status: TerminalStatus,
+    publish: () => Promise<unknown>,
+    alongside?: () => Promise<unknown>,
+  ): Promise<void> {
+    if (this.deps.redisTimeoutMs === undefined) {
+      await Promise.all([
+        (async () => {
+          await publish();
+          await this.#finished(backtestId, status);
+        })(),
+        alongside?.(),
+      ]);
+      return;
+    }
+    await Promise.all([publish(), this.#finished(backtestId, status), alongside?.()]);
+  }
+
+  #publish(...args: Parameters<BacktestEventPublisher['publish']>): Promise<unknown> {
+    const published = this.deps.events.publish(...args);
+    const ms = this.deps.redisTimeoutMs;
+    if (ms === undefined) return published;
+    return withTimeout(published, ms, `publishing the ${args[1]} event`).catch((error: unknown) =>
+      this.deps.logger.warn({ err: error, backtestId: args[0] }, 'event not published'),
+    );
   }
 
   async #finished(backtestId: string, status: TerminalStatus): Promise<void> {
     const spec = jobSpec('backtest-finished', { backtestId, status });
+    const added = this.deps.notifications.add(spec.name, spec.data, spec.opts);
+    // BullMQ waits for a connection without limit; where a caller waits, that wait is bounded.
+    const ms = this.deps.redisTimeoutMs;
     try {
-      await this.deps.notifications.add(spec.name, spec.data, spec.opts);
+      await (ms === undefined ? added : withTimeout(added, ms, 'queueing the notification'));
     } catch (error) {
       // The backtest is finished and announced; a lost notification must not undo that.
       this.deps.logger.warn(
