@@ -1,5 +1,5 @@
 import type { Bars } from '@hindsight/engine';
-import type { TimeRange } from './ranges.js';
+import type { TimeRange } from '../time/ranges.js';
 
 /** First index whose value is >= `value` in an ascending array. */
 export function lowerBound(values: Float64Array, value: number): number {
