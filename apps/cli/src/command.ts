@@ -17,7 +17,7 @@ type Parsed<O extends ParseArgsOptionsConfig> = ReturnType<
 >;
 
 /** What a command's body gets: the parsed options, the positionals, and the action word if any. */
-export interface CommandInput<O extends ParseArgsOptionsConfig> {
+interface CommandInput<O extends ParseArgsOptionsConfig> {
   values: Parsed<O>['values'];
   positionals: string[];
   /** The first word (`store export`), when the command declares `actions`; else ''. */

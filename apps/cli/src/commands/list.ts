@@ -33,7 +33,7 @@ function row(record: BacktestRecord): string[] {
 }
 
 /** Columns padded to their widest cell, two spaces apart. */
-export function formatTable(rows: readonly string[][]): string {
+function formatTable(rows: readonly string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
   return rows
     .map((r) => `${r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd())

@@ -264,7 +264,7 @@ function rejectErrorPayload(body: Json, what: string): void {
 const textEncoder = new TextEncoder();
 
 /** The "Time Series (...)" object of a response as Bars, oldest first. */
-export function parseTimeSeries(body: Json, label: string): Bars {
+function parseTimeSeries(body: Json, label: string): Bars {
   const key = Object.keys(body).find((name) => name.startsWith('Time Series'));
   const series = key === undefined ? undefined : body[key];
   if (typeof series !== 'object' || series === null) {
