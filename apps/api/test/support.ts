@@ -81,7 +81,7 @@ export async function listenLocally(app: FastifyInstance): Promise<string> {
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
 
-/** The ARCHITECTURE.md submit body on a synthetic series (no file to import). */
+/** A submit body like docs/api.md's example, on a synthetic series (no file to import). */
 export function submitBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     name: 'demo 10/30',

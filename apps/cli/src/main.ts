@@ -1,4 +1,5 @@
 import type { CliIo } from './cli-error.js';
+import type { Command } from './command.js';
 import { cancelCommand } from './commands/cancel.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { dataCommand } from './commands/data.js';
@@ -26,7 +27,6 @@ commands:
   keys    create an API key in the store: hindsight keys create --user U --tier T [--admin]
 `;
 
-type Command = (argv: string[], io: CliIo) => Promise<number>;
 const commands: Record<string, Command> = {
   run: runCommand,
   data: dataCommand,

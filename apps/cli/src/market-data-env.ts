@@ -18,7 +18,7 @@ export function marketDataFromEnv(env: NodeJS.ProcessEnv): MarketDataEnv {
   };
 }
 
-export function alphaVantageConfig(env: NodeJS.ProcessEnv) {
+function alphaVantageConfig(env: NodeJS.ProcessEnv) {
   return {
     ...(env.ALPHAVANTAGE_API_KEY ? { apiKey: env.ALPHAVANTAGE_API_KEY } : {}),
     callsPerMinute: parseNumber(

@@ -13,7 +13,7 @@ import {
  * The real service for the CLI's tests: a private redis-server, then the api and (on demand)
  * the worker as child processes, the way `pnpm start` runs them - the CLI may not import an app.
  */
-export const TEST_KEY = 'cli-test-key-00000000001';
+const TEST_KEY = 'cli-test-key-00000000001';
 
 export interface TestService {
   url: string;

@@ -37,7 +37,7 @@ export interface StartWorkersOptions {
   workerOptions?: { [Q in QueueName]?: WorkerOverrides };
 }
 
-export type WorkerOverrides = Partial<Omit<WorkerOptions, 'connection' | 'prefix'>>;
+type WorkerOverrides = Partial<Omit<WorkerOptions, 'connection' | 'prefix'>>;
 
 export interface RunningWorkers {
   workers: Record<QueueName, Worker>;

@@ -61,7 +61,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export interface Watch {
+interface Watch {
   events: BacktestEvent[];
   /** performance.now() when each event reached the hub's listener, index for index. */
   arrivals: number[];

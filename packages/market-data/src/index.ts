@@ -1,18 +1,26 @@
 export {
+  type Gap,
+  type Outlier,
+  type QualityOptions,
+  type QualityReport,
+  qualityReport,
+} from './bars/quality.js';
+export { ResampleError, resampleBars } from './bars/resample.js';
+export { barsWithin } from './bars/slice.js';
+export {
+  SESSION_OPEN_MS,
+  SYNTHETIC_ORIGIN,
+  type SyntheticOptions,
+  syntheticBars,
+} from './bars/synthetic.js';
+export {
   type CachedSeries,
   MarketDataCache,
   type MarketDataCacheOptions,
   type SeriesInfo,
   type SeriesKey,
   type WriteOptions,
-} from './cache.js';
-export {
-  type CsvColumnMapping,
-  type CsvOptions,
-  type ParseCsvOptions,
-  parseCsv,
-  readCsvFile,
-} from './csv.js';
+} from './cache/cache.js';
 export {
   CacheConflictError,
   CacheCorruptError,
@@ -26,7 +34,13 @@ export {
   SymbolNotCachedError,
   UnknownSourceError,
 } from './errors.js';
-export { parseIsoTime } from './iso-time.js';
+export {
+  type CsvColumnMapping,
+  type CsvOptions,
+  type ParseCsvOptions,
+  parseCsv,
+  readCsvFile,
+} from './formats/csv.js';
 export { type LoadBarsOptions, type LoadedBars, loadBars } from './load.js';
 export {
   ALPHA_VANTAGE_URL,
@@ -47,28 +61,20 @@ export {
 export { createProviders, type ProvidersConfig } from './providers/index.js';
 export type { FetchRequest, Provider, Providers } from './providers/provider.js';
 export { SyntheticProvider } from './providers/synthetic.js';
-export {
-  type Gap,
-  type Outlier,
-  type QualityOptions,
-  type QualityReport,
-  qualityReport,
-} from './quality.js';
-export { ALL_TIME, missingRanges, normalizeRanges, type TimeRange, unionRanges } from './ranges.js';
-export { ResampleError, resampleBars } from './resample.js';
-export { barsWithin } from './slice.js';
 export { formatSymbol, IMPORTED_SOURCE, type ParsedSymbol, parseSymbol } from './symbols.js';
+export { parseIsoTime } from './time/iso-time.js';
 export {
-  SESSION_OPEN_MS,
-  SYNTHETIC_ORIGIN,
-  type SyntheticOptions,
-  syntheticBars,
-} from './synthetic.js';
-export { formatTime } from './time-format.js';
+  ALL_TIME,
+  missingRanges,
+  normalizeRanges,
+  type TimeRange,
+  unionRanges,
+} from './time/ranges.js';
+export { formatTime } from './time/time-format.js';
 export {
   bucketStart,
   isTimeframe,
   parseTimeframe,
   TIMEFRAME_MS,
-} from './timeframes.js';
-export { InvalidTimezoneError } from './timezone.js';
+} from './time/timeframes.js';
+export { InvalidTimezoneError } from './time/timezone.js';

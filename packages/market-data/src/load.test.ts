@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rows, sampleData, temporaryDirectory } from '../test/helpers.js';
-import { MarketDataCache } from './cache.js';
+import { resampleBars } from './bars/resample.js';
+import { syntheticBars } from './bars/synthetic.js';
+import { MarketDataCache } from './cache/cache.js';
 import { InvalidRangeError, SymbolNotCachedError, UnknownSourceError } from './errors.js';
 import { loadBars } from './load.js';
 import { importFile } from './providers/csv.js';
 import { createProviders } from './providers/index.js';
 import type { FetchRequest, Provider } from './providers/provider.js';
 import { SyntheticProvider } from './providers/synthetic.js';
-import type { TimeRange } from './ranges.js';
-import { resampleBars } from './resample.js';
-import { syntheticBars } from './synthetic.js';
+import type { TimeRange } from './time/ranges.js';
 
 const day = (text: string) => Date.parse(`${text}T00:00:00Z`);
 

@@ -1,13 +1,13 @@
 import { type Bars, TIMEFRAMES, type Timeframe } from '@hindsight/engine';
-import type { MarketDataCache, SeriesKey } from './cache.js';
+import { type QualityReport, qualityReport } from './bars/quality.js';
+import { resampleBars } from './bars/resample.js';
+import { barsWithin } from './bars/slice.js';
+import type { MarketDataCache, SeriesKey } from './cache/cache.js';
 import { InvalidRangeError, UnknownSourceError } from './errors.js';
 import type { Providers } from './providers/provider.js';
-import { type QualityReport, qualityReport } from './quality.js';
-import { ALL_TIME, missingRanges, type TimeRange } from './ranges.js';
-import { resampleBars } from './resample.js';
-import { barsWithin } from './slice.js';
 import { formatSymbol, IMPORTED_SOURCE, parseSymbol } from './symbols.js';
-import { bucketStart, TIMEFRAME_MS } from './timeframes.js';
+import { ALL_TIME, missingRanges, type TimeRange } from './time/ranges.js';
+import { bucketStart, TIMEFRAME_MS } from './time/timeframes.js';
 
 export interface LoadBarsOptions {
   readonly cache: MarketDataCache;

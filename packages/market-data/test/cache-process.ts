@@ -1,5 +1,5 @@
 /**
- * One process of the multi-process cache test (`src/cache.processes.test.ts`):
+ * One process of the multi-process cache test (`src/cache/cache.processes.test.ts`):
  *   writer DATA_ROOT ID COMMITS  - commits COMMITS slices of ten bars, each its own range
  *   reader DATA_ROOT VERSION     - reads the series over and over, checking every snapshot, until
  *                                  it sees VERSION (or a minute passes)
@@ -10,7 +10,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MarketDataCache } from '../src/cache.js';
+import { MarketDataCache } from '../src/cache/cache.js';
 import { BARS_PER_SLICE, RACE_KEY as KEY } from './cache-race.js';
 
 const MINUTE = 60_000;

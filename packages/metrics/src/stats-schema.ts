@@ -86,7 +86,7 @@ export const StatsConventionsSchema = Type.Object(
 export type StatsConventions = Static<typeof StatsConventionsSchema>;
 
 /**
- * Every statistic of a run, keyed as in BACKTESTING_PY_COMPAT.md. Percentages are × 100; an
+ * Every statistic of a run, keyed as docs/statistics.md lists them. Percentages are × 100; an
  * undefined value is `null`, never 0 or NaN. Where the profiles differ, a description names both.
  */
 export const StatsSchema = Type.Object(

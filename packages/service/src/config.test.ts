@@ -16,7 +16,7 @@ function issuesOf(env: NodeJS.ProcessEnv): string[] {
 describe('loadConfig', () => {
   it('fills every default from an empty environment', () => {
     const config = loadConfig({});
-    // The defaults the task and ARCHITECTURE.md name for each variable.
+    // The defaults docs/operations.md names for each variable.
     expect(config).toEqual({
       PORT: 3000,
       HOST: '127.0.0.1',

@@ -9,7 +9,7 @@ import { EquityBody, LogsPage, ResultBody, TradeBody, TradesBody } from './resul
  * one type of each (`BacktestView`, not `GetBacktestResponse200`) and shares it between routes.
  * Routes keep using the schema objects themselves; swagger.ts swaps them for `$ref`s by identity.
  */
-export const NAMED_SCHEMAS = {
+const NAMED_SCHEMAS = {
   BacktestRequest,
   SubmitAccepted,
   BacktestLinks,

@@ -1,6 +1,6 @@
 import { CliError } from '../cli-error.js';
 
-export const DEFAULT_API_URL = 'http://127.0.0.1:3000';
+const DEFAULT_API_URL = 'http://127.0.0.1:3000';
 
 /** The `--url` and `--key` options every command that talks to the api accepts. */
 export const API_OPTIONS = {

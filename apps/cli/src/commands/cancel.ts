@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { BacktestRecord } from '@hindsight/service';
-import { CliError, type CliIo } from '../cli-error.js';
-import { describeError } from '../describe-error.js';
+import { CliError } from '../cli-error.js';
+import { defineCommand } from '../command.js';
 import { API_OPTIONS, API_OPTIONS_USAGE, apiClientFrom } from './api-client.js';
 
 const USAGE = `usage: hindsight cancel ID
@@ -11,18 +10,12 @@ A backtest that already ended answers HS_ERR_ALREADY_TERMINAL (exit 1).
 ${API_OPTIONS_USAGE}`;
 
 /** `hindsight cancel ID`: see USAGE. */
-export async function cancelCommand(argv: string[], io: CliIo): Promise<number> {
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: { help: { type: 'boolean', short: 'h' }, ...API_OPTIONS },
-    });
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+export const cancelCommand = defineCommand({
+  name: 'cancel',
+  usage: USAGE,
+  options: API_OPTIONS,
+  positionals: true,
+  async run({ values, positionals }, io) {
     const [id, ...extra] = positionals;
     if (id === undefined || extra.length > 0) throw new CliError('give exactly one backtest ID');
     const client = apiClientFrom(values, io.env);
@@ -37,8 +30,5 @@ export async function cancelCommand(argv: string[], io: CliIo): Promise<number> 
         : `${id} is ${record.status}: cancel requested, it stops within a moment (hindsight status ${id})\n`,
     );
     return 0;
-  } catch (error) {
-    io.stderr.write(`hindsight cancel: ${describeError(error, io.env)}\n`);
-    return 1;
-  }
-}
+  },
+});

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import { type CleanupReport, cleanupResults, loadConfig } from '@hindsight/service';
-import { CliError, type CliIo } from '../cli-error.js';
-import { describeError } from '../describe-error.js';
+import { CliError } from '../cli-error.js';
+import { defineCommand } from '../command.js';
 
 const USAGE = `usage: hindsight cleanup [--older-than AGE] [--data-root DIR] [--dry-run] [--json]
 
@@ -52,24 +51,16 @@ function formatReport(report: CleanupReport, age: string, dryRun: boolean): stri
   return `${lines.join('\n')}\n`;
 }
 
-export async function cleanupCommand(argv: string[], io: CliIo): Promise<number> {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'older-than': { type: 'string' },
-        'data-root': { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+export const cleanupCommand = defineCommand({
+  name: 'cleanup',
+  usage: USAGE,
+  options: {
+    'older-than': { type: 'string' },
+    'data-root': { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run({ values }, io) {
     const config = loadConfig({
       ...io.env,
       ...(values['data-root'] === undefined ? {} : { DATA_ROOT: values['data-root'] }),
@@ -87,8 +78,5 @@ export async function cleanupCommand(argv: string[], io: CliIo): Promise<number>
         : formatReport(report, age, dryRun),
     );
     return 0;
-  } catch (error) {
-    io.stderr.write(`hindsight cleanup: ${describeError(error, io.env)}\n`);
-    return 1;
-  }
-}
+  },
+});

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import type { Bars, Timeframe } from '@hindsight/engine';
 import {
   type CsvColumnMapping,
@@ -14,8 +13,8 @@ import {
   type QualityReport,
   type SeriesInfo,
 } from '@hindsight/market-data';
-import { CliError, type CliIo } from '../cli-error.js';
-import { describeError } from '../describe-error.js';
+import { CliError } from '../cli-error.js';
+import { defineCommand } from '../command.js';
 import { marketDataFromEnv } from '../market-data-env.js';
 import { parseNumber } from '../parse-options.js';
 
@@ -46,28 +45,24 @@ ALPHAVANTAGE_CALLS_PER_MINUTE, default 5) enable alphavantage:SYMBOL.
 const FIELDS = new Set(['time', 'open', 'high', 'low', 'close', 'volume']);
 
 /** `hindsight data ...`: returns the exit code; problems print one line to stderr. */
-export async function dataCommand(argv: string[], io: CliIo): Promise<number> {
-  let cache: MarketDataCache | null = null;
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        symbol: { type: 'string' },
-        timeframe: { type: 'string' },
-        timezone: { type: 'string' },
-        delimiter: { type: 'string' },
-        column: { type: 'string', multiple: true },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        limit: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+export const dataCommand = defineCommand({
+  name: 'data',
+  usage: USAGE,
+  options: {
+    symbol: { type: 'string' },
+    timeframe: { type: 'string' },
+    timezone: { type: 'string' },
+    delimiter: { type: 'string' },
+    column: { type: 'string', multiple: true },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  positionals: true,
+  async run({ values, positionals }, io) {
     const [command, ...rest] = positionals;
-    if (values.help || command === 'help') {
+    if (command === 'help') {
       io.stdout.write(USAGE);
       return 0;
     }
@@ -75,85 +70,83 @@ export async function dataCommand(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(USAGE);
       return 1;
     }
-    const { dataRoot, cache: opened, providers } = marketDataFromEnv(io.env);
-    cache = opened;
+    const { dataRoot, cache, providers } = marketDataFromEnv(io.env);
     const json = values.json ?? false;
     const out = (text: string) => io.stdout.write(text);
-    switch (command) {
-      case 'import': {
-        const file = single(rest, 'import needs one FILE');
-        if (!values.symbol) throw new CliError('import needs --symbol NAME');
-        const symbol = parseSymbol(values.symbol);
-        if (symbol.source !== IMPORTED_SOURCE) {
-          throw new CliError(
-            `--symbol ${values.symbol}: imported symbols are bare names, like GOOG`,
-          );
-        }
-        const timeframe = parseTimeframe(values.timeframe ?? '1d');
-        const { info, quality } = await importFile(cache, {
-          path: file,
-          symbol: symbol.name,
-          timeframe,
-          ...(values.timezone === undefined ? {} : { timezone: values.timezone }),
-          ...(values.delimiter === undefined ? {} : { delimiter: values.delimiter }),
-          columns: columnMapping(values.column ?? []),
-        });
-        out(
-          json
-            ? `${JSON.stringify({ ...infoJson(info), warnings: quality.warnings })}\n`
-            : importText(info, quality),
-        );
-        return 0;
-      }
-      case 'list': {
-        none(rest, 'list');
-        const infos = await cache.list();
-        out(json ? `${JSON.stringify(infos.map(infoJson))}\n` : listText(infos, dataRoot));
-        return 0;
-      }
-      case 'show':
-      case 'quality': {
-        const name = single(rest, `${command} needs one SYMBOL`);
-        const timeframe = await chooseTimeframe(cache, name, values.timeframe);
-        const loaded = await loadBars({
-          cache,
-          providers,
-          symbol: name,
-          timeframe,
-          ...optionalTime('--from', values.from, 'from'),
-          ...optionalTime('--to', values.to, 'to'),
-        });
-        const title = `${loaded.symbol} ${timeframe}`;
-        if (command === 'quality') {
+    try {
+      switch (command) {
+        case 'import': {
+          const file = single(rest, 'import needs one FILE');
+          if (!values.symbol) throw new CliError('import needs --symbol NAME');
+          const symbol = parseSymbol(values.symbol);
+          if (symbol.source !== IMPORTED_SOURCE) {
+            throw new CliError(
+              `--symbol ${values.symbol}: imported symbols are bare names, like GOOG`,
+            );
+          }
+          const timeframe = parseTimeframe(values.timeframe ?? '1d');
+          const { info, quality } = await importFile(cache, {
+            path: file,
+            symbol: symbol.name,
+            timeframe,
+            ...(values.timezone === undefined ? {} : { timezone: values.timezone }),
+            ...(values.delimiter === undefined ? {} : { delimiter: values.delimiter }),
+            columns: columnMapping(values.column ?? []),
+          });
           out(
             json
-              ? `${JSON.stringify(qualityJson(loaded.symbol, loaded.quality))}\n`
-              : qualityText(title, loaded.quality),
+              ? `${JSON.stringify({ ...infoJson(info), warnings: quality.warnings })}\n`
+              : importText(info, quality),
           );
           return 0;
         }
-        const limit = parseNumber('--limit', values.limit, json ? 0 : 20);
-        if (!Number.isInteger(limit) || limit < 0)
-          throw new CliError('--limit must be a whole number >= 0');
-        out(
-          json
-            ? `${JSON.stringify({ symbol: loaded.symbol, timeframe, source: loaded.source, fromCache: loaded.fromCache, bars: barsJson(loaded.bars, limit) })}\n`
-            : showText(title, loaded.bars, loaded.fromCache, limit),
-        );
-        return 0;
+        case 'list': {
+          none(rest, 'list');
+          const infos = await cache.list();
+          out(json ? `${JSON.stringify(infos.map(infoJson))}\n` : listText(infos, dataRoot));
+          return 0;
+        }
+        case 'show':
+        case 'quality': {
+          const name = single(rest, `${command} needs one SYMBOL`);
+          const timeframe = await chooseTimeframe(cache, name, values.timeframe);
+          const loaded = await loadBars({
+            cache,
+            providers,
+            symbol: name,
+            timeframe,
+            ...optionalTime('--from', values.from, 'from'),
+            ...optionalTime('--to', values.to, 'to'),
+          });
+          const title = `${loaded.symbol} ${timeframe}`;
+          if (command === 'quality') {
+            out(
+              json
+                ? `${JSON.stringify(qualityJson(loaded.symbol, loaded.quality))}\n`
+                : qualityText(title, loaded.quality),
+            );
+            return 0;
+          }
+          const limit = parseNumber('--limit', values.limit, json ? 0 : 20);
+          if (!Number.isInteger(limit) || limit < 0)
+            throw new CliError('--limit must be a whole number >= 0');
+          out(
+            json
+              ? `${JSON.stringify({ symbol: loaded.symbol, timeframe, source: loaded.source, fromCache: loaded.fromCache, bars: barsJson(loaded.bars, limit) })}\n`
+              : showText(title, loaded.bars, loaded.fromCache, limit),
+          );
+          return 0;
+        }
+        default:
+          throw new CliError(
+            `unknown command "${command}" (import, list, show, quality; see --help)`,
+          );
       }
-      default:
-        throw new CliError(
-          `unknown command "${command}" (import, list, show, quality; see --help)`,
-        );
+    } finally {
+      await cache.close();
     }
-  } catch (error) {
-    io.stderr.write(`hindsight data: ${describeError(error, io.env)}\n`);
-    return 1;
-  } finally {
-    await cache?.close();
-  }
-}
+  },
+});
 
 function single(positionals: string[], problem: string): string {
   if (positionals.length !== 1) throw new CliError(problem);

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   API_KEY_TIERS,
   type ApiKeyTier,
@@ -8,8 +7,8 @@ import {
   newApiKey,
   type Store,
 } from '@hindsight/service';
-import { CliError, type CliIo } from '../cli-error.js';
-import { describeError } from '../describe-error.js';
+import { CliError } from '../cli-error.js';
+import { defineCommand } from '../command.js';
 
 const USAGE = `usage: hindsight keys create --user U --tier free|basic|pro [--admin] [--data-root DIR]
 
@@ -28,55 +27,41 @@ function isTier(value: string): value is ApiKeyTier {
 }
 
 /** `hindsight keys create`: see USAGE. */
-export async function keysCommand(argv: string[], io: CliIo): Promise<number> {
-  let store: Store | undefined;
-  try {
-    const [action, ...rest] = argv;
-    if (action === undefined || action === '--help' || action === '-h' || action === 'help') {
-      io.stdout.write(USAGE);
-      return action === undefined ? 1 : 0;
-    }
-    if (action !== 'create') throw new CliError(`unknown action "${action}" (known: create)`);
-    const { values } = parseArgs({
-      args: rest,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        user: { type: 'string' },
-        tier: { type: 'string' },
-        admin: { type: 'boolean' },
-        'data-root': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
-    const userId = values.user?.trim();
-    if (!userId) throw new CliError('--user is required');
-    if (values.tier === undefined || !isTier(values.tier)) {
-      throw new CliError(
-        `--tier must be one of ${API_KEY_TIERS.join(', ')}, got ${values.tier === undefined ? 'nothing' : `"${values.tier}"`}`,
+export const keysCommand = defineCommand({
+  name: 'keys',
+  usage: USAGE,
+  options: {
+    user: { type: 'string' },
+    tier: { type: 'string' },
+    admin: { type: 'boolean' },
+    'data-root': { type: 'string' },
+  },
+  actions: ['create'],
+  async run({ values }, io) {
+    let store: Store | undefined;
+    try {
+      const userId = values.user?.trim();
+      if (!userId) throw new CliError('--user is required');
+      if (values.tier === undefined || !isTier(values.tier)) {
+        throw new CliError(
+          `--tier must be one of ${API_KEY_TIERS.join(', ')}, got ${values.tier === undefined ? 'nothing' : `"${values.tier}"`}`,
+        );
+      }
+      const config = loadConfig({
+        ...io.env,
+        ...(values['data-root'] === undefined ? {} : { DATA_ROOT: values['data-root'] }),
+      });
+      store = await createStore({ mongodbUrl: config.MONGODB_URL, dataRoot: config.DATA_ROOT });
+      const key = newApiKey();
+      const admin = values.admin ?? false;
+      await store.createApiKey({ keyHash: hashApiKey(key), userId, tier: values.tier, admin });
+      io.stderr.write(
+        `created a ${values.tier}${admin ? ' admin' : ''} key for ${userId}; it is shown this once - keep it:\n`,
       );
+      io.stdout.write(`${key}\n`);
+      return 0;
+    } finally {
+      await store?.close();
     }
-    const config = loadConfig({
-      ...io.env,
-      ...(values['data-root'] === undefined ? {} : { DATA_ROOT: values['data-root'] }),
-    });
-    store = await createStore({ mongodbUrl: config.MONGODB_URL, dataRoot: config.DATA_ROOT });
-    const key = newApiKey();
-    const admin = values.admin ?? false;
-    await store.createApiKey({ keyHash: hashApiKey(key), userId, tier: values.tier, admin });
-    io.stderr.write(
-      `created a ${values.tier}${admin ? ' admin' : ''} key for ${userId}; it is shown this once - keep it:\n`,
-    );
-    io.stdout.write(`${key}\n`);
-    return 0;
-  } catch (error) {
-    io.stderr.write(`hindsight keys: ${describeError(error, io.env)}\n`);
-    return 1;
-  } finally {
-    await store?.close();
-  }
-}
+  },
+});

@@ -1,7 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { BacktestRecord } from '@hindsight/service';
-import { CliError, type CliIo } from '../cli-error.js';
-import { describeError } from '../describe-error.js';
+import { CliError } from '../cli-error.js';
+import { defineCommand } from '../command.js';
 import { formatStat } from '../format-stat.js';
 import { API_OPTIONS, API_OPTIONS_USAGE, apiClientFrom } from './api-client.js';
 
@@ -34,7 +33,7 @@ function row(record: BacktestRecord): string[] {
 }
 
 /** Columns padded to their widest cell, two spaces apart. */
-export function formatTable(rows: readonly string[][]): string {
+function formatTable(rows: readonly string[][]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
   return rows
     .map((r) => `${r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd())
@@ -43,24 +42,16 @@ export function formatTable(rows: readonly string[][]): string {
 }
 
 /** `hindsight list`: see USAGE. */
-export async function listCommand(argv: string[], io: CliIo): Promise<number> {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        status: { type: 'string' },
-        limit: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        ...API_OPTIONS,
-      },
-    });
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+export const listCommand = defineCommand({
+  name: 'list',
+  usage: USAGE,
+  options: {
+    status: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+    ...API_OPTIONS,
+  },
+  async run({ values }, io) {
     const query = new URLSearchParams();
     if (values.status !== undefined) query.set('status', values.status);
     if (values.limit !== undefined) {
@@ -81,11 +72,8 @@ export async function listCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(formatTable([COLUMNS, ...page.items.map(row)]));
     if (page.nextCursor) io.stdout.write(`(more: raise --limit)\n`);
     return 0;
-  } catch (error) {
-    io.stderr.write(`hindsight list: ${describeError(error, io.env)}\n`);
-    return 1;
-  }
-}
+  },
+});
 
 function parseNumber(raw: string): number {
   const value = Number(raw);

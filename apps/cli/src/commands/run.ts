@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { runBacktest } from '@hindsight/backtest';
 import {
   type Bars,
@@ -9,10 +8,10 @@ import {
 } from '@hindsight/engine';
 import { loadBars, readCsvFile } from '@hindsight/market-data';
 import { endBound, parseIsoInstant } from '@hindsight/service';
-import { CliError, type CliIo } from '../cli-error.js';
-import { describeError } from '../describe-error.js';
+import { CliError } from '../cli-error.js';
+import { defineCommand } from '../command.js';
 import { marketDataFromEnv } from '../market-data-env.js';
-import { parseNumber, parseParams, rejectRenamedOptions } from '../parse-options.js';
+import { parseNumber, parseParams } from '../parse-options.js';
 import { formatReport, toJsonReport } from '../report.js';
 
 const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy NAME [options]
@@ -39,40 +38,32 @@ const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy
                         drawdownPct, conventions } in the names and units of the REST api
 `;
 
-export async function runCommand(argv: string[], io: CliIo): Promise<number> {
-  try {
-    rejectRenamedOptions(argv, { '--from': '--start', '--to': '--end' });
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        data: { type: 'string' },
-        symbol: { type: 'string' },
-        timeframe: { type: 'string' },
-        start: { type: 'string' },
-        end: { type: 'string' },
-        strategy: { type: 'string' },
-        param: { type: 'string', multiple: true },
-        cash: { type: 'string' },
-        commission: { type: 'string' },
-        'commission-fixed': { type: 'string' },
-        'slippage-bps': { type: 'string' },
-        fill: { type: 'string' },
-        fractional: { type: 'boolean' },
-        fraction: { type: 'string' },
-        'stop-loss': { type: 'string' },
-        'take-profit': { type: 'string' },
-        'finalize-trades': { type: 'boolean' },
-        conventions: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+export const runCommand = defineCommand({
+  name: 'run',
+  usage: USAGE,
+  options: {
+    data: { type: 'string' },
+    symbol: { type: 'string' },
+    timeframe: { type: 'string' },
+    start: { type: 'string' },
+    end: { type: 'string' },
+    strategy: { type: 'string' },
+    param: { type: 'string', multiple: true },
+    cash: { type: 'string' },
+    commission: { type: 'string' },
+    'commission-fixed': { type: 'string' },
+    'slippage-bps': { type: 'string' },
+    fill: { type: 'string' },
+    fractional: { type: 'boolean' },
+    fraction: { type: 'string' },
+    'stop-loss': { type: 'string' },
+    'take-profit': { type: 'string' },
+    'finalize-trades': { type: 'boolean' },
+    conventions: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  renamed: { '--from': '--start', '--to': '--end' },
+  async run({ values }, io) {
     if (!values.strategy) throw new CliError('--strategy is required (see hindsight run --help)');
     if (Boolean(values.data) === Boolean(values.symbol)) {
       throw new CliError('give exactly one of --data FILE.csv or --symbol NAME');
@@ -114,11 +105,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
         : formatReport({ source: values.data ?? symbol, strategy: values.strategy, bars, output }),
     );
     return 0;
-  } catch (error) {
-    io.stderr.write(`hindsight run: ${describeError(error, io.env)}\n`);
-    return 1;
-  }
-}
+  },
+});
 
 async function loadFile(file: string): Promise<{ symbol: string; bars: Bars }> {
   const name = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');

@@ -2,7 +2,6 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import {
   type Config,
   createStore,
@@ -14,7 +13,7 @@ import {
   type TransferCounts,
 } from '@hindsight/service';
 import { CliError, type CliIo } from '../cli-error.js';
-import { describeError } from '../describe-error.js';
+import { defineCommand } from '../command.js';
 
 const USAGE = `usage: hindsight store export --out FILE.jsonl [--from-url URL] [--data-root DIR]
        hindsight store import --in FILE.jsonl [--to-url URL] [--data-root DIR]
@@ -36,7 +35,6 @@ const OPTIONS = {
   'from-url': { type: 'string' },
   'to-url': { type: 'string' },
   'data-root': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 function formatCounts(counts: TransferCounts): string {
@@ -81,51 +79,36 @@ async function importFrom(store: Store, file: string, io: CliIo): Promise<Import
 }
 
 /** `hindsight store export|import`: see USAGE. */
-export async function storeCommand(argv: string[], io: CliIo): Promise<number> {
-  let store: Store | undefined;
-  try {
-    const [action, ...rest] = argv;
-    if (action === undefined || action === '--help' || action === '-h' || action === 'help') {
-      io.stdout.write(USAGE);
-      return action === undefined ? 1 : 0;
-    }
-    if (action !== 'export' && action !== 'import') {
-      throw new CliError(`unknown action "${action}" (known: export, import)`);
-    }
-    const { values } = parseArgs({
-      args: rest,
-      strict: true,
-      allowPositionals: false,
-      options: OPTIONS,
-    });
-    if (values.help) {
-      io.stdout.write(USAGE);
+export const storeCommand = defineCommand({
+  name: 'store',
+  usage: USAGE,
+  options: OPTIONS,
+  actions: ['export', 'import'],
+  async run({ values, action }, io) {
+    let store: Store | undefined;
+    try {
+      const config = loadConfig({
+        ...io.env,
+        ...(values['data-root'] === undefined ? {} : { DATA_ROOT: values['data-root'] }),
+      });
+      if (action === 'export') {
+        if (!values.out) throw new CliError('export needs --out FILE.jsonl');
+        store = await openStore(config, values['from-url']);
+        const counts = await exportTo(store, values.out);
+        io.stdout.write(`exported ${formatCounts(counts)} to ${values.out}\n`);
+        return 0;
+      }
+      if (!values.in) throw new CliError('import needs --in FILE.jsonl');
+      store = await openStore(config, values['to-url']);
+      const result = await importFrom(store, values.in, io);
+      io.stdout.write(
+        `imported ${formatCounts(result.imported)}\n` +
+          `skipped (already present) ${formatCounts(result.skipped)}\n` +
+          `the file holds ${formatCounts(result.expected)}: counts match\n`,
+      );
       return 0;
+    } finally {
+      await store?.close();
     }
-    const config = loadConfig({
-      ...io.env,
-      ...(values['data-root'] === undefined ? {} : { DATA_ROOT: values['data-root'] }),
-    });
-    if (action === 'export') {
-      if (!values.out) throw new CliError('export needs --out FILE.jsonl');
-      store = await openStore(config, values['from-url']);
-      const counts = await exportTo(store, values.out);
-      io.stdout.write(`exported ${formatCounts(counts)} to ${values.out}\n`);
-      return 0;
-    }
-    if (!values.in) throw new CliError('import needs --in FILE.jsonl');
-    store = await openStore(config, values['to-url']);
-    const result = await importFrom(store, values.in, io);
-    io.stdout.write(
-      `imported ${formatCounts(result.imported)}\n` +
-        `skipped (already present) ${formatCounts(result.skipped)}\n` +
-        `the file holds ${formatCounts(result.expected)}: counts match\n`,
-    );
-    return 0;
-  } catch (error) {
-    io.stderr.write(`hindsight store: ${describeError(error, io.env)}\n`);
-    return 1;
-  } finally {
-    await store?.close();
-  }
-}
+  },
+});

@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { DEFAULT_COMMISSION } from '@hindsight/engine';
 import type { BacktestRecord } from '@hindsight/service';
-import { CliError, type CliIo } from '../cli-error.js';
-import { describeError } from '../describe-error.js';
+import { CliError } from '../cli-error.js';
+import { defineCommand } from '../command.js';
 import { parseNumber, parseParams } from '../parse-options.js';
 import { API_OPTIONS, API_OPTIONS_USAGE, apiClientFrom } from './api-client.js';
 import { formatSummary } from './format-backtest.js';
@@ -36,34 +35,26 @@ export interface SubmitAnswer {
 }
 
 /** `hindsight submit`: see USAGE. Exit 1 when a watched backtest fails or is cancelled. */
-export async function submitCommand(argv: string[], io: CliIo): Promise<number> {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        strategy: { type: 'string' },
-        symbol: { type: 'string', multiple: true },
-        start: { type: 'string' },
-        end: { type: 'string' },
-        param: { type: 'string', multiple: true },
-        timeframe: { type: 'string' },
-        cash: { type: 'string' },
-        commission: { type: 'string' },
-        conventions: { type: 'string' },
-        name: { type: 'string' },
-        tag: { type: 'string', multiple: true },
-        watch: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        ...API_OPTIONS,
-      },
-    });
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+export const submitCommand = defineCommand({
+  name: 'submit',
+  usage: USAGE,
+  options: {
+    strategy: { type: 'string' },
+    symbol: { type: 'string', multiple: true },
+    start: { type: 'string' },
+    end: { type: 'string' },
+    param: { type: 'string', multiple: true },
+    timeframe: { type: 'string' },
+    cash: { type: 'string' },
+    commission: { type: 'string' },
+    conventions: { type: 'string' },
+    name: { type: 'string' },
+    tag: { type: 'string', multiple: true },
+    watch: { type: 'boolean' },
+    json: { type: 'boolean' },
+    ...API_OPTIONS,
+  },
+  async run({ values }, io) {
     if (!values.strategy)
       throw new CliError('--strategy is required (see hindsight submit --help)');
     if (!values.symbol?.length) throw new CliError('at least one --symbol is required');
@@ -124,8 +115,5 @@ export async function submitCommand(argv: string[], io: CliIo): Promise<number> 
         );
         return 1;
     }
-  } catch (error) {
-    io.stderr.write(`hindsight submit: ${describeError(error, io.env)}\n`);
-    return 1;
-  }
-}
+  },
+});

@@ -4,7 +4,7 @@ import { loadBars } from '../../test/csv-bars.js';
 import { STOCKCHARTS_RSI_CLOSES } from '../../test/reference-data.js';
 import { rsi } from './rsi.js';
 
-/** Wilder's RSI at bar t, recomputed from bar 0 for every t, straight from BACKTESTING_PY_COMPAT.md. */
+/** Wilder's RSI at bar t, recomputed from bar 0 for every t, straight from the definition in rsi.ts. */
 function naiveRsi(values: Float64Array, period: number): Float64Array {
   const out = new Float64Array(values.length).fill(Number.NaN);
   for (let t = period; t < values.length; t++) {
@@ -35,7 +35,7 @@ describe('rsi', () => {
     expectAllClose(out.subarray(2), [50, 100 - 100 / 6], 1e-15);
   });
 
-  it('is 100 without losses and 50 without any change (BACKTESTING_PY_COMPAT.md)', () => {
+  it('is 100 without losses and 50 without any change (as rsi.ts defines it)', () => {
     expect(Array.from(rsi(new Float64Array([1, 2, 3, 3, 4]), 2).subarray(2))).toEqual([
       100, 100, 100,
     ]);

@@ -1,7 +1,7 @@
 import { assertOutput, assertPeriod } from './validate.js';
 
 /**
- * Wilder's relative strength index, as BACKTESTING_PY_COMPAT.md defines it: the changes
+ * Wilder's relative strength index (its one written definition is this one): the changes
  * d[t] = values[t] - values[t-1] split into gains and losses; the first averages are the simple
  * means of changes 1..period; then avg = ((period - 1) * avg + x) / period;
  * RSI = 100 - 100 / (1 + avgGain / avgLoss), 100 when avgLoss = 0, 50 when both are 0.

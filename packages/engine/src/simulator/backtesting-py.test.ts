@@ -10,7 +10,7 @@ import type { SimulationConfig, Trade } from './types.js';
  * `Backtest(GOOG, SmaCross, finalize_trades=True).run()` with cash 10_000 and commission 0, where
  * SmaCross(fast=10, slow=30) does `position.close(); buy()` on crossover(sma1, sma2) and
  * `position.close(); sell()` on crossover(sma2, sma1). The expected values are copied from that
- * file; the trade aggregates are computed here with the formulas of BACKTESTING_PY_COMPAT.md.
+ * file; the trade aggregates are computed here with the formulas of docs/statistics.md.
  */
 const PUBLISHED = {
   trades: 66,

@@ -6,7 +6,7 @@ import { getStrategy, resolveParams } from './registry.js';
 
 const goog = loadBars('GOOG');
 
-/** Each strategy with the parameters tried, and the warm-up BACKTESTING_PY_COMPAT.md implies. */
+/** Each strategy with the parameters tried, and the warm-up its indicators imply (docs/conventions.md). */
 const runs: { name: string; params: Record<string, unknown>; warmup: number }[] = [
   { name: 'buy_and_hold', params: {}, warmup: 0 },
   { name: 'sma_crossover', params: {}, warmup: 29 },

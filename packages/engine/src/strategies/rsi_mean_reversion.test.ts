@@ -20,7 +20,7 @@ describe('rsi_mean_reversion', () => {
     expect(flaggedBars(signals.exitShort)).toEqual([]);
   });
 
-  it('warms up until the RSI is defined: 14 with the defaults (BACKTESTING_PY_COMPAT.md)', () => {
+  it('warms up until the RSI is defined: 14 with the defaults (see rsi.ts)', () => {
     const goog = loadBars('GOOG');
     expect(rsiMeanReversion.signals(goog, resolveParams('rsi_mean_reversion', {})).warmup).toBe(14);
   });

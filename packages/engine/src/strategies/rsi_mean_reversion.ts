@@ -30,7 +30,7 @@ function lowerBelowUpper(params: { lower: number; upper: number }): ParamIssue |
   };
 }
 
-/** enterLong = RSI < lower, exitLong = RSI > upper (BACKTESTING_PY_COMPAT.md); warm-up `period`. */
+/** enterLong = RSI < lower, exitLong = RSI > upper; warm-up `period`, the first defined RSI (rsi.ts). */
 export const rsiMeanReversion: StrategyDefinition<typeof RsiMeanReversionParams> = {
   name: 'rsi_mean_reversion',
   description:

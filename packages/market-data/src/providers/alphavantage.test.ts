@@ -11,7 +11,7 @@ import {
 } from '../../test/alphavantage-stub.js';
 import { rows } from '../../test/helpers.js';
 import { VirtualClock } from '../../test/virtual-clock.js';
-import { ALL_TIME } from '../ranges.js';
+import { ALL_TIME } from '../time/ranges.js';
 import { AlphaVantageError, AlphaVantageProvider } from './alphavantage.js';
 
 const day = (text: string) => Date.parse(`${text}T00:00:00Z`);

@@ -1,12 +1,12 @@
 import { type Bars, BarsValidationError, createBars, type Timeframe } from '@hindsight/engine';
+import { resampleBars } from '../bars/resample.js';
+import { barsWithin } from '../bars/slice.js';
 import { ProviderError } from '../errors.js';
-import { IsoTimeParser } from '../iso-time.js';
-import type { TimeRange } from '../ranges.js';
-import { resampleBars } from '../resample.js';
-import { barsWithin } from '../slice.js';
-import { formatTime } from '../time-format.js';
-import { bucketStart, DAY_MS, TIMEFRAME_MS, WEEK_MS } from '../timeframes.js';
-import { isUtcZone, ZoneConverter } from '../timezone.js';
+import { IsoTimeParser } from '../time/iso-time.js';
+import type { TimeRange } from '../time/ranges.js';
+import { formatTime } from '../time/time-format.js';
+import { bucketStart, DAY_MS, TIMEFRAME_MS, WEEK_MS } from '../time/timeframes.js';
+import { isUtcZone, ZoneConverter } from '../time/timezone.js';
 import { type Clock, systemClock } from './clock.js';
 import type { FetchRequest, Provider } from './provider.js';
 import { RateLimiter } from './rate-limiter.js';
@@ -264,7 +264,7 @@ function rejectErrorPayload(body: Json, what: string): void {
 const textEncoder = new TextEncoder();
 
 /** The "Time Series (...)" object of a response as Bars, oldest first. */
-export function parseTimeSeries(body: Json, label: string): Bars {
+function parseTimeSeries(body: Json, label: string): Bars {
   const key = Object.keys(body).find((name) => name.startsWith('Time Series'));
   const series = key === undefined ? undefined : body[key];
   if (typeof series !== 'object' || series === null) {

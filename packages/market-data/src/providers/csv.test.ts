@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rows, sampleData, temporaryDirectory } from '../../test/helpers.js';
-import { MarketDataCache } from '../cache.js';
-import { readCsvFile } from '../csv.js';
+import { MarketDataCache } from '../cache/cache.js';
 import { CsvImportError, ParquetImportError, SymbolNotCachedError } from '../errors.js';
-import { ALL_TIME } from '../ranges.js';
+import { readCsvFile } from '../formats/csv.js';
+import { ALL_TIME } from '../time/ranges.js';
 import { CsvProvider, importFile } from './csv.js';
 
 const day = (text: string) => Date.parse(`${text}T00:00:00Z`);

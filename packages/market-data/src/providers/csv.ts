@@ -1,12 +1,12 @@
 import { extname } from 'node:path';
 import type { Bars, Timeframe } from '@hindsight/engine';
-import type { MarketDataCache, SeriesInfo } from '../cache.js';
-import { type CsvOptions, readCsvFile } from '../csv.js';
+import { type QualityReport, qualityReport } from '../bars/quality.js';
+import type { MarketDataCache, SeriesInfo } from '../cache/cache.js';
 import { SymbolNotCachedError } from '../errors.js';
-import { readParquetFile } from '../parquet-import.js';
-import { type QualityReport, qualityReport } from '../quality.js';
-import { ALL_TIME, type TimeRange } from '../ranges.js';
+import { type CsvOptions, readCsvFile } from '../formats/csv.js';
+import { readParquetFile } from '../formats/parquet-import.js';
 import { IMPORTED_SOURCE } from '../symbols.js';
+import { ALL_TIME, type TimeRange } from '../time/ranges.js';
 import type { FetchRequest, Provider } from './provider.js';
 
 export interface ImportOptions extends CsvOptions {

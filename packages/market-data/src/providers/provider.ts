@@ -1,5 +1,5 @@
 import type { Bars, Timeframe } from '@hindsight/engine';
-import type { TimeRange } from '../ranges.js';
+import type { TimeRange } from '../time/ranges.js';
 
 export interface FetchRequest {
   /** The name without its source (`IBM` for `alphavantage:IBM`), upper case. */

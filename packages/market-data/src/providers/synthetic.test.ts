@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { syntheticBars } from '../synthetic.js';
+import { syntheticBars } from '../bars/synthetic.js';
 import { SyntheticProvider } from './synthetic.js';
 
 const provider = new SyntheticProvider();

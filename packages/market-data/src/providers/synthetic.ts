@@ -1,7 +1,7 @@
 import type { Bars, Timeframe } from '@hindsight/engine';
-import { ALL_TIME, type TimeRange } from '../ranges.js';
-import { syntheticBars } from '../synthetic.js';
-import { DAY_MS } from '../timeframes.js';
+import { syntheticBars } from '../bars/synthetic.js';
+import { ALL_TIME, type TimeRange } from '../time/ranges.js';
+import { DAY_MS } from '../time/timeframes.js';
 import type { FetchRequest, Provider } from './provider.js';
 
 /** What `synthetic:NAME` loads when no range is named: fixed, so every machine gets one series. */

@@ -10,8 +10,8 @@ import Value from 'typebox/value';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { BacktestRequest, MAX_SYMBOLS, MarketSymbol, type Sizing } from './backtest-request.js';
 
-/** The submit body of ARCHITECTURE.md ("A submit body, for example"), word for word. */
-const ARCHITECTURE_EXAMPLE = {
+/** A full submit body (the backtesting.py GOOG run), its fields as docs/api.md's body table names them. */
+const FULL_EXAMPLE = {
   name: 'GOOG 10/30',
   tags: ['demo'],
   strategy: { name: 'sma_crossover', params: { fast: 10, slow: 30 } },
@@ -30,10 +30,8 @@ const ARCHITECTURE_EXAMPLE = {
 };
 
 describe('BacktestRequest', () => {
-  it('accepts the ARCHITECTURE.md example as it stands', () => {
-    expect(Value.Check(BacktestRequest, { ...ARCHITECTURE_EXAMPLE, commissionFixed: 0 })).toBe(
-      true,
-    );
+  it('accepts the full example as it stands', () => {
+    expect(Value.Check(BacktestRequest, { ...FULL_EXAMPLE, commissionFixed: 0 })).toBe(true);
   });
 
   it('fills defaults equal to the example but for the profile (hindsight by default)', () => {
@@ -44,7 +42,7 @@ describe('BacktestRequest', () => {
       end: '2013-03-01',
     };
     const filled = Value.Default(BacktestRequest, structuredClone(minimal));
-    const { name: _name, tags: _tags, ...exampleWithoutLabels } = ARCHITECTURE_EXAMPLE;
+    const { name: _name, tags: _tags, ...exampleWithoutLabels } = FULL_EXAMPLE;
     expect(filled).toEqual({
       ...exampleWithoutLabels,
       tags: [],
@@ -74,7 +72,7 @@ describe('BacktestRequest', () => {
 
   it('takes up to MAX_SYMBOLS symbols', () => {
     const body = (count: number) => ({
-      ...ARCHITECTURE_EXAMPLE,
+      ...FULL_EXAMPLE,
       commissionFixed: 0,
       symbols: Array.from({ length: count }, (_, i) => `S${i}`),
     });
@@ -90,7 +88,7 @@ describe('BacktestRequest', () => {
   it('takes the symbol grammar from the engine, Yahoo-style index and FX tickers included', () => {
     expect(MarketSymbol).toMatchObject({ pattern: SYMBOL_PATTERN });
     const request = (symbols: string[]) => ({
-      ...ARCHITECTURE_EXAMPLE,
+      ...FULL_EXAMPLE,
       commissionFixed: 0,
       symbols,
     });

@@ -5,7 +5,7 @@ import type { BacktestSort } from '../schemas/list-backtests.js';
 export type SummaryStat = (typeof SUMMARY_STATS)[number];
 export type SortField = 'createdAt' | 'name' | 'status' | SummaryStat;
 /** What a record sorts by: text for its own fields, a number or null for a statistic. */
-export type SortKey = string | number | null;
+type SortKey = string | number | null;
 
 export interface SortOrder {
   field: SortField;
@@ -27,7 +27,7 @@ export function isStatSort(field: SortField): field is SummaryStat {
 }
 
 /** The value `record` sorts by under `field`. */
-export function sortKeyOf(record: BacktestRecord, field: SortField): SortKey {
+function sortKeyOf(record: BacktestRecord, field: SortField): SortKey {
   return isStatSort(field) ? (record.summary?.[field] ?? null) : record[field];
 }
 

@@ -13,7 +13,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Every route of the ARCHITECTURE.md REST table, as OpenAPI writes its path. */
+/** Every route of the REST table in docs/api.md ("Endpoints"), as OpenAPI writes its path. */
 const ROUTES: Array<[string, string]> = [
   ['post', '/api/v1/backtests'],
   ['get', '/api/v1/backtests'],

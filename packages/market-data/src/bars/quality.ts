@@ -1,7 +1,7 @@
 import type { Bars, Timeframe } from '@hindsight/engine';
+import { formatTime } from '../time/time-format.js';
+import { DAY_MS, TIMEFRAME_MS, WEEK_MS } from '../time/timeframes.js';
 import { medianOf } from './median.js';
-import { formatTime } from './time-format.js';
-import { DAY_MS, TIMEFRAME_MS, WEEK_MS } from './timeframes.js';
 
 export interface Gap {
   /** The bars on either side of the hole. */

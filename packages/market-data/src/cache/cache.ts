@@ -3,13 +3,13 @@ import { link, mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/prom
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Bars, TIMEFRAMES, type Timeframe } from '@hindsight/engine';
+import { CacheConflictError, CacheCorruptError, InvalidSymbolError } from '../errors.js';
+import { parseSymbol } from '../symbols.js';
+import { ALL_TIME, normalizeRanges, type TimeRange, unionRanges } from '../time/ranges.js';
+import { isTimeframe } from '../time/timeframes.js';
 import { DuckDBSession } from './duckdb-session.js';
-import { CacheConflictError, CacheCorruptError, InvalidSymbolError } from './errors.js';
 import { mergeBars } from './merge.js';
 import { BARS_PER_BLOCK, writeBarsFile } from './parquet/bars-file.js';
-import { ALL_TIME, normalizeRanges, type TimeRange, unionRanges } from './ranges.js';
-import { parseSymbol } from './symbols.js';
-import { isTimeframe } from './timeframes.js';
 
 export interface SeriesKey {
   readonly source: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { barsOf, rows, sampleData } from '../test/helpers.js';
-import { readCsvFile } from './csv.js';
+import { barsOf, rows, sampleData } from '../../test/helpers.js';
+import { readCsvFile } from '../formats/csv.js';
 import { ResampleError, resampleBars } from './resample.js';
 
 const at = (text: string) => Date.parse(`${text}Z`);

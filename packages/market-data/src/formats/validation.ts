@@ -1,4 +1,4 @@
-import { formatTime } from './time-format.js';
+import { formatTime } from '../time/time-format.js';
 
 /**
  * The largest price a bar may hold: a thousand times any traded instrument's. The engine

@@ -1,11 +1,11 @@
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { barsOf, rows, sampleData, temporaryDirectory } from '../test/helpers.js';
+import { barsOf, rows, sampleData, temporaryDirectory } from '../../test/helpers.js';
+import { CacheCorruptError, InvalidSymbolError } from '../errors.js';
+import { readCsvFile } from '../formats/csv.js';
+import { ALL_TIME } from '../time/ranges.js';
 import { MarketDataCache, type SeriesKey } from './cache.js';
-import { readCsvFile } from './csv.js';
-import { CacheCorruptError, InvalidSymbolError } from './errors.js';
-import { ALL_TIME } from './ranges.js';
 
 const day = (text: string) => Date.parse(`${text}T00:00:00Z`);
 const GOOG: SeriesKey = { source: 'csv', symbol: 'GOOG', timeframe: '1d' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barsOf, rows } from '../test/helpers.js';
+import { barsOf, rows } from '../../test/helpers.js';
 import { mergeBars } from './merge.js';
 
 // Rows are [time, open, high, low, close, volume]; the open marks which input a bar came from.

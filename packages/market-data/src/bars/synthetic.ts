@@ -1,8 +1,8 @@
 import { type Bars, TIMEFRAMES, type Timeframe } from '@hindsight/engine';
-import { InvalidRangeError } from './errors.js';
+import { InvalidRangeError } from '../errors.js';
+import { bucketStart, DAY_MS, TIMEFRAME_MS, WEEK_MS } from '../time/timeframes.js';
 import { hashString, mix32, Random } from './random.js';
 import { resampleBars } from './resample.js';
-import { bucketStart, DAY_MS, TIMEFRAME_MS, WEEK_MS } from './timeframes.js';
 
 export interface SyntheticOptions {
   readonly timeframe: Timeframe;

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Bars } from '@hindsight/engine';
+import { CsvImportError } from '../errors.js';
+import { IsoTimeParser } from '../time/iso-time.js';
+import { isUtcZone, ZoneConverter } from '../time/timezone.js';
 import { parseDecimal } from './decimal.js';
-import { CsvImportError } from './errors.js';
-import { IsoTimeParser } from './iso-time.js';
-import { isUtcZone, ZoneConverter } from './timezone.js';
 import { barProblem, MAX_PRICE, MAX_VOLUME } from './validation.js';
 
 /** The file's column name for each field, when the header does not use the usual names. */

@@ -1,4 +1,4 @@
-import { MarketDataError } from './errors.js';
+import { MarketDataError } from '../errors.js';
 import { DAY_MS } from './timeframes.js';
 
 export class InvalidTimezoneError extends MarketDataError {

@@ -1,5 +1,5 @@
 import { TIMEFRAMES, type Timeframe } from '@hindsight/engine';
-import { InvalidTimeframeError } from './errors.js';
+import { InvalidTimeframeError } from '../errors.js';
 
 const MINUTE = 60_000;
 export const DAY_MS = 1_440 * MINUTE;

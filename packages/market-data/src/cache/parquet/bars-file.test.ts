@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { barsOf, temporaryDirectory } from '../../test/helpers.js';
+import { barsOf, temporaryDirectory } from '../../../test/helpers.js';
 import { writeBarsFile } from './bars-file.js';
 
 // Ten bars, one a minute from 2020-01-02 14:00 UTC, with distinct values in every column.

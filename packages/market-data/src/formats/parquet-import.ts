@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { type Bars, createBars } from '@hindsight/engine';
+import type { DuckDBSession } from '../cache/duckdb-session.js';
+import { ParquetImportError } from '../errors.js';
+import { isUtcZone, ZoneConverter } from '../time/timezone.js';
 import { type CsvOptions, resolveColumns } from './csv.js';
-import type { DuckDBSession } from './duckdb-session.js';
-import { ParquetImportError } from './errors.js';
-import { isUtcZone, ZoneConverter } from './timezone.js';
 import { barProblem } from './validation.js';
 
 const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;

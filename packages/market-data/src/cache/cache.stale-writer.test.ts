@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { barsOf, temporaryDirectory } from '../test/helpers.js';
+import { barsOf, temporaryDirectory } from '../../test/helpers.js';
 import { MarketDataCache, type SeriesKey } from './cache.js';
 
 // Holds the next data-file write until released: a writer that read the latest version, then

@@ -1,7 +1,7 @@
 import { createBars, TIMEFRAMES } from '@hindsight/engine';
 import { describe, expect, it } from 'vitest';
-import { rows } from '../test/helpers.js';
-import { InvalidRangeError } from './errors.js';
+import { rows } from '../../test/helpers.js';
+import { InvalidRangeError } from '../errors.js';
 import { resampleBars } from './resample.js';
 import { SYNTHETIC_ORIGIN, syntheticBars } from './synthetic.js';
 

@@ -3,12 +3,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BARS_PER_SLICE, RACE_KEY as KEY } from '../test/cache-race.js';
-import { temporaryDirectory } from '../test/helpers.js';
+import { BARS_PER_SLICE, RACE_KEY as KEY } from '../../test/cache-race.js';
+import { temporaryDirectory } from '../../test/helpers.js';
 import { MarketDataCache } from './cache.js';
 
-const child = fileURLToPath(new URL('../test/cache-process.ts', import.meta.url));
-const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const child = fileURLToPath(new URL('../../test/cache-process.ts', import.meta.url));
+const repositoryRoot = fileURLToPath(new URL('../../../..', import.meta.url));
 
 interface Child {
   /** Resolves once the process has started and waits for the go signal. */

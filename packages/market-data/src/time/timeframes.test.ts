@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTimeframeError } from './errors.js';
+import { InvalidTimeframeError } from '../errors.js';
 import { bucketStart, canResample, parseTimeframe } from './timeframes.js';
 
 describe('timeframes', () => {

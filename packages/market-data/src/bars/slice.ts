@@ -1,8 +1,8 @@
 import type { Bars } from '@hindsight/engine';
-import type { TimeRange } from './ranges.js';
+import type { TimeRange } from '../time/ranges.js';
 
 /** First index whose value is >= `value` in an ascending array. */
-export function lowerBound(values: Float64Array, value: number): number {
+function lowerBound(values: Float64Array, value: number): number {
   let lo = 0;
   let hi = values.length;
   while (lo < hi) {

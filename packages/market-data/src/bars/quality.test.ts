@@ -1,7 +1,7 @@
 import type { Bars } from '@hindsight/engine';
 import { describe, expect, it } from 'vitest';
-import { barsOf, sampleData } from '../test/helpers.js';
-import { readCsvFile } from './csv.js';
+import { barsOf, sampleData } from '../../test/helpers.js';
+import { readCsvFile } from '../formats/csv.js';
 import { qualityReport } from './quality.js';
 import { Random } from './random.js';
 import { syntheticBars } from './synthetic.js';

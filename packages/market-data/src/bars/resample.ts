@@ -1,6 +1,6 @@
 import type { Bars, Timeframe } from '@hindsight/engine';
-import { MarketDataError } from './errors.js';
-import { bucketStart, canResample } from './timeframes.js';
+import { MarketDataError } from '../errors.js';
+import { bucketStart, canResample } from '../time/timeframes.js';
 
 export class ResampleError extends MarketDataError {
   override readonly name = 'ResampleError';

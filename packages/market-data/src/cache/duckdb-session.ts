@@ -8,10 +8,10 @@ import {
   type DuckDBVector,
 } from '@duckdb/node-api';
 import type { Bars } from '@hindsight/engine';
-import { CacheCorruptError } from './errors.js';
+import { barsWithin } from '../bars/slice.js';
+import { CacheCorruptError } from '../errors.js';
+import { ALL_TIME, type TimeRange } from '../time/ranges.js';
 import { BARS_FILE_LIST_COLUMNS } from './parquet/bars-file.js';
-import { ALL_TIME, type TimeRange } from './ranges.js';
-import { barsWithin } from './slice.js';
 
 const LIST_COLUMNS = BARS_FILE_LIST_COLUMNS.join(', ');
 

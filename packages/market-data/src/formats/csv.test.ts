@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { rows, sampleData } from '../test/helpers.js';
+import { rows, sampleData } from '../../test/helpers.js';
+import { CsvImportError } from '../errors.js';
 import { parseCsv, readCsvFile } from './csv.js';
-import { CsvImportError } from './errors.js';
 
 const day = (text: string) => Date.parse(`${text}T00:00:00Z`);
 

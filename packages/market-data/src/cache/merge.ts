@@ -1,5 +1,5 @@
 import type { Bars } from '@hindsight/engine';
-import type { TimeRange } from './ranges.js';
+import type { TimeRange } from '../time/ranges.js';
 
 /**
  * `base` with `replaced` cleared and `incoming` laid over it: a provider's answer for a range is
