@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Config, loadConfig } from '@hindsight/service';
-import { type RedisServerHandle, startTestRedis, uniquePrefix } from '@hindsight/service/testing';
+import {
+  type RedisServerHandle,
+  type ServiceProcess,
+  startProcess,
+  startTestRedis,
+  uniquePrefix,
+} from '@hindsight/service/testing';
 import type { FastifyInstance } from 'fastify';
 import { type AppOptions, buildApp } from '../src/app.js';
 
@@ -79,6 +85,27 @@ export interface ErrorJson {
 export async function listenLocally(app: FastifyInstance): Promise<string> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+}
+
+/**
+ * The real worker as a child process beside a test app: its Redis, DATA_ROOT and queue prefix,
+ * plus `env`. Resolves once it says it is ready.
+ */
+export function startWorkerFor(
+  t: TestApp,
+  env: Record<string, string> = {},
+): Promise<ServiceProcess> {
+  return startProcess(
+    'apps/worker/src/main.ts',
+    {
+      REDIS_URL: t.redisUrl,
+      DATA_ROOT: t.config.DATA_ROOT,
+      QUEUE_PREFIX: t.config.QUEUE_PREFIX,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    /worker ready/,
+  );
 }
 
 /** A submit body like docs/api.md's example, on a synthetic series (no file to import). */

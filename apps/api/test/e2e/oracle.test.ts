@@ -8,11 +8,11 @@ import {
   REPOSITORY_ROOT,
 } from '@hindsight/backtest/testing';
 import { importFile, MarketDataCache } from '@hindsight/market-data';
-import { type ServiceProcess, startProcess } from '@hindsight/service/testing';
+import type { ServiceProcess } from '@hindsight/service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestView } from '../../src/schemas/backtest-view.js';
 import type { EquityBody, ResultBody, TradesBody } from '../../src/schemas/result.js';
-import { bearer, KEYS, startTestApp, type TestApp } from '../support.js';
+import { bearer, KEYS, startTestApp, startWorkerFor, type TestApp } from '../support.js';
 
 /**
  * The `backtesting.py` profile through REST, as a frontend meets it: the series imported into the
@@ -49,16 +49,7 @@ beforeAll(async () => {
     await cache.close();
   }
   http = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  worker = await startProcess(
-    'apps/worker/src/main.ts',
-    {
-      REDIS_URL: t.redisUrl,
-      DATA_ROOT: t.config.DATA_ROOT,
-      QUEUE_PREFIX: t.config.QUEUE_PREFIX,
-      LOG_LEVEL: 'info',
-    },
-    /worker ready/,
-  );
+  worker = await startWorkerFor(t);
 }, 120_000);
 afterAll(async () => {
   await worker?.stop();

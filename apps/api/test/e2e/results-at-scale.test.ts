@@ -1,14 +1,21 @@
 import { stat } from 'node:fs/promises';
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { ARTIFACT_FILES, redisKeys, taskDir } from '@hindsight/service';
-import { type ServiceProcess, startProcess } from '@hindsight/service/testing';
+import type { ServiceProcess } from '@hindsight/service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestView } from '../../src/schemas/backtest-view.js';
 import type { EquityBody } from '../../src/schemas/result.js';
-import { bearer, KEYS, startTestApp, submitBody, type TestApp } from '../support.js';
+import {
+  bearer,
+  KEYS,
+  listenLocally,
+  startTestApp,
+  startWorkerFor,
+  submitBody,
+  type TestApp,
+} from '../support.js';
 
 /**
  * A run of a hundred thousand bars through the real worker (a child process): its equity is
@@ -21,18 +28,8 @@ let http: string;
 
 beforeAll(async () => {
   t = await startTestApp();
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  http = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  worker = await startProcess(
-    'apps/worker/src/main.ts',
-    {
-      REDIS_URL: t.redisUrl,
-      DATA_ROOT: t.config.DATA_ROOT,
-      QUEUE_PREFIX: t.config.QUEUE_PREFIX,
-      LOG_LEVEL: 'info',
-    },
-    /worker ready/,
-  );
+  http = await listenLocally(t.app);
+  worker = await startWorkerFor(t);
 }, 60_000);
 afterAll(async () => {
   await worker?.stop();

@@ -1,10 +1,17 @@
 import type { AddressInfo } from 'node:net';
-import { type ServiceProcess, startProcess } from '@hindsight/service/testing';
+import type { ServiceProcess } from '@hindsight/service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WS_CLOSE } from '../../src/routes/ws/index.js';
 import type { BacktestView } from '../../src/schemas/backtest-view.js';
 import type { EquityBody, ResultBody } from '../../src/schemas/result.js';
-import { bearer, KEYS, startTestApp, submitBody, type TestApp } from '../support.js';
+import {
+  bearer,
+  KEYS,
+  startTestApp,
+  startWorkerFor,
+  submitBody,
+  type TestApp,
+} from '../support.js';
 import { watch } from '../ws-client.js';
 
 /**
@@ -22,17 +29,7 @@ beforeAll(async () => {
   const { port } = t.app.server.address() as AddressInfo;
   http = `http://127.0.0.1:${port}`;
   ws = `ws://127.0.0.1:${port}/ws/backtest`;
-  worker = await startProcess(
-    'apps/worker/src/main.ts',
-    {
-      REDIS_URL: t.redisUrl,
-      DATA_ROOT: t.config.DATA_ROOT,
-      QUEUE_PREFIX: t.config.QUEUE_PREFIX,
-      WORKER_CONCURRENCY: '2',
-      LOG_LEVEL: 'info',
-    },
-    /worker ready/,
-  );
+  worker = await startWorkerFor(t, { WORKER_CONCURRENCY: '2' });
 }, 60_000);
 afterAll(async () => {
   await worker?.stop();
