@@ -33,7 +33,7 @@ function unavailable(symbol: string, reason: string) {
  * series for both), so equal runs get equal fingerprints and share a cached result.
  * @throws HS_ERR_VALIDATION when two symbols are one series.
  */
-export function normalizeSymbols(symbols: readonly string[]): ParsedSymbol[] {
+function normalizeSymbols(symbols: readonly string[]): ParsedSymbol[] {
   const seen = new Map<string, string>();
   return symbols.map((input) => {
     let parsed: ParsedSymbol;
