@@ -2,8 +2,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createStore } from '@hindsight/service';
 import { findFreePort, REPO_ROOT } from '@hindsight/service/testing';
+import { createStore } from '@hindsight/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**

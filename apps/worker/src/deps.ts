@@ -1,4 +1,3 @@
-import { createStore, type Store } from '@hindsight/models';
 import {
   BacktestEventPublisher,
   BacktestLifecycle,
@@ -10,6 +9,7 @@ import {
   type Logger,
   type Redis,
 } from '@hindsight/service';
+import { createStore, type Store } from '@hindsight/store';
 import { Queue } from 'bullmq';
 import type { BarSource } from './bar-source.js';
 import { openBarSource } from './market-data.js';

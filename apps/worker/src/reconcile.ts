@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type ApiKeyTier,
-  type BacktestRecord,
-  backtestJobIds,
-  MAX_SCAN_PAGE,
-  type Store,
-} from '@hindsight/models';
+import { type ApiKeyTier, type BacktestRecord, backtestJobIds } from '@hindsight/models';
 import {
   type BacktestLifecycle,
   type BarsCachedHints,
@@ -17,6 +11,7 @@ import {
   redisKeys,
   TIER_PRIORITY,
 } from '@hindsight/service';
+import { MAX_SCAN_PAGE, type Store } from '@hindsight/store';
 
 /**
  * Runs of one backtest that a lost worker or lost jobs may cut short before it fails: a backtest

@@ -1,12 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type BacktestEvent,
-  createStore,
-  parseBacktestRequest,
-  type Store,
-} from '@hindsight/models';
+import { type BacktestEvent, parseBacktestRequest } from '@hindsight/models';
 import {
   BacktestEventHub,
   BacktestEventPublisher,
@@ -17,6 +12,7 @@ import {
   type Redis,
 } from '@hindsight/service';
 import { type RedisServerHandle, startTestRedis, uniquePrefix } from '@hindsight/service/testing';
+import { createStore, type Store } from '@hindsight/store';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BacktestInputError } from './failure.js';

@@ -19,13 +19,13 @@ import {
 import { type Job, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { createWorkerDeps, type WorkerDeps } from './deps.js';
 import type { JobContext } from './job-context.js';
-import { WorkerMetrics } from './metrics.js';
 import { indicatorsHandlers } from './processors/indicators.js';
 import { marketDataHandlers } from './processors/market-data.js';
 import { notificationsHandlers } from './processors/notifications.js';
 import { MAX_STALLS, type Reconciler, startReconciler } from './reconcile.js';
 import { HAND_BACK_REASON } from './run-step.js';
 import type { SandboxData } from './sandbox-deps.js';
+import { WorkerTelemetry } from './telemetry.js';
 
 export interface StartWorkersOptions {
   config: Config;
@@ -42,7 +42,7 @@ type WorkerOverrides = Partial<Omit<WorkerOptions, 'connection' | 'prefix'>>;
 export interface RunningWorkers {
   workers: Record<QueueName, Worker>;
   deps: WorkerDeps;
-  metrics: WorkerMetrics;
+  metrics: WorkerTelemetry;
   /** Brings back active backtests whose jobs Redis lost; its first pass runs at start. */
   reconciler: Reconciler;
   /**
@@ -122,7 +122,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     return [];
   });
   if (partials.length > 0) logger.info({ removed: partials }, 'removed abandoned partial results');
-  const metrics = new WorkerMetrics({ store: deps.store });
+  const metrics = new WorkerTelemetry({ store: deps.store });
   const base: WorkerOptions = {
     connection: deps.redis,
     prefix: config.QUEUE_PREFIX,

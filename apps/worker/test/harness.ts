@@ -5,11 +5,9 @@ import {
   type ApiKeyTier,
   type BacktestEvent,
   type BacktestRecord,
-  createStore,
   fingerprintConfig,
   isTerminalStatus,
   parseBacktestRequest,
-  type Store,
 } from '@hindsight/models';
 import {
   BacktestEventHub,
@@ -25,6 +23,7 @@ import {
   TIER_PRIORITY,
 } from '@hindsight/service';
 import { type RedisServerHandle, startTestRedis, uniquePrefix } from '@hindsight/service/testing';
+import { createStore, type Store } from '@hindsight/store';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type RunningWorkers, type StartWorkersOptions, startWorkers } from '../src/workers.js';
 

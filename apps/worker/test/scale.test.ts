@@ -7,10 +7,8 @@ import { fileURLToPath } from 'node:url';
 import {
   type BacktestEvent,
   type BacktestRecord,
-  createStore,
   fingerprintConfig,
   parseBacktestRequest,
-  type Store,
 } from '@hindsight/models';
 import {
   BacktestEventHub,
@@ -24,6 +22,7 @@ import {
   TIER_PRIORITY,
 } from '@hindsight/service';
 import { type RedisServerHandle, startTestRedis, uniquePrefix } from '@hindsight/service/testing';
+import { createStore, type Store } from '@hindsight/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitForTerminal } from './harness.js';
 

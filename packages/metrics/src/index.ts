@@ -1,3 +1,14 @@
+export {
+  type Correlation,
+  correlate,
+  type DailyReturns,
+  dailyReturns,
+} from './across-runs/correlation.js';
+export {
+  computePerformanceStats,
+  type PerformanceSummary,
+  type RunSummary,
+} from './across-runs/performance-summary.js';
 export { betaFromLogReturns } from './beta.js';
 export { activeReturns, bucketKey, periodReturns } from './daily-returns.js';
 export { type Downsampled, downsample, m4Indices, valuesAt } from './downsample.js';

@@ -1,4 +1,3 @@
-export * from './analytics.js';
 export * from './errors.js';
 export * from './fingerprint.js';
 export * from './ids.js';
@@ -16,11 +15,5 @@ export * from './schemas/list-backtests.js';
 export * from './schemas/performance-stats.js';
 export * from './schemas/ws-events.js';
 export * from './simulation-config.js';
-export * from './store/create-store.js';
-// Type only: mongoose loads when createStore is given a MongoDB URL, not on every import.
-export type { MongoStore, MongoStoreOptions } from './store/mongo-store.js';
-export * from './store/sqlite-store.js';
-export * from './store/store.js';
-export * from './store/transfer.js';
 export * from './time.js';
 export * from './validation.js';

@@ -1,20 +1,3 @@
-// The CLI reaches the store, and the api's reading of dates, through this package (it has no
-// dependency on @hindsight/models).
-export {
-  API_KEY_TIERS,
-  type ApiKeyTier,
-  type BacktestEvent,
-  type BacktestRecord,
-  createStore,
-  endBound,
-  exportLines,
-  type ImportResult,
-  importLines,
-  parseIsoInstant,
-  type Store,
-  type TransferCounts,
-  TransferError,
-} from '@hindsight/models';
 export * from './api-key.js';
 export * from './artifacts.js';
 export * from './bars-cached.js';

@@ -8,9 +8,9 @@ import {
   type LogLevel,
   MAX_LOG_MESSAGE,
   type ProgressData,
-  type Store,
   type TerminalStatus,
 } from '@hindsight/models';
+import type { Store } from '@hindsight/store';
 import type { Queue } from 'bullmq';
 import type { BacktestEventPublisher } from './event-publisher.js';
 import type { Logger } from './logger.js';

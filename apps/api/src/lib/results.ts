@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Stats } from '@hindsight/metrics';
-import { type BacktestRecord, createError, type Store } from '@hindsight/models';
+import { type BacktestRecord, createError } from '@hindsight/models';
 import {
   type ArtifactKind,
   EQUITY_PREVIEW_POINTS,
@@ -10,6 +10,7 @@ import {
   type StoredArtifacts,
   thinEquity,
 } from '@hindsight/service';
+import type { Store } from '@hindsight/store';
 import type { EquityBody, ResultBody, TradesBody } from '../schemas/result.js';
 
 /** The record must be completed for its result to exist; HS_ERR_NOT_READY says what it is. */

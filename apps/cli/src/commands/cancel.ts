@@ -1,4 +1,4 @@
-import type { BacktestRecord } from '@hindsight/service';
+import type { BacktestRecord } from '@hindsight/models';
 import { CliError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
 import { API_OPTIONS, API_OPTIONS_USAGE, apiClientFrom } from './api-client.js';

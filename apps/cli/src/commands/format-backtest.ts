@@ -1,4 +1,4 @@
-import type { BacktestRecord } from '@hindsight/service';
+import type { BacktestRecord } from '@hindsight/models';
 import { formatStat } from '../format-stat.js';
 
 type Summary = NonNullable<BacktestRecord['summary']>;

@@ -1,12 +1,6 @@
-import {
-  API_KEY_TIERS,
-  type ApiKeyTier,
-  createStore,
-  hashApiKey,
-  loadConfig,
-  newApiKey,
-  type Store,
-} from '@hindsight/service';
+import { API_KEY_TIERS, type ApiKeyTier } from '@hindsight/models';
+import { hashApiKey, loadConfig, newApiKey } from '@hindsight/service';
+import { createStore, type Store } from '@hindsight/store';
 import { CliError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
 

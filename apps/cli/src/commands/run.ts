@@ -7,7 +7,7 @@ import {
   type Timeframe,
 } from '@hindsight/engine';
 import { loadBars, readCsvFile } from '@hindsight/market-data';
-import { endBound, parseIsoInstant } from '@hindsight/service';
+import { endBound, parseIsoInstant } from '@hindsight/models';
 import { CliError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
 import { marketDataFromEnv } from '../market-data-env.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createStore } from '@hindsight/service';
+import { createStore } from '@hindsight/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeCommand } from './store.js';
 

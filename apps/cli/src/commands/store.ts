@@ -2,16 +2,15 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { type Config, loadConfig } from '@hindsight/service';
 import {
-  type Config,
   createStore,
   exportLines,
   type ImportResult,
   importLines,
-  loadConfig,
   type Store,
   type TransferCounts,
-} from '@hindsight/service';
+} from '@hindsight/store';
 import { CliError, type CliIo } from '../cli-error.js';
 import { defineCommand } from '../command.js';
 

@@ -1,5 +1,5 @@
 import { DEFAULT_COMMISSION } from '@hindsight/engine';
-import type { BacktestRecord } from '@hindsight/service';
+import type { BacktestRecord } from '@hindsight/models';
 import { CliError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
 import { parseNumber, parseParams } from '../parse-options.js';

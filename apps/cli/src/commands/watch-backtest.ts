@@ -1,4 +1,4 @@
-import type { BacktestEvent } from '@hindsight/service';
+import type { BacktestEvent } from '@hindsight/models';
 import WebSocket from 'ws';
 import { CliError } from '../cli-error.js';
 import type { ApiClient } from './api-client.js';

@@ -1,7 +1,7 @@
 import type { QueueHandlers } from '@hindsight/models';
 import type { WorkerDeps } from '../deps.js';
 import type { JobContext } from '../job-context.js';
-import type { WorkerMetrics } from '../metrics.js';
+import type { WorkerTelemetry } from '../telemetry.js';
 
 /**
  * `backtest-finished`: one job per backtest that reached a terminal state. Hindsight has no
@@ -10,7 +10,7 @@ import type { WorkerMetrics } from '../metrics.js';
  */
 export function notificationsHandlers(
   deps: WorkerDeps,
-  metrics: WorkerMetrics,
+  metrics: WorkerTelemetry,
 ): QueueHandlers<'notifications', JobContext> {
   return {
     'backtest-finished': async (payload, { log }) => {

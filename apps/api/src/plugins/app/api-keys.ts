@@ -1,5 +1,6 @@
-import type { ApiKeyTier, Store } from '@hindsight/models';
+import type { ApiKeyTier } from '@hindsight/models';
 import { hashApiKey, newApiKey } from '@hindsight/service';
+import type { Store } from '@hindsight/store';
 
 // The hash lives in @hindsight/service so the CLI's `keys create` stores keys the same way.
 export { hashApiKey, newApiKey };

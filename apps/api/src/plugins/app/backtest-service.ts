@@ -14,7 +14,6 @@ import {
   isTerminalStatus,
   type ListBacktestsQuery,
   type LogLevel,
-  type Store,
 } from '@hindsight/models';
 import {
   type BacktestEventPublisher,
@@ -32,6 +31,7 @@ import {
   TIER_PRIORITY,
   tierLimits,
 } from '@hindsight/service';
+import type { Store } from '@hindsight/store';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { checkMarketData } from '../../lib/check-market-data.js';

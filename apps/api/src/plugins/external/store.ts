@@ -1,4 +1,4 @@
-import { createStore, type Store } from '@hindsight/models';
+import { createStore, type Store } from '@hindsight/store';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 

@@ -1,11 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import {
-  assertEndAfterStart,
-  computePerformanceStats,
-  IsoDate,
-  PerformanceStats,
-  rangeEnd,
-} from '@hindsight/models';
+import { computePerformanceStats } from '@hindsight/metrics';
+import { assertEndAfterStart, IsoDate, PerformanceStats, rangeEnd } from '@hindsight/models';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/app/auth.js';
 import { errorResponses } from '../../schemas/error-responses.js';

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { pickStats } from '@hindsight/metrics';
+import { correlate, dailyReturns, pickStats } from '@hindsight/metrics';
 import { createError } from '@hindsight/models';
-import { correlate, dailyReturns } from '../../lib/correlation.js';
 import { readEquityColumns, readStats } from '../../lib/results.js';
 import { principalOf } from '../../plugins/app/auth.js';
 import {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LogLevel, MAX_LOG_PAGE } from '@hindsight/models';
+import { LogLevel } from '@hindsight/models';
+import { MAX_LOG_PAGE } from '@hindsight/store';
 import Type from 'typebox';
 import { FormatQuery, wantsCsv } from '../../lib/csv-choice.js';
 import {

@@ -22,7 +22,7 @@ declare module 'fastify' {
  * most once per five seconds however many Prometheus servers scrape, store latency, and the
  * WebSocket and cache metrics the routes record through `fastify.telemetry`.
  */
-async function metrics(fastify: FastifyInstance) {
+async function telemetryPlugin(fastify: FastifyInstance) {
   const telemetry = createRegistry({ service: 'api' });
   fastify.decorate('telemetry', telemetry);
 
@@ -54,4 +54,7 @@ async function metrics(fastify: FastifyInstance) {
   });
 }
 
-export default fp(metrics, { name: 'metrics', dependencies: ['config', 'store', 'queues'] });
+export default fp(telemetryPlugin, {
+  name: 'telemetry',
+  dependencies: ['config', 'store', 'queues'],
+});

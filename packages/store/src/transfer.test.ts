@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BacktestRecord } from '@hindsight/models';
+import { parseBacktestRequest } from '@hindsight/models';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseBacktestRequest } from '../parse-backtest-request.js';
-import type { BacktestRecord } from '../schemas/backtest-record.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 import { exportLines, importLines, TransferError } from './transfer.js';

@@ -1,4 +1,5 @@
-import type { BacktestRecord, QueueName, Store, TerminalStatus } from '@hindsight/models';
+import type { BacktestRecord, QueueName, TerminalStatus } from '@hindsight/models';
+import type { Store } from '@hindsight/store';
 import {
   BacktestRunTracker,
   createRegistry,
@@ -33,7 +34,7 @@ function backtestIdOf(job: Job): string | null {
  * there are - the outcome and phase durations of each backtest. Everything is driven from the
  * main thread: a sandboxed simulation thread's own registry would never be scraped.
  */
-export class WorkerMetrics {
+export class WorkerTelemetry {
   readonly telemetry: Telemetry<'worker'>;
   readonly tracker: BacktestRunTracker;
   readonly #store: Pick<Store, 'getBacktest'> | undefined;

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseBacktestRequest } from '@hindsight/models';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseBacktestRequest } from '../parse-backtest-request.js';
 import { createStore } from './create-store.js';
 import { SqliteStore, StoreSchemaError } from './sqlite-store.js';
 import { storeContract } from './store.contract.js';
@@ -113,7 +113,7 @@ interface ChildResult {
 }
 
 const CHILD = fileURLToPath(new URL('./sqlite-store.child.ts', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 function startChild(file: string, label: string, rounds: number) {
   const child = spawn(

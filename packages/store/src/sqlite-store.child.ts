@@ -4,7 +4,7 @@
  * concurrently too) and races the others on the same backtests. Prints one JSON line of results.
  */
 import { createInterface } from 'node:readline';
-import { parseBacktestRequest } from '../parse-backtest-request.js';
+import { parseBacktestRequest } from '@hindsight/models';
 import { SqliteStore } from './sqlite-store.js';
 
 const [file, label, roundsText] = process.argv.slice(2);

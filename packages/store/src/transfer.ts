@@ -1,6 +1,4 @@
-import type { ApiKeyRecord } from '../schemas/api-key.js';
-import type { BacktestRecord } from '../schemas/backtest-record.js';
-import type { ExecutionLogLine } from '../schemas/execution-log.js';
+import type { ApiKeyRecord, BacktestRecord, ExecutionLogLine } from '@hindsight/models';
 import { MAX_LOG_PAGE, MAX_SCAN_PAGE, type Store } from './store.js';
 
 /**

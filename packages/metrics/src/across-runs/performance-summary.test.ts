@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { computePerformanceStats } from './analytics.js';
-import type { BacktestSummaryRow } from './schemas/performance-stats.js';
+import { computePerformanceStats, type RunSummary } from './performance-summary.js';
 
 let n = 0;
 function row(
-  status: BacktestSummaryRow['status'],
+  status: RunSummary['status'],
   createdAt: string,
   returnPct: number | null = null,
-): BacktestSummaryRow {
+): RunSummary {
   n += 1;
   return {
     id: `0000000000000000000000000${n % 10}`,
     status,
-    strategy: 'sma_crossover',
     createdAt,
     returnPct,
   };

@@ -1,6 +1,5 @@
-import { createError } from '../errors.js';
-import { type BacktestRecord, SUMMARY_STATS } from '../schemas/backtest-record.js';
-import type { BacktestSort } from '../schemas/list-backtests.js';
+import type { BacktestSort } from '@hindsight/models';
+import { type BacktestRecord, createError, SUMMARY_STATS } from '@hindsight/models';
 
 export type SummaryStat = (typeof SUMMARY_STATS)[number];
 export type SortField = 'createdAt' | 'name' | 'status' | SummaryStat;

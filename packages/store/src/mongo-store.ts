@@ -1,22 +1,26 @@
-import mongoose, { type Connection, type Model, Schema } from 'mongoose';
-import { createError, isHindsightError } from '../errors.js';
-import { newId } from '../ids.js';
-import type { ApiKeyRecord } from '../schemas/api-key.js';
 import type {
+  ApiKeyRecord,
   BacktestFailure,
+  BacktestPage,
   BacktestRecord,
+  BacktestRequest,
   BacktestSummary,
-} from '../schemas/backtest-record.js';
-import type { BacktestRequest } from '../schemas/backtest-request.js';
+  BacktestSummaryRow,
+  ListBacktestsQuery,
+} from '@hindsight/models';
 import {
   ACTIVE_STATUSES,
   type BacktestStatus,
   type BacktestStep,
+  createError,
+  type ExecutionLogLine,
+  isHindsightError,
   isTerminalStatus,
-} from '../schemas/backtest-status.js';
-import { type ExecutionLogLine, levelsFrom, type NewLogLine } from '../schemas/execution-log.js';
-import type { BacktestPage, ListBacktestsQuery } from '../schemas/list-backtests.js';
-import type { BacktestSummaryRow } from '../schemas/performance-stats.js';
+  levelsFrom,
+  type NewLogLine,
+  newId,
+} from '@hindsight/models';
+import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import {
   type CursorPosition,
   cursorAfter,

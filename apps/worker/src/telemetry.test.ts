@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { BacktestRecord } from '@hindsight/models';
 import type { Job, Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { UNKNOWN_STRATEGY, WorkerMetrics } from './metrics.js';
+import { UNKNOWN_STRATEGY, WorkerTelemetry } from './telemetry.js';
 
 function recordOf(fields: Partial<BacktestRecord>): BacktestRecord {
   return {
@@ -14,15 +14,19 @@ function recordOf(fields: Partial<BacktestRecord>): BacktestRecord {
   } as BacktestRecord;
 }
 
-async function value(metrics: WorkerMetrics, name: string, labels: string): Promise<number | null> {
+async function value(
+  metrics: WorkerTelemetry,
+  name: string,
+  labels: string,
+): Promise<number | null> {
   const text = await metrics.registry.getSingleMetricAsString(name.replace(/_(sum|count)$/, ''));
   const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
   return line === undefined ? null : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
-describe('WorkerMetrics', () => {
+describe('WorkerTelemetry', () => {
   it('counts a finished backtest by status and strategy and observes both phases', async () => {
-    const metrics = new WorkerMetrics({ instance: 'test' });
+    const metrics = new WorkerTelemetry({ instance: 'test' });
     metrics.backtestFinished(
       'completed',
       recordOf({
@@ -48,7 +52,7 @@ describe('WorkerMetrics', () => {
 
   it('tracks the steps running now from BullMQ events, with the backtest start from the store', async () => {
     const startedAt = '2024-01-01T00:00:00.000Z';
-    const metrics = new WorkerMetrics({
+    const metrics = new WorkerTelemetry({
       instance: 'test',
       store: { getBacktest: async () => recordOf({ startedAt }) },
     });
@@ -78,7 +82,7 @@ describe('WorkerMetrics', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const metrics = new WorkerMetrics({
+    const metrics = new WorkerTelemetry({
       instance: 'test',
       store: { getBacktest: async () => gate.then(() => recordOf({ startedAt: null })) },
     });

@@ -1,12 +1,12 @@
-import { createError } from '../errors.js';
 import {
+  createError,
   type ExecutionLogLine,
   LOG_LEVELS,
   MAX_LOG_MESSAGE,
+  MAX_PAGE_SIZE,
   type NewLogLine,
-} from '../schemas/execution-log.js';
-import { MAX_PAGE_SIZE } from '../schemas/list-backtests.js';
-import { parseIsoInstant } from '../time.js';
+  parseIsoInstant,
+} from '@hindsight/models';
 import { MAX_LOG_PAGE } from './store.js';
 
 function invalid(path: string, message: string) {

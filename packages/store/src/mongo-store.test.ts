@@ -1,5 +1,5 @@
+import { newId } from '@hindsight/models';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../ids.js';
 import { createStore } from './create-store.js';
 import { MongoStore } from './mongo-store.js';
 import { storeContract } from './store.contract.js';

@@ -1,4 +1,47 @@
-import type { BacktestSummaryRow, PerformanceStats } from './schemas/performance-stats.js';
+/**
+ * Statistics over a user's many backtests (GET /analytics/performance-stats). The types are plain
+ * so that this package stays free of the API's schemas; `PerformanceStats` in @hindsight/models
+ * is the response schema these values are checked against.
+ */
+
+type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** What the summary needs of each backtest (Store#listSummaries). */
+export interface RunSummary {
+  readonly id: string;
+  readonly status: RunStatus;
+  /** ISO 8601 UTC; its first seven characters are the month. */
+  readonly createdAt: string;
+  /** Total return in percent; null unless completed with a defined return. */
+  readonly returnPct: number | null;
+}
+
+interface HistogramBin {
+  fromPct: number;
+  toPct: number;
+  count: number;
+}
+
+export interface PerformanceSummary {
+  totals: Record<RunStatus | 'all', number>;
+  /** completed / (completed + failed); null before any finished. */
+  successRate: number | null;
+  returns: {
+    averagePct: number | null;
+    bestPct: number | null;
+    worstPct: number | null;
+    bestId: string | null;
+    worstId: string | null;
+  };
+  histogram: HistogramBin[];
+  monthly: {
+    month: string;
+    total: number;
+    completed: number;
+    failed: number;
+    averageReturnPct: number | null;
+  }[];
+}
 
 const TARGET_BINS = 10;
 
@@ -18,7 +61,7 @@ function edge(value: number): number {
   return Number(value.toPrecision(12));
 }
 
-function histogram(returns: readonly number[]): PerformanceStats['histogram'] {
+function histogram(returns: readonly number[]): HistogramBin[] {
   if (returns.length === 0) return [];
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -43,7 +86,7 @@ function histogram(returns: readonly number[]): PerformanceStats['histogram'] {
 }
 
 /** GET /analytics/performance-stats, from Store#listSummaries of one owner. */
-export function computePerformanceStats(rows: readonly BacktestSummaryRow[]): PerformanceStats {
+export function computePerformanceStats(rows: readonly RunSummary[]): PerformanceSummary {
   const totals = { all: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
   const returns: number[] = [];
   let best: { pct: number; id: string } | null = null;

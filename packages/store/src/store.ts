@@ -1,14 +1,18 @@
-import type { ApiKeyRecord } from '../schemas/api-key.js';
 import type {
+  ApiKeyRecord,
   BacktestFailure,
+  BacktestPage,
   BacktestRecord,
+  BacktestRequest,
+  BacktestStatus,
+  BacktestStep,
   BacktestSummary,
-} from '../schemas/backtest-record.js';
-import type { BacktestRequest } from '../schemas/backtest-request.js';
-import type { BacktestStatus, BacktestStep } from '../schemas/backtest-status.js';
-import type { ExecutionLogLine, LogLevel, NewLogLine } from '../schemas/execution-log.js';
-import type { BacktestPage, ListBacktestsQuery } from '../schemas/list-backtests.js';
-import type { BacktestSummaryRow } from '../schemas/performance-stats.js';
+  BacktestSummaryRow,
+  ExecutionLogLine,
+  ListBacktestsQuery,
+  LogLevel,
+  NewLogLine,
+} from '@hindsight/models';
 
 export interface NewBacktest {
   ownerId: string;

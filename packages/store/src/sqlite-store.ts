@@ -1,18 +1,25 @@
-import Database from 'better-sqlite3';
-import { createError, isHindsightError } from '../errors.js';
-import { newId } from '../ids.js';
-import type { ApiKeyRecord } from '../schemas/api-key.js';
-import type { BacktestRecord, BacktestSummary } from '../schemas/backtest-record.js';
+import type {
+  ApiKeyRecord,
+  BacktestPage,
+  BacktestRecord,
+  BacktestSummary,
+  BacktestSummaryRow,
+  ListBacktestsQuery,
+} from '@hindsight/models';
 import {
   ACTIVE_STATUSES,
   type BacktestStatus,
   type BacktestStep,
+  createError,
+  type ExecutionLogLine,
+  isHindsightError,
   isTerminalStatus,
-} from '../schemas/backtest-status.js';
-import { type ExecutionLogLine, levelsFrom, type NewLogLine } from '../schemas/execution-log.js';
-import type { BacktestPage, ListBacktestsQuery } from '../schemas/list-backtests.js';
-import type { BacktestSummaryRow } from '../schemas/performance-stats.js';
-import { nowIso } from '../time.js';
+  levelsFrom,
+  type NewLogLine,
+  newId,
+  nowIso,
+} from '@hindsight/models';
+import Database from 'better-sqlite3';
 import { cursorAfter, decodeCursor, isStatSort, type SortField, sortOrder } from './cursor.js';
 import {
   checkListLimit,

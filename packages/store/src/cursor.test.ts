@@ -1,5 +1,5 @@
+import type { BacktestRecord } from '@hindsight/models';
 import { describe, expect, it } from 'vitest';
-import type { BacktestRecord } from '../schemas/backtest-record.js';
 import { cursorAfter, decodeCursor, sortOrder } from './cursor.js';
 
 const record = {

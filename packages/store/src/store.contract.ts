@@ -1,14 +1,17 @@
+import { computePerformanceStats } from '@hindsight/metrics';
+import type { BacktestRequest, BacktestSort, ListBacktestsQuery } from '@hindsight/models';
+import {
+  BACKTEST_STATUSES,
+  BacktestRecord,
+  type BacktestSummary,
+  ExecutionLogLine,
+  isHindsightError,
+  isId,
+  newId,
+  parseBacktestRequest,
+} from '@hindsight/models';
 import Value from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computePerformanceStats } from '../analytics.js';
-import { isHindsightError } from '../errors.js';
-import { isId, newId } from '../ids.js';
-import { parseBacktestRequest } from '../parse-backtest-request.js';
-import { BacktestRecord, type BacktestSummary } from '../schemas/backtest-record.js';
-import type { BacktestRequest } from '../schemas/backtest-request.js';
-import { BACKTEST_STATUSES } from '../schemas/backtest-status.js';
-import { ExecutionLogLine } from '../schemas/execution-log.js';
-import type { BacktestSort, ListBacktestsQuery } from '../schemas/list-backtests.js';
 import type { NewBacktest, Store } from './store.js';
 
 export interface StoreHarness {
