@@ -45,9 +45,7 @@ export type WebSocketDirection = (typeof WEBSOCKET_DIRECTIONS)[number];
 /** An HTTP request: the Prometheus client libraries' default buckets, 5 ms to 10 s. */
 const HTTP_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** A backtest waits or runs from well under a second (a cached result) to hours (a wide sweep). */
-const BACKTEST_SECONDS_BUCKETS = [
-  0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200,
-];
+const BACKTEST_SECONDS_BUCKETS = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200];
 /** Worker to browser through Redis pub/sub: milliseconds when healthy, seconds when not. */
 const LAG_SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** A store or cache call: sub-millisecond (SQLite, DuckDB in process) to seconds (a cold fetch). */
