@@ -57,6 +57,11 @@ export class RuleProgram {
   /** `variables`: the numeric parameters, each readable as `$name`. */
   constructor(private readonly variables: Readonly<Record<string, number>>) {}
 
+  /** Distinct operations: what memoisation left to compute. */
+  get stepCount(): number {
+    return this.steps.length;
+  }
+
   /**
    * Adds one true/false expression. @throws RuleError (with its column) if it does not parse or
    * does not check: an unknown name, a wrong argument, a lag that would read ahead.
@@ -66,7 +71,7 @@ export class RuleProgram {
     const root = this.compile(expr);
     if (root.kind === 'constant' || root.type !== 'boolean') {
       throw new RuleError(
-        expr.column,
+        startOf(expr),
         'the expression must be true or false on each bar: a comparison such as close > sma(close, 20), crosses_above(...), crosses_below(...), or and/or/not of those',
       );
     }
@@ -81,10 +86,14 @@ export class RuleProgram {
     for (const step of this.steps) {
       const column = step.run(columns, context);
       columns.push(column);
-      let from = 0;
-      if (step.type === 'number') from = firstDefined(column as Float64Array);
-      else for (const input of step.inputs) from = Math.max(from, first[input]!);
-      first.push(Math.min(n, from + step.lag));
+      if (step.type === 'number') {
+        // A lagged number column has its lag's NaN in front already.
+        first.push(firstDefined(column as Float64Array));
+      } else {
+        let from = 0;
+        for (const input of step.inputs) from = Math.max(from, first[input]!);
+        first.push(Math.min(n, from + step.lag));
+      }
     }
     let warmup = 0;
     for (const root of this.roots) warmup = Math.max(warmup, first[root]!);
@@ -193,10 +202,11 @@ export class RuleProgram {
   private argument(name: string, spec: ArgSpec, arg: Expr): Operand {
     const operand = this.compile(arg);
     const label = `${name}'s ${spec.name}`;
+    const column = startOf(arg);
     if (spec.kind === 'period' || spec.kind === 'number') {
       if (operand.kind !== 'constant') {
         throw new RuleError(
-          arg.column,
+          column,
           `${label} must be a constant (a number, a $variable, or arithmetic of those), not a series`,
         );
       }
@@ -209,7 +219,7 @@ export class RuleProgram {
         value > (spec.maximum ?? Infinity)
       ) {
         throw new RuleError(
-          arg.column,
+          column,
           `${label} must be ${whole ? 'a whole number' : 'a number'} from ${spec.minimum} to ${spec.maximum} (got ${value})`,
         );
       }
@@ -218,14 +228,14 @@ export class RuleProgram {
     if (operand.kind === 'constant') {
       if (spec.kind === 'series') {
         throw new RuleError(
-          arg.column,
+          column,
           `${label} must be a series such as close or sma(close, 10), not the constant ${operand.value}`,
         );
       }
       return this.constantColumn(operand.value);
     }
     if (operand.type !== 'number') {
-      throw new RuleError(arg.column, `${label} must be a number series, not true/false`);
+      throw new RuleError(column, `${label} must be a number series, not true/false`);
     }
     return operand;
   }
@@ -284,13 +294,13 @@ export class RuleProgram {
     if (bars.kind !== 'constant' || !Number.isInteger(bars.value) || bars.value < 0) {
       const got = bars.kind === 'constant' ? ` (got ${bars.value})` : ', not a series';
       throw new RuleError(
-        barsExpr.column,
+        startOf(barsExpr),
         `a lag x[k] must be a whole number of bars ago, 0 or more, fixed before the run${got}: nothing may read a later bar`,
       );
     }
     const k = bars.value;
     if (k > RULE_MAX_LAG) {
-      throw new RuleError(barsExpr.column, `a lag may be at most ${RULE_MAX_LAG} bars (got ${k})`);
+      throw new RuleError(startOf(barsExpr), `a lag may be at most ${RULE_MAX_LAG} bars (got ${k})`);
     }
     if (target.kind === 'constant' || k === 0) return target;
     const source = target;
@@ -350,6 +360,16 @@ export class RuleProgram {
 
   private keyOf(operand: Operand): string {
     return operand.kind === 'constant' ? numberKey(operand.value) : this.keys[operand.slot]!;
+  }
+}
+
+/** Where an expression begins: its leftmost token (an operator node's own column is the operator's). */
+function startOf(expr: Expr): number {
+  let node = expr;
+  for (;;) {
+    if (node.kind === 'binary') node = node.left;
+    else if (node.kind === 'lag') node = node.target;
+    else return node.column;
   }
 }
 
