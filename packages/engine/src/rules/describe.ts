@@ -1,4 +1,4 @@
-import { FUNCTIONS, SERIES } from './language.js';
+import { type ArgKind, FUNCTIONS, SERIES } from './language.js';
 import { RULE_LIMITS } from './parser.js';
 
 /** The rule language as data, for a client offering completion: plain JSON. */
@@ -6,7 +6,7 @@ export interface RuleLanguageInfo {
   series: string[];
   functions: {
     name: string;
-    args: { name: string; kind: string; minimum?: number; maximum?: number }[];
+    args: { name: string; kind: ArgKind; minimum?: number; maximum?: number }[];
     returns: 'number' | 'boolean';
     description: string;
   }[];
