@@ -33,7 +33,10 @@ export interface ArgSpec {
   readonly maximum?: number;
 }
 
-/** What a function is given when the rule runs: series as columns, constants as numbers. */
+/**
+ * What a function is given when the rule runs: series as columns, constants as numbers (a `value`
+ * argument always as a column: the compiler fills one with a constant given there).
+ */
 export interface CallContext {
   readonly bars: Bars;
   /** One computation shared by the functions of a family (macd, macd_signal, macd_hist). */
@@ -170,16 +173,17 @@ function nans(length: number): Float64Array {
 /**
  * backtesting.py's `crossover(a, b)`: a[i-1] < b[i-1] and a[i] > b[i], strict on both bars, so a
  * NaN on either bar is never a crossing (signals.ts's `crossover`, as the built-in strategies mark
- * it).
+ * it, with the previous bar's values kept in locals as crossings.ts does).
  */
-function crossesAbove(a: Float64Array | number, b: Float64Array | number, n: number): Uint8Array {
+function crossesAbove(a: Float64Array, b: Float64Array): Uint8Array {
+  const n = a.length;
   const out = new Uint8Array(n);
-  const at = (x: Float64Array | number, i: number) => (typeof x === 'number' ? x : x[i]!);
-  let prevA = n > 0 ? at(a, 0) : Number.NaN;
-  let prevB = n > 0 ? at(b, 0) : Number.NaN;
+  if (n === 0) return out;
+  let prevA = a[0]!;
+  let prevB = b[0]!;
   for (let i = 1; i < n; i++) {
-    const ai = at(a, i);
-    const bi = at(b, i);
+    const ai = a[i]!;
+    const bi = b[i]!;
     if (prevA < prevB && ai > bi) out[i] = 1;
     prevA = ai;
     prevB = bi;
@@ -253,13 +257,13 @@ const TABLE: Record<string, FunctionSpec> = {
       returns: 'boolean',
       description:
         "True on the bar a crosses above b: a < b on the previous bar and a > b on this one (backtesting.py's crossover).",
-      compute: ([a, b], { bars }) => crossesAbove(a!, b!, bars.length),
+      compute: ([a, b]) => crossesAbove(a as Float64Array, b as Float64Array),
     },
     crosses_below: {
       args: [value('a'), value('b')],
       returns: 'boolean',
       description: 'True on the bar a crosses below b: crosses_above(b, a).',
-      compute: ([a, b], { bars }) => crossesAbove(b!, a!, bars.length),
+      compute: ([a, b]) => crossesAbove(b as Float64Array, a as Float64Array),
     },
 };
 

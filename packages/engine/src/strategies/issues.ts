@@ -57,7 +57,7 @@ function rootIssues(
   if (error.keyword === 'additionalProperties') {
     const list = known.length > 0 ? known.join(', ') : 'none';
     // A schema for other names (the variables of `rules`): the name is allowed, its value is not.
-    const other = schema.additionalProperties;
+    const other = (schema as { additionalProperties?: unknown }).additionalProperties;
     return error.params.additionalProperties.map((name) => {
       if (typeof other !== 'object') {
         return { param: name, problem: `is not a parameter of this strategy (known: ${list})` };

@@ -182,7 +182,7 @@ describe('the rules strategy', () => {
           expect(issue!.problem).toMatch(/^at column \d+: /);
           return;
         }
-        const signals = getStrategy('rules').signals(bars, resolved);
+        const signals = getStrategy('rules' as string).signals(bars, resolved);
         expect(signals.warmup).toBeGreaterThanOrEqual(0);
         expect(signals.warmup).toBeLessThanOrEqual(bars.length);
         for (const column of [signals.enterLong, signals.exitLong]) {
@@ -207,7 +207,7 @@ describe('the rules strategy', () => {
           return;
         }
         accepted++;
-        const strategy = getStrategy('rules');
+        const strategy = getStrategy('rules' as string);
         const whole = strategy.signals(full, resolved);
         const prefix = strategy.signals(sliceBars(full, 0, cut), resolved);
         expect(Array.from(prefix.enterLong)).toEqual(Array.from(whole.enterLong.subarray(0, cut)));
@@ -243,7 +243,7 @@ describe('the rules strategy', () => {
   it('refuses the same parameters when run directly, without resolveParams', () => {
     const bars = loadBars('GOOG');
     expect(() =>
-      getStrategy('rules').signals(bars, { entry: 'close >', exit: 'close < open' }),
+      getStrategy('rules' as string).signals(bars, { entry: 'close >', exit: 'close < open' }),
     ).toThrow(StrategyParamsError);
   });
 
