@@ -151,5 +151,4 @@ function parent(): void {
 const childIndex = process.argv.indexOf('--child');
 if (childIndex > 0) {
   child(process.argv[childIndex + 1]!, process.argv[childIndex + 2] as StrategyKey);
-}
-else parent();
+} else parent();

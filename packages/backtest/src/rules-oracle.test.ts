@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { readCsvFile } from '@hindsight/market-data';
 import { describe, expect, it } from 'vitest';
-import { loadOracleCases, type OracleCase, oracleMismatches, REPOSITORY_ROOT } from './oracle-cases.js';
+import {
+  loadOracleCases,
+  type OracleCase,
+  oracleMismatches,
+  REPOSITORY_ROOT,
+} from './oracle-cases.js';
 import { runBacktest } from './run-backtest.js';
 
 /**
@@ -33,7 +38,9 @@ const cases = loadOracleCases().filter((c) =>
 
 describe('rules written as SmaCross and the RSI strategy against backtesting.py 0.6.6 (fixtures/oracle)', () => {
   it('covers both strategies on real and synthetic series', () => {
-    expect(cases.filter((c) => c.strategy === 'rsi_mean_reversion').length).toBeGreaterThanOrEqual(10);
+    expect(cases.filter((c) => c.strategy === 'rsi_mean_reversion').length).toBeGreaterThanOrEqual(
+      10,
+    );
     expect(new Set(cases.map((c) => c.data)).size).toBeGreaterThanOrEqual(10);
   });
 

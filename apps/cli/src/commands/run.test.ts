@@ -297,9 +297,9 @@ describe('hindsight run --strategy rules', () => {
     );
   });
 
-  it('takes the expressions from a real shell, single-quoted so $variables stay the rule\'s', () => {
+  it("takes the expressions from a real shell, single-quoted so $variables stay the rule's", () => {
     const command =
-      "node --import tsx --conditions=source apps/cli/src/main.ts run --data \"$GOOG\" --strategy rules " +
+      'node --import tsx --conditions=source apps/cli/src/main.ts run --data "$GOOG" --strategy rules ' +
       "--param entry='rsi(close, $period) < $lower' --param exit='rsi(close, $period) > 70' " +
       '--param period=14 --param lower=30 --json';
     const result = spawnSync('bash', ['-c', command], {
@@ -309,7 +309,8 @@ describe('hindsight run --strategy rules', () => {
     });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout).params).toMatchObject({ entry: 'rsi(close, $period) < $lower' });
+    expect(JSON.parse(result.stdout).params).toMatchObject({
+      entry: 'rsi(close, $period) < $lower',
+    });
   });
 });
-

@@ -38,7 +38,9 @@ describe('RuleProgram', () => {
 
   it('does arithmetic, with constants folded and variables read from the parameters', () => {
     // close - close[1]: _, 1, 1, -1, -1, -1, 1, 2, 1, -1
-    expect(flags(['close - close[1] >= $step * 2 - 1'], { step: 1 }).bars).toEqual([[1, 2, 6, 7, 8]]);
+    expect(flags(['close - close[1] >= $step * 2 - 1'], { step: 1 }).bars).toEqual([
+      [1, 2, 6, 7, 8],
+    ]);
     expect(flags(['-close < -12', 'close / 2 > 5.5', '2 * close + 1 > 25']).bars).toEqual([
       [8],
       [2, 7, 8, 9],
@@ -76,10 +78,7 @@ describe('RuleProgram', () => {
 
   it("crosses with backtesting.py's crossover: strictly below, then strictly above", () => {
     // Through 11 by touching it (10, 11, 12 and 12, 11, 10) is no crossing; 10 -> 12 at bar 7 is.
-    expect(flags(['crosses_above(close, 11)', 'crosses_below(close, 11)']).bars).toEqual([
-      [7],
-      [],
-    ]);
+    expect(flags(['crosses_above(close, 11)', 'crosses_below(close, 11)']).bars).toEqual([[7], []]);
     const level = barsFromCloses([10, 11, 12, 10, 12, 10]);
     const program = new RuleProgram({});
     program.add('crosses_above(close, 11)');
@@ -106,7 +105,9 @@ describe('RuleProgram', () => {
     program.add('crosses_below(sma(close, 3), sma(close, 5))');
     // close, sma 3, sma 5 and the two crossings.
     expect(program.stepCount).toBe(5);
-    program.add('macd(close, 2, 4, 2) > macd_signal(close, 2, 4, 2) and macd_hist(close, 2, 4, 2) > 0');
+    program.add(
+      'macd(close, 2, 4, 2) > macd_signal(close, 2, 4, 2) and macd_hist(close, 2, 4, 2) > 0',
+    );
     // Seven more steps (macd, macd_signal, macd_hist, the constant 0, two comparisons, and), the
     // three macd functions sharing one computation of the engine's macd.
     expect(program.stepCount).toBe(12);
@@ -122,7 +123,9 @@ describe('RuleProgram', () => {
     const program = new RuleProgram({});
     program.add('close > 11');
     program.add('close > 11');
-    const { flags: [a, b] } = program.run(bars);
+    const {
+      flags: [a, b],
+    } = program.run(bars);
     expect(a).not.toBe(b);
     expect(Array.from(a!)).toEqual(Array.from(b!));
   });
@@ -144,11 +147,19 @@ describe('RuleProgram', () => {
     ['sma(close, close) > 1', 12, "sma's period must be a constant"],
     ['sma(close, 2.5) > 1', 12, "sma's period must be a whole number from 1 to 10000 (got 2.5)"],
     ['sma(close, $fast - 10) > 1', 12, '(got -5)'],
-    ['sma(5, 10) > 1', 5, "sma's series must be a series such as close or sma(close, 10), not the constant 5"],
+    [
+      'sma(5, 10) > 1',
+      5,
+      "sma's series must be a series such as close or sma(close, 10), not the constant 5",
+    ],
     ['sma(close > 1, 10) > 1', 5, "sma's series must be a number series, not true/false"],
     ['macd(close, 26, 12, 9) > 0', 1, 'macd: fast must be < slow (got fast=26, slow=12, signal=9)'],
     ['percentile(close, 10, 2) > 0', 23, "percentile's p must be a number from 0 to 1 (got 2)"],
-    ['close[-1] > 1', 7, 'a lag x[k] must be a whole number of bars ago, 0 or more, fixed before the run (got -1): nothing may read a later bar'],
+    [
+      'close[-1] > 1',
+      7,
+      'a lag x[k] must be a whole number of bars ago, 0 or more, fixed before the run (got -1): nothing may read a later bar',
+    ],
     ['close[0 - $fast] > 1', 7, '(got -5)'],
     ['close[volume] > 1', 7, 'fixed before the run, not a series'],
     ['close[1.5] > 1', 7, '(got 1.5)'],
@@ -169,6 +180,8 @@ describe('RuleProgram', () => {
   });
 
   it('says when no variables are given at all', () => {
-    expect(refusal('close > $x').message).toContain('unknown variable $x (no numeric parameters are given)');
+    expect(refusal('close > $x').message).toContain(
+      'unknown variable $x (no numeric parameters are given)',
+    );
   });
 });

@@ -137,7 +137,7 @@ export class RuleProgram {
           expr.column,
         );
       case 'lag':
-        return this.lag(this.compile(expr.target), expr.bars, expr.column);
+        return this.lag(this.compile(expr.target), expr.bars);
     }
   }
 
@@ -152,13 +152,21 @@ export class RuleProgram {
       );
     }
     const field = SERIES[name]!;
-    return this.step(name, { type: 'number', inputs: [], lag: 0, run: (_, { bars }) => bars[field] });
+    return this.step(name, {
+      type: 'number',
+      inputs: [],
+      lag: 0,
+      run: (_, { bars }) => bars[field],
+    });
   }
 
   private call(name: string, args: readonly Expr[], column: number): Operand {
     if (!Object.hasOwn(FUNCTIONS, name)) {
       if (Object.hasOwn(SERIES, name)) {
-        throw new RuleError(column, `${name} is a series, not a function: write ${name} or ${name}[1]`);
+        throw new RuleError(
+          column,
+          `${name} is a series, not a function: write ${name} or ${name}[1]`,
+        );
       }
       throw new RuleError(
         column,
@@ -269,9 +277,13 @@ export class RuleProgram {
       return { kind: 'constant', value: arithmetic(operator, left.value, right.value) };
     }
     if (left.kind === 'constant' && right.kind === 'constant') {
-      throw new RuleError(column, `${name} has a constant on both sides: it would be the same on every bar`);
+      throw new RuleError(
+        column,
+        `${name} has a constant on both sides: it would be the same on every bar`,
+      );
     }
-    const want: ValueType = ARITHMETIC.has(operator) || COMPARISONS.has(operator) ? 'number' : 'boolean';
+    const want: ValueType =
+      ARITHMETIC.has(operator) || COMPARISONS.has(operator) ? 'number' : 'boolean';
     const a = this.asColumn(left, want, name, column);
     const b = this.asColumn(right, want, name, column);
     const key = `(${this.keyOf(a)} ${operator} ${this.keyOf(b)})`;
@@ -282,14 +294,22 @@ export class RuleProgram {
       lag: 0,
       run: (columns) =>
         type === 'number'
-          ? arithmeticColumns(operator, columns[a.slot] as Float64Array, columns[b.slot] as Float64Array)
+          ? arithmeticColumns(
+              operator,
+              columns[a.slot] as Float64Array,
+              columns[b.slot] as Float64Array,
+            )
           : COMPARISONS.has(operator)
-            ? compareColumns(operator, columns[a.slot] as Float64Array, columns[b.slot] as Float64Array)
+            ? compareColumns(
+                operator,
+                columns[a.slot] as Float64Array,
+                columns[b.slot] as Float64Array,
+              )
             : logicColumns(operator, columns[a.slot] as Uint8Array, columns[b.slot] as Uint8Array),
     });
   }
 
-  private lag(target: Operand, barsExpr: Expr, column: number): Operand {
+  private lag(target: Operand, barsExpr: Expr): Operand {
     const bars = this.compile(barsExpr);
     if (bars.kind !== 'constant' || !Number.isInteger(bars.value) || bars.value < 0) {
       const got = bars.kind === 'constant' ? ` (got ${bars.value})` : ', not a series';
@@ -300,7 +320,10 @@ export class RuleProgram {
     }
     const k = bars.value;
     if (k > RULE_MAX_LAG) {
-      throw new RuleError(startOf(barsExpr), `a lag may be at most ${RULE_MAX_LAG} bars (got ${k})`);
+      throw new RuleError(
+        startOf(barsExpr),
+        `a lag may be at most ${RULE_MAX_LAG} bars (got ${k})`,
+      );
     }
     if (target.kind === 'constant' || k === 0) return target;
     const source = target;
@@ -328,7 +351,12 @@ export class RuleProgram {
     return operand;
   }
 
-  private expectType(operand: Extract<Operand, { kind: 'column' }>, type: ValueType, operator: string, column: number): void {
+  private expectType(
+    operand: Extract<Operand, { kind: 'column' }>,
+    type: ValueType,
+    operator: string,
+    column: number,
+  ): void {
     if (operand.type === type) return;
     throw new RuleError(
       column,
@@ -377,7 +405,7 @@ function startOf(expr: Expr): number {
 const RULE_MAX_LAG = 10_000;
 
 /** `sma(series, period)`: how a function is called. */
-export function signature(name: string): string {
+function signature(name: string): string {
   return `${name}(${FUNCTIONS[name]!.args.map((arg) => arg.name).join(', ')})`;
 }
 
@@ -398,7 +426,11 @@ function arithmetic(operator: BinaryOperator, a: number, b: number): number {
   }
 }
 
-function arithmeticColumns(operator: BinaryOperator, a: Float64Array, b: Float64Array): Float64Array {
+function arithmeticColumns(
+  operator: BinaryOperator,
+  a: Float64Array,
+  b: Float64Array,
+): Float64Array {
   const n = a.length;
   const out = new Float64Array(n);
   switch (operator) {
@@ -441,7 +473,7 @@ function compareColumns(operator: BinaryOperator, a: Float64Array, b: Float64Arr
       for (let i = 0; i < n; i++) {
         const x = a[i]!;
         const y = b[i]!;
-        out[i] = x !== y && x === x && y === y ? 1 : 0;
+        out[i] = x !== y && !Number.isNaN(x) && !Number.isNaN(y) ? 1 : 0;
       }
   }
   return out;

@@ -12,7 +12,9 @@ describe('the rule language as documented', () => {
       const call = `${name}(${args.map((arg) => arg.name).join(', ')})`;
       const shortened = `${name}(...)`;
       expect(
-        guide.includes(call) || guide.includes(shortened) || guide.includes(`${name}(a: value, b: value)`),
+        guide.includes(call) ||
+          guide.includes(shortened) ||
+          guide.includes(`${name}(a: value, b: value)`),
         `${call} in docs/strategies.md`,
       ).toBe(true);
     }

@@ -19,7 +19,10 @@ const OPERATORS = [
   { symbol: 'or', description: 'true if either side is true' },
   { symbol: 'and', description: 'true if both sides are true' },
   { symbol: 'not', description: 'true if the operand is false' },
-  { symbol: '< <= > >= == !=', description: 'compare numbers; false whenever either side is NaN (warm-up)' },
+  {
+    symbol: '< <= > >= == !=',
+    description: 'compare numbers; false whenever either side is NaN (warm-up)',
+  },
   { symbol: '+ -', description: 'add, subtract' },
   { symbol: '* /', description: 'multiply, divide' },
   { symbol: '-x', description: 'negate' },

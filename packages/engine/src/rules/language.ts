@@ -7,8 +7,8 @@ import {
   lowest,
   macd,
   obv,
-  rollingPercentile,
   roc,
+  rollingPercentile,
   rsi,
   sma,
   stochastic,
@@ -37,13 +37,13 @@ export interface ArgSpec {
  * What a function is given when the rule runs: series as columns, constants as numbers (a `value`
  * argument always as a column: the compiler fills one with a constant given there).
  */
-export interface CallContext {
+interface CallContext {
   readonly bars: Bars;
   /** One computation shared by the functions of a family (macd, macd_signal, macd_hist). */
   shared<T>(make: () => T): T;
 }
 
-export interface FunctionSpec {
+interface FunctionSpec {
   readonly args: readonly ArgSpec[];
   /** `number`: a value per bar; `boolean`: true or false per bar. */
   readonly returns: 'number' | 'boolean';
@@ -52,7 +52,10 @@ export interface FunctionSpec {
   readonly family?: string;
   /** A rule across arguments (macd's fast < slow): the problem, if broken. */
   readonly check?: (constants: readonly number[]) => string | undefined;
-  compute(args: readonly (Float64Array | number)[], context: CallContext): Float64Array | Uint8Array;
+  compute(
+    args: readonly (Float64Array | number)[],
+    context: CallContext,
+  ): Float64Array | Uint8Array;
 }
 
 /** The price and volume columns an expression may name. */
@@ -116,7 +119,9 @@ function macdPart(part: 'macd' | 'signal' | 'histogram', description: string): F
     description,
     family: 'macd',
     check: ([fast, slow, signal]) =>
-      fast! < slow! ? undefined : `fast must be < slow (got fast=${fast}, slow=${slow}, signal=${signal})`,
+      fast! < slow!
+        ? undefined
+        : `fast must be < slow (got fast=${fast}, slow=${slow}, signal=${signal})`,
     compute: ([values, fast, slow, signal], context) =>
       context.shared(() => {
         const v = values as Float64Array;
@@ -160,9 +165,9 @@ function stochasticPart(part: 'k' | 'd', description: string): FunctionSpec {
     description,
     family: 'stoch',
     compute: ([kPeriod, dPeriod], { bars, shared }) =>
-      shared(() => stochastic(bars.high, bars.low, bars.close, kPeriod as number, dPeriod as number))[
-        part
-      ],
+      shared(() =>
+        stochastic(bars.high, bars.low, bars.close, kPeriod as number, dPeriod as number),
+      )[part],
   };
 }
 
@@ -192,79 +197,87 @@ function crossesAbove(a: Float64Array, b: Float64Array): Uint8Array {
 }
 
 const TABLE: Record<string, FunctionSpec> = {
-    sma: rolling(sma, 'Simple moving average of the last period bars.'),
-    ema: rolling(ema, 'Exponential moving average, seeded with the simple average of the first period values.'),
-    wma: rolling(wma, 'Linearly weighted moving average of the last period bars.'),
-    rsi: rolling(rsi, "Wilder's relative strength index, 0 to 100; first defined after period changes."),
-    roc: rolling(roc, 'Rate of change in percent against the value period bars ago.'),
-    highest: rolling(highest, 'Largest value of the last period bars, this bar included.'),
-    lowest: rolling(lowest, 'Smallest value of the last period bars, this bar included.'),
-    stdev: {
-      args: [series(), period()],
-      returns: 'number',
-      description: 'Population standard deviation (ddof 0) of the last period bars.',
-      compute: ([values, bars]) => {
-          const v = values as Float64Array;
-          const first = firstDefined(v);
-          const middle = nans(v.length);
-          const out = nans(v.length);
-          bollinger(v.subarray(first), bars as number, 1, {
-            middle: middle.subarray(first),
-            upper: out.subarray(first),
-            lower: new Float64Array(v.length - first),
-          });
-          for (let i = first; i < v.length; i++) out[i] = out[i]! - middle[i]!;
-          return out;
-      },
+  sma: rolling(sma, 'Simple moving average of the last period bars.'),
+  ema: rolling(
+    ema,
+    'Exponential moving average, seeded with the simple average of the first period values.',
+  ),
+  wma: rolling(wma, 'Linearly weighted moving average of the last period bars.'),
+  rsi: rolling(
+    rsi,
+    "Wilder's relative strength index, 0 to 100; first defined after period changes.",
+  ),
+  roc: rolling(roc, 'Rate of change in percent against the value period bars ago.'),
+  highest: rolling(highest, 'Largest value of the last period bars, this bar included.'),
+  lowest: rolling(lowest, 'Smallest value of the last period bars, this bar included.'),
+  stdev: {
+    args: [series(), period()],
+    returns: 'number',
+    description:
+      'Population standard deviation (ddof 0) of the last period bars: the Bollinger band width at k = 1.',
+    compute: ([values, bars]) => {
+      const v = values as Float64Array;
+      const first = firstDefined(v);
+      const middle = nans(v.length);
+      const out = nans(v.length);
+      bollinger(v.subarray(first), bars as number, 1, {
+        middle: middle.subarray(first),
+        upper: out.subarray(first),
+        lower: new Float64Array(v.length - first),
+      });
+      for (let i = first; i < v.length; i++) out[i] = out[i]! - middle[i]!;
+      return out;
     },
-    percentile: {
-      args: [series(), period(), { name: 'p', kind: 'number', minimum: 0, maximum: 1 }],
-      returns: 'number',
-      description: 'The p-quantile (0 to 1, linear interpolation) of the last period bars.',
-      compute: ([values, bars, p]) =>
-        overDefined(values as Float64Array, (v, out) => {
-          rollingPercentile(v, bars as number, p as number, out);
-        }),
-    },
-    atr: {
-      args: [period()],
-      returns: 'number',
-      description: "Wilder's average true range of the bars' high, low and close.",
-      compute: ([bars], { bars: b }) => atr(b.high, b.low, b.close, bars as number),
-    },
-    vwap: {
-      args: [period()],
-      returns: 'number',
-      description: 'Volume-weighted average of the typical price (high + low + close) / 3 over the last period bars.',
-      compute: ([bars], { bars: b }) => vwap(b.high, b.low, b.close, b.volume, bars as number),
-    },
-    obv: {
-      args: [],
-      returns: 'number',
-      description: "On-balance volume of the bars' close and volume.",
-      compute: (_, { bars: b }) => obv(b.close, b.volume),
-    },
-    stoch_k: stochasticPart('k', "Lane's stochastic %K over kPeriod bars, 0 to 100."),
-    stoch_d: stochasticPart('d', 'The dPeriod-bar simple average of stoch_k.'),
-    macd: macdPart('macd', 'MACD line: ema(series, fast) - ema(series, slow).'),
-    macd_signal: macdPart('signal', 'The signal-bar EMA of the MACD line.'),
-    macd_hist: macdPart('histogram', 'MACD line minus its signal line.'),
-    bbands_upper: bandsPart('upper', 'Upper Bollinger band: sma + k population standard deviations.'),
-    bbands_middle: bandsPart('middle', 'Middle Bollinger band: the simple moving average.'),
-    bbands_lower: bandsPart('lower', 'Lower Bollinger band: sma - k population standard deviations.'),
-    crosses_above: {
-      args: [value('a'), value('b')],
-      returns: 'boolean',
-      description:
-        "True on the bar a crosses above b: a < b on the previous bar and a > b on this one (backtesting.py's crossover).",
-      compute: ([a, b]) => crossesAbove(a as Float64Array, b as Float64Array),
-    },
-    crosses_below: {
-      args: [value('a'), value('b')],
-      returns: 'boolean',
-      description: 'True on the bar a crosses below b: crosses_above(b, a).',
-      compute: ([a, b]) => crossesAbove(b as Float64Array, a as Float64Array),
-    },
+  },
+  percentile: {
+    args: [series(), period(), { name: 'p', kind: 'number', minimum: 0, maximum: 1 }],
+    returns: 'number',
+    description: 'The p-quantile (0 to 1, linear interpolation) of the last period bars.',
+    compute: ([values, bars, p]) =>
+      overDefined(values as Float64Array, (v, out) => {
+        rollingPercentile(v, bars as number, p as number, out);
+      }),
+  },
+  atr: {
+    args: [period()],
+    returns: 'number',
+    description: "Wilder's average true range of the bars' high, low and close.",
+    compute: ([bars], { bars: b }) => atr(b.high, b.low, b.close, bars as number),
+  },
+  vwap: {
+    args: [period()],
+    returns: 'number',
+    description:
+      'Volume-weighted average of the typical price (high + low + close) / 3 over the last period bars.',
+    compute: ([bars], { bars: b }) => vwap(b.high, b.low, b.close, b.volume, bars as number),
+  },
+  obv: {
+    args: [],
+    returns: 'number',
+    description: "On-balance volume of the bars' close and volume.",
+    compute: (_, { bars: b }) => obv(b.close, b.volume),
+  },
+  stoch_k: stochasticPart('k', "Lane's stochastic %K over kPeriod bars, 0 to 100."),
+  stoch_d: stochasticPart('d', 'The dPeriod-bar simple average of stoch_k.'),
+  macd: macdPart('macd', 'MACD line: ema(series, fast) - ema(series, slow).'),
+  macd_signal: macdPart('signal', 'The signal-bar EMA of the MACD line.'),
+  macd_hist: macdPart('histogram', 'MACD line minus its signal line.'),
+  bbands_upper: bandsPart('upper', 'Upper Bollinger band: sma + k population standard deviations.'),
+  bbands_middle: bandsPart('middle', 'Middle Bollinger band: the simple moving average.'),
+  bbands_lower: bandsPart('lower', 'Lower Bollinger band: sma - k population standard deviations.'),
+  crosses_above: {
+    args: [value('a'), value('b')],
+    returns: 'boolean',
+    description:
+      "True on the bar a crosses above b: a < b on the previous bar and a > b on this one (backtesting.py's crossover).",
+    compute: ([a, b]) => crossesAbove(a as Float64Array, b as Float64Array),
+  },
+  crosses_below: {
+    args: [value('a'), value('b')],
+    returns: 'boolean',
+    description: 'True on the bar a crosses below b: crosses_above(b, a).',
+    compute: ([a, b]) => crossesAbove(b as Float64Array, a as Float64Array),
+  },
 };
 
 /** Every function an expression may call, by name. Null prototype: `constructor` is not one. */

@@ -1,6 +1,6 @@
 import { RuleError } from './errors.js';
 
-export type TokenType = 'number' | 'name' | 'variable' | 'operator' | 'end';
+type TokenType = 'number' | 'name' | 'variable' | 'operator' | 'end';
 
 export interface Token {
   readonly type: TokenType;
@@ -87,7 +87,9 @@ function numberEnd(source: string, start: number): number {
 }
 
 /** A character as the message shows it: printable ones quoted, others by code point. */
-export function quote(c: string): string {
+function quote(c: string): string {
   const code = c.codePointAt(0) ?? 0;
-  return code >= 0x20 && code < 0x7f ? `'${c}'` : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return code >= 0x20 && code < 0x7f
+    ? `'${c}'`
+    : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }

@@ -103,7 +103,9 @@ describe('parse', () => {
         `nests deeper than ${RULE_LIMITS.maxDepth} levels`,
       );
     }
-    expect(() => parse(`${'('.repeat(RULE_LIMITS.maxDepth - 1)}close${')'.repeat(RULE_LIMITS.maxDepth - 1)}`)).not.toThrow();
+    expect(() =>
+      parse(`${'('.repeat(RULE_LIMITS.maxDepth - 1)}close${')'.repeat(RULE_LIMITS.maxDepth - 1)}`),
+    ).not.toThrow();
   });
 
   it('refuses more nodes than the limit', () => {

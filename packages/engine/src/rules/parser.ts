@@ -186,7 +186,10 @@ class Parser {
       const next = this.advance();
       if (next.type === 'operator' && next.text === ')') return args;
       if (next.type !== 'operator' || next.text !== ',') {
-        throw new RuleError(next.column, `expected ',' or ')' in the arguments, found ${describe(next)}`);
+        throw new RuleError(
+          next.column,
+          `expected ',' or ')' in the arguments, found ${describe(next)}`,
+        );
       }
     }
   }

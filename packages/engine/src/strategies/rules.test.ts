@@ -63,11 +63,7 @@ function barsOf(closes: readonly number[]): Bars {
 /** A random walk with flat stretches, where running sums leave rounding noise. */
 const walk = fc
   .array(
-    fc.oneof(
-      fc.double({ min: -0.05, max: 0.05, noNaN: true }),
-      fc.constant(0),
-      fc.constant(0),
-    ),
+    fc.oneof(fc.double({ min: -0.05, max: 0.05, noNaN: true }), fc.constant(0), fc.constant(0)),
     { minLength: 2, maxLength: 400 },
   )
   .map((steps) => {
@@ -87,15 +83,26 @@ describe('rules written as the built-in strategies equal them bit for bit', () =
     const bars = loadBars(set);
     const cases: [string, Record<string, unknown>, Record<string, unknown>][] = [
       ['sma_crossover', {}, crossoverRules('sma', 10, 30, false)],
-      ['sma_crossover', { fast: 5, slow: 20, allowShort: true }, crossoverRules('sma', 5, 20, true)],
+      [
+        'sma_crossover',
+        { fast: 5, slow: 20, allowShort: true },
+        crossoverRules('sma', 5, 20, true),
+      ],
       ['ema_crossover', { fast: 12, slow: 26 }, crossoverRules('ema', 12, 26, false)],
-      ['ema_crossover', { fast: 7, slow: 40, allowShort: true }, crossoverRules('ema', 7, 40, true)],
+      [
+        'ema_crossover',
+        { fast: 7, slow: 40, allowShort: true },
+        crossoverRules('ema', 7, 40, true),
+      ],
       ['rsi_mean_reversion', {}, rsiRules(14, 30, 70)],
       ['rsi_mean_reversion', { period: 5, lower: 25, upper: 80 }, rsiRules(5, 25, 80)],
     ];
     for (const [name, params, rules] of cases) {
       const builtIn = run(name, params, bars);
-      expect(builtIn.enterLong.some((flag) => flag === 1), `${name} trades on ${set}`).toBe(true);
+      expect(
+        builtIn.enterLong.some((flag) => flag === 1),
+        `${name} trades on ${set}`,
+      ).toBe(true);
       expect(run('rules', rules, bars), `${name} ${JSON.stringify(params)}`).toEqual(builtIn);
     }
   });
@@ -138,9 +145,9 @@ const expressions = (() => {
       { depthSize: 'small', withCrossShrink: true },
       fc.constantFrom('close', 'open', 'high', 'low', 'volume', '$a', '$b', '$missing', 'nope'),
       fc.integer({ min: -3, max: 60 }).map(String),
-      fc.tuple(fc.constantFrom(...names), fc.array(tie('num'), { maxLength: 4 })).map(
-        ([name, args]) => `${name}(${args.join(', ')})`,
-      ),
+      fc
+        .tuple(fc.constantFrom(...names), fc.array(tie('num'), { maxLength: 4 }))
+        .map(([name, args]) => `${name}(${args.join(', ')})`),
       fc
         .tuple(tie('num'), fc.constantFrom('+', '-', '*', '/'), tie('num'))
         .map(([a, op, b]) => `${a} ${op} ${b}`),
@@ -187,7 +194,9 @@ describe('the rules strategy', () => {
         expect(signals.warmup).toBeLessThanOrEqual(bars.length);
         for (const column of [signals.enterLong, signals.exitLong]) {
           expect(column.length).toBe(bars.length);
-          expect(column.every((flag, i) => flag === 0 || (flag === 1 && i >= signals.warmup))).toBe(true);
+          expect(column.every((flag, i) => flag === 0 || (flag === 1 && i >= signals.warmup))).toBe(
+            true,
+          );
         }
       }),
       { numRuns: 400 },
@@ -223,7 +232,8 @@ describe('the rules strategy', () => {
     expect(refusal({ ...base, exit: 'close < opne' }).issues).toEqual([
       {
         param: 'exit',
-        problem: "at column 9: unknown series 'opne' (series: open, high, low, close, volume; variables are written $name)",
+        problem:
+          "at column 9: unknown series 'opne' (series: open, high, low, close, volume; variables are written $name)",
         column: 9,
       },
     ]);
@@ -251,7 +261,12 @@ describe('the rules strategy', () => {
     const bars = barsOf([10, 11, 12, 11, 10, 11]);
     const signals = run(
       'rules',
-      { entry: 'close > close[1]', exit: 'close < close[1]', shortEntry: 'close < 11', shortExit: 'close >= 11' },
+      {
+        entry: 'close > close[1]',
+        exit: 'close < close[1]',
+        shortEntry: 'close < 11',
+        shortExit: 'close >= 11',
+      },
       bars,
     );
     expect(Array.from(signals.enterLong)).toEqual([0, 1, 1, 0, 0, 1]);

@@ -57,7 +57,10 @@ function compileRules(params: RulesParams): CompiledRules | ParamIssue {
   for (const [name, value] of Object.entries(params)) {
     if ((EXPRESSIONS as readonly string[]).includes(name)) continue;
     if (!VARIABLE_NAME.test(name)) {
-      return { param: name, problem: 'is not a variable name: letters, digits and _, not starting with a digit' };
+      return {
+        param: name,
+        problem: 'is not a variable name: letters, digits and _, not starting with a digit',
+      };
     }
     variables[name] = value as number;
   }

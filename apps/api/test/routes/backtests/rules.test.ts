@@ -54,18 +54,47 @@ describe('POST /api/v1/backtests with strategy rules', () => {
   });
 
   const hostile: [string, Record<string, unknown>, RegExp][] = [
-    ['constructor', { entry: 'constructor', exit: EXIT }, /entry at column 1: unknown series 'constructor'/],
-    ['__proto__', { entry: '__proto__.polluted > 1', exit: EXIT }, /entry at column 10: unexpected character '\.'/],
-    ['a call of __proto__', { entry: '__proto__(close) > 1', exit: EXIT }, /unknown function '__proto__'/],
-    ['require("fs")', { entry: 'require("fs")', exit: EXIT }, /entry at column 9: unexpected character '"'/],
-    ['require(fs)', { entry: 'close > 1', exit: 'require(fs)' }, /exit at column 1: unknown function 'require'/],
+    [
+      'constructor',
+      { entry: 'constructor', exit: EXIT },
+      /entry at column 1: unknown series 'constructor'/,
+    ],
+    [
+      '__proto__',
+      { entry: '__proto__.polluted > 1', exit: EXIT },
+      /entry at column 10: unexpected character '\.'/,
+    ],
+    [
+      'a call of __proto__',
+      { entry: '__proto__(close) > 1', exit: EXIT },
+      /unknown function '__proto__'/,
+    ],
+    [
+      'require("fs")',
+      { entry: 'require("fs")', exit: EXIT },
+      /entry at column 9: unexpected character '"'/,
+    ],
+    [
+      'require(fs)',
+      { entry: 'close > 1', exit: 'require(fs)' },
+      /exit at column 1: unknown function 'require'/,
+    ],
     [
       'a constructor chain',
       { entry: 'this.constructor.constructor("return process")()', exit: EXIT },
       /entry at column 5: unexpected character '\.'/,
     ],
-    ['a template literal', { entry: '`${process.exit(1)}`', exit: EXIT }, /entry at column 1: unexpected character '`'/],
-    ['$constructor', { entry: 'close > $constructor', exit: EXIT }, /unknown variable \$constructor/],
+    [
+      'a template literal',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a JavaScript template is the attack
+      { entry: '`${process.exit(1)}`', exit: EXIT },
+      /entry at column 1: unexpected character '`'/,
+    ],
+    [
+      '$constructor',
+      { entry: 'close > $constructor', exit: EXIT },
+      /unknown variable \$constructor/,
+    ],
     [
       '20,000 terms',
       { entry: Array.from({ length: 20_000 }, () => 'c').join('+'), exit: EXIT },
@@ -81,19 +110,26 @@ describe('POST /api/v1/backtests with strategy rules', () => {
       { entry: `${'not '.repeat(400)}close > 1`, exit: EXIT },
       /entry at column \d+: the expression nests deeper than 32 levels/,
     ],
-    ['a negative lag', { entry: 'close[-1] > close', exit: EXIT }, /entry at column 7: a lag x\[k\] must be a whole number/],
+    [
+      'a negative lag',
+      { entry: 'close[-1] > close', exit: EXIT },
+      /entry at column 7: a lag x\[k\] must be a whole number/,
+    ],
     ['a lag from the data', { entry: 'close[volume] > close', exit: EXIT }, /not a series/],
     ['wrong arity', { entry: 'sma(close) > 1', exit: EXIT }, /sma takes 2 arguments, got 1/],
   ];
 
-  it.each(hostile)('refuses %s with a coded 400 pointing at the column', async (_, params, message) => {
-    const response = await submit(params);
-    expect(response.statusCode, response.body).toBe(400);
-    const { error } = response.json();
-    expect(error.code).toBe('HS_ERR_BAD_STRATEGY_PARAMS');
-    expect(error.message).toMatch(message);
-    expect(error.details.issues[0].column).toBeGreaterThanOrEqual(1);
-  });
+  it.each(hostile)(
+    'refuses %s with a coded 400 pointing at the column',
+    async (_, params, message) => {
+      const response = await submit(params);
+      expect(response.statusCode, response.body).toBe(400);
+      const { error } = response.json();
+      expect(error.code).toBe('HS_ERR_BAD_STRATEGY_PARAMS');
+      expect(error.message).toMatch(message);
+      expect(error.details.issues[0].column).toBeGreaterThanOrEqual(1);
+    },
+  );
 
   it('refuses a body past the size limit before reading it (413, coded)', async () => {
     const entry = Array.from({ length: 20_000 }, () => 'close').join(' + ');
