@@ -17,9 +17,10 @@ interface Step {
   readonly type: ValueType;
   run(columns: readonly Column[], context: RunContext): Column;
   /**
-   * The first bar the result means something on: a number column's first defined value; for a
-   * true/false column, the latest first bar of its inputs (plus the lag of a lag), since a
-   * comparison with NaN reads false without being an answer.
+   * The slots it reads and the bars it shifts by, for the first bar its result means something on:
+   * a number column's is its first defined value; a true/false column's is the latest of its
+   * inputs' (plus the lag of a lag), since a comparison with NaN reads false without being an
+   * answer.
    */
   readonly inputs: readonly number[];
   readonly lag: number;
