@@ -312,5 +312,5 @@ describe('hindsight run --strategy rules', () => {
     expect(JSON.parse(result.stdout).params).toMatchObject({
       entry: 'rsi(close, $period) < $lower',
     });
-  });
+  }, 60_000);
 });

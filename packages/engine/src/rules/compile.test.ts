@@ -36,6 +36,13 @@ describe('RuleProgram', () => {
     ]);
   });
 
+  it('reads a constant on the left as the same comparison turned around', () => {
+    expect(flags(['11 < close', '10 >= close', '12 == close', '12 != close']).bars).toEqual(
+      flags(['close > 11', 'close <= 10', 'close == 12', 'close != 12']).bars,
+    );
+    expect(flags(['close - close < 1', '1 > close - close']).bars[0]).toHaveLength(closes.length);
+  });
+
   it('does arithmetic, with constants folded and variables read from the parameters', () => {
     // close - close[1]: _, 1, 1, -1, -1, -1, 1, 2, 1, -1
     expect(flags(['close - close[1] >= $step * 2 - 1'], { step: 1 }).bars).toEqual([
@@ -108,9 +115,9 @@ describe('RuleProgram', () => {
     program.add(
       'macd(close, 2, 4, 2) > macd_signal(close, 2, 4, 2) and macd_hist(close, 2, 4, 2) > 0',
     );
-    // Seven more steps (macd, macd_signal, macd_hist, the constant 0, two comparisons, and), the
+    // Six more steps (macd, macd_signal, macd_hist, two comparisons, and: a constant is no column), the
     // three macd functions sharing one computation of the engine's macd.
-    expect(program.stepCount).toBe(12);
+    expect(program.stepCount).toBe(11);
     const line = macd(bars.close, 2, 4, 2);
     const expected = closes.flatMap((_, i) =>
       line.macd[i]! > line.signal[i]! && line.histogram[i]! > 0 ? [i] : [],

@@ -17,9 +17,10 @@ interface Step {
   readonly type: ValueType;
   run(columns: readonly Column[], context: RunContext): Column;
   /**
-   * The first bar the result means something on: a number column's first defined value; for a
-   * true/false column, the latest first bar of its inputs (plus the lag of a lag), since a
-   * comparison with NaN reads false without being an answer.
+   * The slots it reads and the bars it shifts by, for the first bar its result means something on:
+   * a number column's is its first defined value; a true/false column's is the latest of its
+   * inputs' (plus the lag of a lag), since a comparison with NaN reads false without being an
+   * answer.
    */
   readonly inputs: readonly number[];
   readonly lag: number;
@@ -39,6 +40,15 @@ export interface RuleRun {
 }
 
 const COMPARISONS = new Set<BinaryOperator>(['<', '<=', '>', '>=', '==', '!=']);
+/** The comparison with its sides swapped: `a < b` is `b > a`. */
+const FLIPPED: Readonly<Partial<Record<BinaryOperator, BinaryOperator>>> = {
+  '<': '>',
+  '<=': '>=',
+  '>': '<',
+  '>=': '<=',
+  '==': '==',
+  '!=': '!=',
+};
 const ARITHMETIC = new Set<BinaryOperator>(['+', '-', '*', '/']);
 
 /**
@@ -282,6 +292,9 @@ export class RuleProgram {
         `${name} has a constant on both sides: it would be the same on every bar`,
       );
     }
+    if (COMPARISONS.has(operator) && (left.kind === 'constant' || right.kind === 'constant')) {
+      return this.compareWithConstant(operator, left, right, column);
+    }
     const want: ValueType =
       ARITHMETIC.has(operator) || COMPARISONS.has(operator) ? 'number' : 'boolean';
     const a = this.asColumn(left, want, name, column);
@@ -306,6 +319,29 @@ export class RuleProgram {
                 columns[b.slot] as Float64Array,
               )
             : logicColumns(operator, columns[a.slot] as Uint8Array, columns[b.slot] as Uint8Array),
+    });
+  }
+
+  /**
+   * `rsi(close, 14) < 30` without a column of 30s: the constant stays a number, on the right
+   * (`30 > x` is `x < 30`).
+   */
+  private compareWithConstant(
+    operator: BinaryOperator,
+    left: Operand,
+    right: Operand,
+    column: number,
+  ): Operand {
+    const flipped = left.kind === 'constant';
+    const series = (flipped ? right : left) as Extract<Operand, { kind: 'column' }>;
+    const value = (flipped ? left : right) as Extract<Operand, { kind: 'constant' }>;
+    const op = flipped ? FLIPPED[operator]! : operator;
+    this.expectType(series, 'number', `'${operator}'`, column);
+    return this.step(`(${this.keyOf(series)} ${op} ${numberKey(value.value)})`, {
+      type: 'boolean',
+      inputs: [series.slot],
+      lag: 0,
+      run: (columns) => compareToConstant(op, columns[series.slot] as Float64Array, value.value),
     });
   }
 
@@ -474,6 +510,35 @@ function compareColumns(operator: BinaryOperator, a: Float64Array, b: Float64Arr
         const x = a[i]!;
         const y = b[i]!;
         out[i] = x !== y && !Number.isNaN(x) && !Number.isNaN(y) ? 1 : 0;
+      }
+  }
+  return out;
+}
+
+/** compareColumns against one number: NaN on the left is false likewise. */
+function compareToConstant(operator: BinaryOperator, a: Float64Array, c: number): Uint8Array {
+  const n = a.length;
+  const out = new Uint8Array(n);
+  switch (operator) {
+    case '<':
+      for (let i = 0; i < n; i++) out[i] = a[i]! < c ? 1 : 0;
+      break;
+    case '<=':
+      for (let i = 0; i < n; i++) out[i] = a[i]! <= c ? 1 : 0;
+      break;
+    case '>':
+      for (let i = 0; i < n; i++) out[i] = a[i]! > c ? 1 : 0;
+      break;
+    case '>=':
+      for (let i = 0; i < n; i++) out[i] = a[i]! >= c ? 1 : 0;
+      break;
+    case '==':
+      for (let i = 0; i < n; i++) out[i] = a[i]! === c ? 1 : 0;
+      break;
+    default:
+      for (let i = 0; i < n; i++) {
+        const x = a[i]!;
+        out[i] = x !== c && !Number.isNaN(x) && !Number.isNaN(c) ? 1 : 0;
       }
   }
   return out;
