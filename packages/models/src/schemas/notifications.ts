@@ -91,6 +91,16 @@ export const WebhookDelivery = Type.Object(
 );
 export type WebhookDelivery = Static<typeof WebhookDelivery>;
 
+export const WebhookList = Type.Object(
+  { items: Type.Array(Webhook) },
+  { additionalProperties: false },
+);
+
+export const WebhookDeliveryList = Type.Object(
+  { items: Type.Array(WebhookDelivery) },
+  { additionalProperties: false },
+);
+
 export const NotificationSettingsBody = Type.Object(
   {
     /** Where the e-mails go; null stops them. */

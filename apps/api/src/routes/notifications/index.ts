@@ -4,9 +4,10 @@ import {
   MAX_DELIVERY_PAGE_SIZE,
   NotificationSettings,
   NotificationSettingsBody,
-  Webhook,
   WebhookCreated,
   WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookList,
 } from '@hindsight/models';
 import Type from 'typebox';
 import { principalOf } from '../../plugins/app/auth.js';
@@ -47,7 +48,7 @@ const notifications: FastifyPluginAsyncTypebox = async (fastify) => {
         operationId: 'listWebhooks',
         tags: ['notifications'],
         summary: 'Your webhook subscriptions, oldest first (without their secrets)',
-        response: { 200: Type.Object({ items: Type.Array(Webhook) }), ...errorResponses() },
+        response: { 200: WebhookList, ...errorResponses() },
       },
     },
     async (request) => ({ items: await fastify.notifications.listWebhooks(principalOf(request)) }),
@@ -94,7 +95,7 @@ const notifications: FastifyPluginAsyncTypebox = async (fastify) => {
         params: WebhookIdParams,
         querystring: DeliveriesQuery,
         response: {
-          200: Type.Object({ items: Type.Array(WebhookDelivery) }),
+          200: WebhookDeliveryList,
           ...errorResponses(400, 404),
         },
       },
