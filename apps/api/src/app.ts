@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { API_PREFIX } from '@hindsight/models';
 import { type Config, LOG_REDACTION } from '@hindsight/service';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
@@ -7,6 +8,7 @@ import auth from './plugins/app/auth.js';
 import backtestService from './plugins/app/backtest-service.js';
 import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/app/error-handler.js';
 import events from './plugins/app/events.js';
+import notifications from './plugins/app/notifications.js';
 import wsConnections from './plugins/app/ws-connections.js';
 import compress from './plugins/external/compress.js';
 import configPlugin from './plugins/external/config.js';
@@ -27,10 +29,10 @@ import backtestRoutes from './routes/backtests/index.js';
 import resultRoutes from './routes/backtests/results.js';
 import healthRoutes from './routes/health/index.js';
 import marketDataRoutes from './routes/market-data/index.js';
+import notificationRoutes from './routes/notifications/index.js';
 import queueRoutes from './routes/queue/index.js';
 import strategyRoutes from './routes/strategies/index.js';
 import eventRoutes from './routes/ws/index.js';
-import { API_PREFIX } from './schemas/backtest-view.js';
 
 export interface AppOptions {
   /** From loadConfig; REDIS_URL must be set (server.ts resolves a private server first). */
@@ -77,6 +79,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
   await fastify.register(auth, { announce: options.announce });
   await fastify.register(events);
   await fastify.register(backtestService);
+  await fastify.register(notifications);
   await fastify.register(wsConnections, { pingIntervalMs: options.wsPingIntervalMs });
 
   await fastify.register(healthRoutes);
@@ -90,6 +93,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
       await api.register(strategyRoutes);
       await api.register(marketDataRoutes);
       await api.register(queueRoutes);
+      await api.register(notificationRoutes);
     },
     { prefix: API_PREFIX },
   );

@@ -8,6 +8,7 @@ import {
   DiskUsage,
   type Logger,
   type Redis,
+  webhookRetry,
 } from '@hindsight/service';
 import { createStore, type Store } from '@hindsight/store';
 import { Queue } from 'bullmq';
@@ -44,7 +45,13 @@ export async function createWorkerDeps(
   const events = new BacktestEventPublisher(redis, prefix);
   const cancels = new CancelChannel(redis, prefix);
   const notifications = new Queue('notifications', { connection: redis, prefix });
-  const lifecycle = new BacktestLifecycle({ store, events, notifications, logger });
+  const lifecycle = new BacktestLifecycle({
+    store,
+    events,
+    notifications,
+    logger,
+    webhookRetry: webhookRetry(config),
+  });
   return {
     config,
     redis,

@@ -35,9 +35,19 @@ export const ERRORS = {
     statusCode: 400,
     template: 'compare takes {min} to {max} backtests, got {count}',
   },
+  HS_ERR_WEBHOOK_URL: { statusCode: 400, template: 'webhook url refused: {reason}' },
+  HS_ERR_TOO_MANY_WEBHOOKS: {
+    statusCode: 400,
+    template: 'you have {count} webhooks; at most {max} are allowed',
+  },
+  HS_ERR_EMAIL_UNAVAILABLE: {
+    statusCode: 400,
+    template: 'e-mail notifications are not available: {reason}',
+  },
   HS_ERR_UNAUTHORIZED: { statusCode: 401, template: 'missing or invalid API key' },
   HS_ERR_FORBIDDEN: { statusCode: 403, template: '{action} requires an admin API key' },
   HS_ERR_NOT_FOUND: { statusCode: 404, template: "backtest '{id}' not found" },
+  HS_ERR_WEBHOOK_NOT_FOUND: { statusCode: 404, template: "webhook '{id}' not found" },
   HS_ERR_SYMBOL_NOT_FOUND: {
     statusCode: 404,
     template: "no cached bars for symbol '{symbol}' at timeframe {timeframe}",

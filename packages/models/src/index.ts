@@ -12,6 +12,7 @@ export * from './schemas/common.js';
 export * from './schemas/error-body.js';
 export * from './schemas/execution-log.js';
 export * from './schemas/list-backtests.js';
+export * from './schemas/notifications.js';
 export * from './schemas/performance-stats.js';
 export * from './schemas/ws-events.js';
 export * from './simulation-config.js';

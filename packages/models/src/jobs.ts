@@ -2,6 +2,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { MarketSymbol, Timeframe } from './schemas/backtest-request.js';
 import { TERMINAL_STATUSES } from './schemas/backtest-status.js';
 import { Id, IsoDate } from './schemas/common.js';
+import { NotificationEvent } from './schemas/notifications.js';
 import { parseWithSchema } from './validation.js';
 
 export const QUEUE_NAMES = ['market-data', 'indicators', 'simulation', 'notifications'] as const;
@@ -49,7 +50,17 @@ export const backtestJobIds = {
     `${backtestId}-indicators-${symbolKey(symbol)}`,
   simulation: (backtestId: string) => `${backtestId}-simulation`,
   notify: (backtestId: string, status: string) => `${backtestId}-notify-${status}`,
+  /** Also the message's `webhook-id`: the same on every attempt, unique per backtest and hook. */
+  webhook: (backtestId: string, webhookId: string) => `msg_${backtestId}_${webhookId}`,
+  email: (backtestId: string) => `${backtestId}-email`,
 };
+
+/**
+ * A webhook message is retried with exponential backoff for about a day: with these defaults the
+ * waits are 10 s, 20 s, ... 2^12 x 10 s, 22.7 h in all over 14 attempts (operators may change
+ * both: WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAY_MS).
+ */
+export const WEBHOOK_RETRY = { attempts: 14, delayMs: 10_000 } as const;
 
 const SymbolJob = Type.Object(
   { backtestId: Id, symbol: MarketSymbol, timeframe: Timeframe, start: IsoDate, end: IsoDate },
@@ -102,6 +113,32 @@ export const JOBS = {
     removeOnComplete: { age: HOUR, count: 1_000 },
     removeOnFail: { age: 7 * DAY, count: 5_000 },
     jobId: (p) => backtestJobIds.notify(p.backtestId, p.status),
+  }),
+  /** One message to one subscription, added only when the owner subscribed to the event. */
+  'deliver-webhook': defineJob({
+    queue: 'notifications',
+    payload: Type.Object(
+      { backtestId: Id, webhookId: Id, event: NotificationEvent },
+      { additionalProperties: false },
+    ),
+    attempts: WEBHOOK_RETRY.attempts,
+    backoff: { type: 'exponential', delay: WEBHOOK_RETRY.delayMs },
+    removeOnComplete: { age: DAY, count: 1_000 },
+    removeOnFail: { age: 7 * DAY, count: 5_000 },
+    jobId: (p) => backtestJobIds.webhook(p.backtestId, p.webhookId),
+  }),
+  /** The owner's e-mail about one event, added only when their settings include it. */
+  'send-email': defineJob({
+    queue: 'notifications',
+    payload: Type.Object(
+      { backtestId: Id, event: NotificationEvent },
+      { additionalProperties: false },
+    ),
+    attempts: 6,
+    backoff: { type: 'exponential', delay: 30_000 },
+    removeOnComplete: { age: DAY, count: 1_000 },
+    removeOnFail: { age: 7 * DAY, count: 5_000 },
+    jobId: (p) => backtestJobIds.email(p.backtestId),
   }),
 };
 

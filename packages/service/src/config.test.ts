@@ -49,7 +49,26 @@ describe('loadConfig', () => {
       WORKER_METRICS_PORT: 9464,
       WORKER_SHUTDOWN_GRACE_SECONDS: 3,
       RECONCILE_INTERVAL_SECONDS: 60,
+      WEBHOOK_ALLOWED_HOSTS: [],
+      WEBHOOK_MAX_ATTEMPTS: 14,
+      WEBHOOK_RETRY_DELAY_MS: 10_000,
+      SMTP_FROM: 'Hindsight <hindsight@localhost>',
     });
+  });
+
+  it('reads the notification settings: allowed hosts as a lower-case list, SMTP and public URLs', () => {
+    const config = loadConfig({
+      WEBHOOK_ALLOWED_HOSTS: ' Hooks.Internal, 10.0.0.7 ,,[::1]',
+      SMTP_URL: 'smtps://user:pw@mail.example.com:465',
+      PUBLIC_URL: 'https://hindsight.example.com',
+    });
+    expect(config.WEBHOOK_ALLOWED_HOSTS).toEqual(['hooks.internal', '10.0.0.7', '[::1]']);
+    expect(config.SMTP_URL).toBe('smtps://user:pw@mail.example.com:465');
+    expect(config.PUBLIC_URL).toBe('https://hindsight.example.com');
+    expect(issuesOf({ SMTP_URL: 'mail.example.com', PUBLIC_URL: 'example.com' })).toEqual([
+      'PUBLIC_URL must be an http:// or https:// URL, got "example.com"',
+      'SMTP_URL must be an smtp:// or smtps:// URL, got "mail.example.com"',
+    ]);
   });
 
   it('reads set variables, treating empty ones as unset', () => {

@@ -10,12 +10,17 @@ const QUEUE_PREFIX_PATTERN = '^(\\{[A-Za-z0-9_.-]+\\}|[A-Za-z0-9_.-]+)$';
 /** A browser origin as the Origin header sends it: scheme, host, optional port; no path. */
 const ORIGIN_PATTERN = '^https?://[A-Za-z0-9.-]+(:\\d{1,5})?$';
 
+const PUBLIC_URL_PATTERN = '^https?://[^\\s/]+(/\\S*)?$';
+const SMTP_URL_PATTERN = '^smtps?://\\S+$';
+
 /** What a pattern means, for the error message; a raw regular expression helps nobody. */
 const PATTERN_MEANINGS: Record<string, string> = {
   [REDIS_URL_PATTERN]: 'a redis:// or rediss:// URL',
   [MONGODB_URL_PATTERN]: 'a mongodb:// or mongodb+srv:// URL',
   [QUEUE_PREFIX_PATTERN]: 'letters, digits, _ . - (optionally wrapped in {} for Redis Cluster)',
   [ORIGIN_PATTERN]: 'an origin like https://app.example.com or http://localhost:5173 (no path)',
+  [PUBLIC_URL_PATTERN]: 'an http:// or https:// URL',
+  [SMTP_URL_PATTERN]: 'an smtp:// or smtps:// URL',
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -123,6 +128,39 @@ export const ConfigSchema = Type.Object(
       'how long a stopping worker lets its jobs run before handing them back to the queue',
       3_600,
     ),
+    PUBLIC_URL: Type.Optional(
+      Type.String({
+        pattern: PUBLIC_URL_PATTERN,
+        description:
+          'the URL users reach the api at, for links in webhooks and e-mails; unset: http://HOST:PORT',
+      }),
+    ),
+    WEBHOOK_ALLOWED_HOSTS: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description:
+        'comma-separated webhook hosts (names or addresses, as in the URL) exempt from the private-address refusal',
+    }),
+    WEBHOOK_MAX_ATTEMPTS: count(
+      14,
+      'attempts of one webhook message before its subscription is disabled',
+      50,
+    ),
+    WEBHOOK_RETRY_DELAY_MS: count(
+      10_000,
+      'first wait before a failed webhook message is sent again; each later wait doubles',
+      3_600_000,
+    ),
+    SMTP_URL: Type.Optional(
+      Type.String({
+        pattern: SMTP_URL_PATTERN,
+        description: 'SMTP server for e-mail notifications (smtp:// or smtps://); unset: no e-mail',
+      }),
+    ),
+    SMTP_FROM: Type.String({
+      minLength: 3,
+      default: 'Hindsight <hindsight@localhost>',
+      description: 'sender of e-mail notifications',
+    }),
     RECONCILE_INTERVAL_SECONDS: count(
       60,
       'how often a worker re-enqueues active backtests whose jobs Redis lost (also at start)',
@@ -253,6 +291,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       config[name] = parseApiKeys(raw, issues);
       continue;
     }
+    if (name === 'WEBHOOK_ALLOWED_HOSTS') {
+      config[name] = raw
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host !== '');
+      continue;
+    }
     if (name === 'CORS_ORIGINS') {
       config[name] = parseOrigins(raw, schema.items as SchemaShape, issues);
       continue;
@@ -285,4 +330,14 @@ export function tierLimits(config: Config, tier: ApiKeyTier): TierLimits {
     symbols: config[`LIMIT_SYMBOLS_${suffix}`],
     diskBytes: config[`LIMIT_DISK_MB_${suffix}`] * 1e6,
   };
+}
+
+/** Where links in webhooks and e-mails point: PUBLIC_URL, else the api's own address. */
+export function publicUrl(config: Config): string {
+  return config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`;
+}
+
+/** How a failed webhook message is retried (WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAY_MS). */
+export function webhookRetry(config: Config): { attempts: number; delayMs: number } {
+  return { attempts: config.WEBHOOK_MAX_ATTEMPTS, delayMs: config.WEBHOOK_RETRY_DELAY_MS };
 }

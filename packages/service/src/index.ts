@@ -11,6 +11,7 @@ export * from './event-publisher.js';
 export * from './keys.js';
 export * from './lifecycle.js';
 export * from './logger.js';
+export * from './notifications/index.js';
 export * from './queues.js';
 export * from './redis.js';
 export * from './redis-url.js';

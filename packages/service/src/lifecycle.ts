@@ -3,6 +3,7 @@ import {
   type BacktestRecord,
   type BacktestStep,
   type BacktestSummary,
+  eventForStatus,
   isHindsightError,
   jobSpec,
   type LogLevel,
@@ -14,6 +15,7 @@ import type { Store } from '@hindsight/store';
 import type { Queue } from 'bullmq';
 import type { BacktestEventPublisher } from './event-publisher.js';
 import type { Logger } from './logger.js';
+import { queueNotifications, type WebhookRetry } from './notifications/dispatch.js';
 
 /** Where each step's progress starts; a step fills the span up to the next one. */
 export const STEP_START: Readonly<Record<BacktestStep, number>> = {
@@ -33,6 +35,8 @@ export interface LifecycleDeps {
   /** The notifications queue: one `backtest-finished` job per terminal backtest. */
   notifications: Queue;
   logger: Pick<Logger, 'warn'>;
+  /** How webhook messages are retried; default WEBHOOK_RETRY (see webhookRetry(config)). */
+  webhookRetry?: WebhookRetry;
   /**
    * For a process that answers a caller (the api): every Redis write after the store's
    * transition (events, the notification) waits at most this long and a failure is logged, not
@@ -148,7 +152,9 @@ export class BacktestLifecycle {
   /** Completes the backtest once, whichever process tries; true for the one that did. */
   async complete(backtestId: string, summary: BacktestSummary): Promise<boolean> {
     if (!(await this.deps.store.complete(backtestId, summary))) return false;
-    await this.#announceEnd(backtestId, 'completed', () =>
+    // The owner, for the notification lookup: store.complete answers only whether it applied.
+    const ownerId = (await this.deps.store.getBacktest(backtestId))?.ownerId ?? null;
+    await this.#announceEnd({ id: backtestId, ownerId }, 'completed', () =>
       this.#publish(backtestId, 'completed', { summary }),
     );
     return true;
@@ -168,7 +174,7 @@ export class BacktestLifecycle {
     if (!record) return null;
     await this.log(backtestId, 'error', `failed: ${error.message}`);
     await this.#announceEnd(
-      backtestId,
+      record,
       'failed',
       () => this.#publish(backtestId, 'failed', { error }),
       options.alongside,
@@ -188,7 +194,7 @@ export class BacktestLifecycle {
     });
     if (!record) return null;
     await this.#announceEnd(
-      backtestId,
+      record,
       'cancelled',
       () => this.#publish(backtestId, 'cancelled', { reason }),
       options.alongside,
@@ -201,22 +207,52 @@ export class BacktestLifecycle {
    * caller's own work run side by side, each bounded.
    */
   async #announceEnd(
-    backtestId: string,
+    backtest: { id: string; ownerId: string | null },
     status: TerminalStatus,
     publish: () => Promise<unknown>,
     alongside?: () => Promise<unknown>,
   ): Promise<void> {
+    const finished = () =>
+      Promise.all([this.#finished(backtest.id, status), this.#notify(backtest, status)]);
     if (this.deps.redisTimeoutMs === undefined) {
       await Promise.all([
         (async () => {
           await publish();
-          await this.#finished(backtestId, status);
+          await finished();
         })(),
         alongside?.(),
       ]);
       return;
     }
-    await Promise.all([publish(), this.#finished(backtestId, status), alongside?.()]);
+    await Promise.all([publish(), finished(), alongside?.()]);
+  }
+
+  /** The owner's webhooks and e-mail for this ending, queued only if they asked for it. */
+  async #notify(
+    backtest: { id: string; ownerId: string | null },
+    status: TerminalStatus,
+  ): Promise<void> {
+    const { ownerId } = backtest;
+    if (ownerId === null) return;
+    const queued = queueNotifications(
+      {
+        store: this.deps.store,
+        queue: this.deps.notifications,
+        ...(this.deps.webhookRetry ? { retry: this.deps.webhookRetry } : {}),
+      },
+      { id: backtest.id, ownerId },
+      eventForStatus(status),
+    );
+    const ms = this.deps.redisTimeoutMs;
+    try {
+      await (ms === undefined ? queued : withTimeout(queued, ms, 'queueing the notifications'));
+    } catch (error) {
+      // As with the finished job: the backtest's ending stands even if its messages are lost.
+      this.deps.logger.warn(
+        { err: error, backtestId: backtest.id },
+        'could not queue notifications',
+      );
+    }
   }
 
   #publish(...args: Parameters<BacktestEventPublisher['publish']>): Promise<unknown> {

@@ -17,8 +17,15 @@ import {
   isHindsightError,
   isTerminalStatus,
   levelsFrom,
+  MAX_DELIVERY_PAGE_SIZE,
   type NewLogLine,
+  type NotificationEvent,
+  type NotificationSettings,
+  type NotificationSettingsBody,
+  type NotificationTargets,
   newId,
+  type WebhookDelivery,
+  type WebhookRecord,
 } from '@hindsight/models';
 import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import {
@@ -43,6 +50,8 @@ import {
   MAX_SCAN_PAGE,
   type NewApiKey,
   type NewBacktest,
+  type NewWebhook,
+  type NewWebhookDelivery,
   type Store,
   type SummaryQuery,
   type Transition,
@@ -153,6 +162,83 @@ const apiKeySchema = new Schema<ApiKeyDoc>(
 );
 apiKeySchema.index({ keyHash: 1 }, { unique: true });
 
+interface WebhookDoc {
+  _id: string;
+  ownerId: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  secret: string;
+  enabled: boolean;
+  disabledReason: string | null;
+  createdAt: Date;
+}
+
+interface DeliveryDoc {
+  _id: string;
+  webhookId: string;
+  messageId: string;
+  event: string;
+  backtestId: string | null;
+  attempt: number;
+  at: Date;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  ok: boolean;
+}
+
+interface SettingsDoc {
+  _id: string;
+  email: string | null;
+  events: string[];
+  updatedAt: Date;
+}
+
+const webhookSchema = new Schema<WebhookDoc>(
+  {
+    _id: { type: String },
+    ownerId: { type: String },
+    url: { type: String },
+    events: { type: [String] },
+    description: { type: String, default: null },
+    secret: { type: String },
+    enabled: { type: Boolean },
+    disabledReason: { type: String, default: null },
+    createdAt: { type: Date },
+  },
+  { ...options, collection: 'webhooks' },
+);
+webhookSchema.index({ ownerId: 1, _id: 1 });
+
+const deliverySchema = new Schema<DeliveryDoc>(
+  {
+    _id: { type: String },
+    webhookId: { type: String },
+    messageId: { type: String },
+    event: { type: String },
+    backtestId: { type: String, default: null },
+    attempt: { type: Number },
+    at: { type: Date },
+    statusCode: { type: Number, default: null },
+    error: { type: String, default: null },
+    durationMs: { type: Number },
+    ok: { type: Boolean },
+  },
+  { ...options, collection: 'webhook_deliveries' },
+);
+deliverySchema.index({ webhookId: 1, at: -1, _id: -1 });
+
+const settingsSchema = new Schema<SettingsDoc>(
+  {
+    _id: { type: String },
+    email: { type: String, default: null },
+    events: { type: [String] },
+    updatedAt: { type: Date },
+  },
+  { ...options, collection: 'notification_settings' },
+);
+
 const iso = (date: Date): string => date.toISOString();
 const isoOrNull = (date: Date | null | undefined): string | null => (date ? iso(date) : null);
 
@@ -187,6 +273,36 @@ function toApiKey(doc: ApiKeyDoc): ApiKeyRecord {
     tier: doc.tier,
     admin: doc.admin,
     createdAt: iso(doc.createdAt),
+  };
+}
+
+function toWebhook(doc: WebhookDoc): WebhookRecord {
+  return {
+    id: doc._id,
+    ownerId: doc.ownerId,
+    url: doc.url,
+    events: doc.events as WebhookRecord['events'],
+    description: doc.description ?? null,
+    secret: doc.secret,
+    enabled: doc.enabled,
+    disabledReason: doc.disabledReason ?? null,
+    createdAt: iso(doc.createdAt),
+  };
+}
+
+function toDelivery(doc: DeliveryDoc): WebhookDelivery {
+  return {
+    id: doc._id,
+    webhookId: doc.webhookId,
+    messageId: doc.messageId,
+    event: doc.event as WebhookDelivery['event'],
+    backtestId: doc.backtestId ?? null,
+    attempt: doc.attempt,
+    at: iso(doc.at),
+    statusCode: doc.statusCode ?? null,
+    error: doc.error ?? null,
+    durationMs: doc.durationMs,
+    ok: doc.ok,
   };
 }
 
@@ -236,6 +352,9 @@ export class MongoStore implements Store {
     private readonly backtests: Model<BacktestDoc>,
     private readonly logs: Model<LogDoc>,
     private readonly apiKeys: Model<ApiKeyDoc>,
+    private readonly webhooks: Model<WebhookDoc>,
+    private readonly deliveries: Model<DeliveryDoc>,
+    private readonly settings: Model<SettingsDoc>,
   ) {}
 
   static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
@@ -251,8 +370,13 @@ export class MongoStore implements Store {
       const backtests = connection.model<BacktestDoc>('Backtest', backtestSchema);
       const logs = connection.model<LogDoc>('BacktestLog', logSchema);
       const apiKeys = connection.model<ApiKeyDoc>('ApiKey', apiKeySchema);
-      await Promise.all([backtests.createIndexes(), logs.createIndexes(), apiKeys.createIndexes()]);
-      return new MongoStore(connection, backtests, logs, apiKeys);
+      const webhooks = connection.model<WebhookDoc>('Webhook', webhookSchema);
+      const deliveries = connection.model<DeliveryDoc>('WebhookDelivery', deliverySchema);
+      const settings = connection.model<SettingsDoc>('NotificationSettings', settingsSchema);
+      await Promise.all(
+        [backtests, logs, apiKeys, webhooks, deliveries].map((model) => model.createIndexes()),
+      );
+      return new MongoStore(connection, backtests, logs, apiKeys, webhooks, deliveries, settings);
     } catch (error) {
       await connection.close().catch(() => undefined);
       throw translate(error);
@@ -726,6 +850,123 @@ export class MongoStore implements Store {
         createdAt: iso(doc.createdAt),
         returnPct: doc.status === 'completed' ? (doc.summary?.returnPct ?? null) : null,
       }));
+    });
+  }
+
+  createWebhook(input: NewWebhook): Promise<WebhookRecord> {
+    return this.run(async () => {
+      const doc: WebhookDoc = {
+        _id: newId(),
+        ownerId: input.ownerId,
+        url: input.url,
+        events: [...input.events],
+        description: input.description,
+        secret: input.secret,
+        enabled: true,
+        disabledReason: null,
+        createdAt: new Date(),
+      };
+      await this.webhooks.collection.insertOne(doc as unknown as mongoose.mongo.Document);
+      return toWebhook(doc);
+    });
+  }
+
+  getWebhook(id: string): Promise<WebhookRecord | null> {
+    return this.run(async () => {
+      const doc = await this.webhooks.findById(id).lean<WebhookDoc>().exec();
+      return doc ? toWebhook(doc) : null;
+    });
+  }
+
+  listWebhooks(ownerId: string): Promise<WebhookRecord[]> {
+    return this.run(async () => {
+      const docs = await this.webhooks.find({ ownerId }).sort({ _id: 1 }).lean<WebhookDoc[]>();
+      return docs.map(toWebhook);
+    });
+  }
+
+  deleteWebhook(id: string): Promise<boolean> {
+    return this.run(async () => {
+      const result = await this.webhooks.deleteOne({ _id: id }).exec();
+      await this.deliveries.deleteMany({ webhookId: id }).exec();
+      return result.deletedCount > 0;
+    });
+  }
+
+  disableWebhook(id: string, reason: string): Promise<boolean> {
+    return this.run(async () => {
+      const result = await this.webhooks
+        .updateOne({ _id: id, enabled: true }, { $set: { enabled: false, disabledReason: reason } })
+        .exec();
+      return result.modifiedCount > 0;
+    });
+  }
+
+  recordWebhookDelivery(input: NewWebhookDelivery): Promise<WebhookDelivery> {
+    return this.run(async () => {
+      const doc: DeliveryDoc = { _id: newId(), ...input, at: new Date(input.at) };
+      await this.deliveries.collection.insertOne(doc as unknown as mongoose.mongo.Document);
+      return toDelivery(doc);
+    });
+  }
+
+  listWebhookDeliveries(webhookId: string, limit: number): Promise<WebhookDelivery[]> {
+    return this.run(async () => {
+      checkPageSize('/limit', limit, MAX_DELIVERY_PAGE_SIZE);
+      const docs = await this.deliveries
+        .find({ webhookId })
+        .sort({ at: -1, _id: -1 })
+        .limit(limit)
+        .lean<DeliveryDoc[]>()
+        .exec();
+      return docs.map(toDelivery);
+    });
+  }
+
+  getNotificationSettings(ownerId: string): Promise<NotificationSettings | null> {
+    return this.run(async () => {
+      const doc = await this.settings.findById(ownerId).lean<SettingsDoc>().exec();
+      return doc
+        ? {
+            email: doc.email ?? null,
+            events: doc.events as NotificationSettings['events'],
+            updatedAt: iso(doc.updatedAt),
+          }
+        : null;
+    });
+  }
+
+  putNotificationSettings(
+    ownerId: string,
+    settings: NotificationSettingsBody,
+  ): Promise<NotificationSettings> {
+    return this.run(async () => {
+      const updatedAt = new Date();
+      await this.settings
+        .updateOne(
+          { _id: ownerId },
+          { $set: { email: settings.email, events: [...settings.events], updatedAt } },
+          { upsert: true },
+        )
+        .exec();
+      return { email: settings.email, events: [...settings.events], updatedAt: iso(updatedAt) };
+    });
+  }
+
+  notificationTargets(ownerId: string, event: NotificationEvent): Promise<NotificationTargets> {
+    return this.run(async () => {
+      const [hooks, mail] = await Promise.all([
+        this.webhooks
+          .find({ ownerId, enabled: true, events: event }, { _id: 1 })
+          .sort({ _id: 1 })
+          .lean<Pick<WebhookDoc, '_id'>[]>()
+          .exec(),
+        this.settings
+          .findOne({ _id: ownerId, email: { $type: 'string' }, events: event }, { email: 1 })
+          .lean<Pick<SettingsDoc, 'email'>>()
+          .exec(),
+      ]);
+      return { webhookIds: hooks.map((hook) => hook._id), email: mail?.email ?? null };
     });
   }
 

@@ -15,9 +15,16 @@ import {
   isHindsightError,
   isTerminalStatus,
   levelsFrom,
+  MAX_DELIVERY_PAGE_SIZE,
   type NewLogLine,
+  type NotificationEvent,
+  type NotificationSettings,
+  type NotificationSettingsBody,
+  type NotificationTargets,
   newId,
   nowIso,
+  type WebhookDelivery,
+  type WebhookRecord,
 } from '@hindsight/models';
 import Database from 'better-sqlite3';
 import { cursorAfter, decodeCursor, isStatSort, type SortField, sortOrder } from './cursor.js';
@@ -35,6 +42,8 @@ import {
   MAX_SCAN_PAGE,
   type NewApiKey,
   type NewBacktest,
+  type NewWebhook,
+  type NewWebhookDelivery,
   type Store,
   type SummaryQuery,
   type Transition,
@@ -89,6 +98,38 @@ CREATE TABLE IF NOT EXISTS api_keys (
   admin INTEGER NOT NULL,
   created_at TEXT NOT NULL
 ) STRICT;
+CREATE TABLE IF NOT EXISTS webhooks (
+  id TEXT PRIMARY KEY,
+  owner_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  description TEXT,
+  secret TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  disabled_reason TEXT,
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS webhooks_owner ON webhooks (owner_id, id);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  webhook_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  backtest_id TEXT,
+  attempt INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  status_code INTEGER,
+  error TEXT,
+  duration_ms REAL NOT NULL,
+  ok INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id);
+CREATE TABLE IF NOT EXISTS notification_settings (
+  owner_id TEXT PRIMARY KEY,
+  email TEXT,
+  events TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
 `;
 
 interface BacktestRow {
@@ -122,6 +163,73 @@ interface ApiKeyRow {
   tier: string;
   admin: number;
   created_at: string;
+}
+
+interface WebhookRow {
+  id: string;
+  owner_id: string;
+  url: string;
+  events: string;
+  description: string | null;
+  secret: string;
+  enabled: number;
+  disabled_reason: string | null;
+  created_at: string;
+}
+
+interface DeliveryRow {
+  id: string;
+  webhook_id: string;
+  message_id: string;
+  event: string;
+  backtest_id: string | null;
+  attempt: number;
+  at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  ok: number;
+}
+
+interface SettingsRow {
+  owner_id: string;
+  email: string | null;
+  events: string;
+  updated_at: string;
+}
+
+function toWebhook(row: WebhookRow): WebhookRecord {
+  return {
+    id: row.id,
+    ownerId: row.owner_id,
+    url: row.url,
+    events: JSON.parse(row.events),
+    description: row.description,
+    secret: row.secret,
+    enabled: row.enabled === 1,
+    disabledReason: row.disabled_reason,
+    createdAt: row.created_at,
+  };
+}
+
+function toDelivery(row: DeliveryRow): WebhookDelivery {
+  return {
+    id: row.id,
+    webhookId: row.webhook_id,
+    messageId: row.message_id,
+    event: row.event as WebhookDelivery['event'],
+    backtestId: row.backtest_id,
+    attempt: row.attempt,
+    at: row.at,
+    statusCode: row.status_code,
+    error: row.error,
+    durationMs: row.duration_ms,
+    ok: row.ok === 1,
+  };
+}
+
+function toSettings(row: SettingsRow): NotificationSettings {
+  return { email: row.email, events: JSON.parse(row.events), updatedAt: row.updated_at };
 }
 
 function toRecord(row: BacktestRow): BacktestRecord {
@@ -689,6 +797,142 @@ export class SqliteStore implements Store {
         record.createdAt,
       );
       return result.changes > 0;
+    });
+  }
+
+  createWebhook(input: NewWebhook): Promise<WebhookRecord> {
+    return this.run(() => {
+      const row: WebhookRow = {
+        id: newId(),
+        owner_id: input.ownerId,
+        url: input.url,
+        events: JSON.stringify(input.events),
+        description: input.description,
+        secret: input.secret,
+        enabled: 1,
+        disabled_reason: null,
+        created_at: nowIso(),
+      };
+      this.statement(
+        `INSERT INTO webhooks VALUES (@id, @owner_id, @url, @events, @description, @secret,
+          @enabled, @disabled_reason, @created_at)`,
+      ).run(row);
+      return toWebhook(row);
+    });
+  }
+
+  getWebhook(id: string): Promise<WebhookRecord | null> {
+    return this.run(() => {
+      const row = this.statement('SELECT * FROM webhooks WHERE id = ?').get(id) as
+        | WebhookRow
+        | undefined;
+      return row ? toWebhook(row) : null;
+    });
+  }
+
+  listWebhooks(ownerId: string): Promise<WebhookRecord[]> {
+    return this.run(() =>
+      (
+        this.statement('SELECT * FROM webhooks WHERE owner_id = ? ORDER BY id').all(
+          ownerId,
+        ) as WebhookRow[]
+      ).map(toWebhook),
+    );
+  }
+
+  deleteWebhook(id: string): Promise<boolean> {
+    return this.run(() =>
+      this.db
+        .transaction(() => {
+          this.statement('DELETE FROM webhook_deliveries WHERE webhook_id = ?').run(id);
+          return this.statement('DELETE FROM webhooks WHERE id = ?').run(id).changes > 0;
+        })
+        .immediate(),
+    );
+  }
+
+  disableWebhook(id: string, reason: string): Promise<boolean> {
+    return this.run(
+      () =>
+        this.statement(
+          'UPDATE webhooks SET enabled = 0, disabled_reason = ? WHERE id = ? AND enabled = 1',
+        ).run(reason, id).changes > 0,
+    );
+  }
+
+  recordWebhookDelivery(input: NewWebhookDelivery): Promise<WebhookDelivery> {
+    return this.run(() => {
+      const row: DeliveryRow = {
+        id: newId(),
+        webhook_id: input.webhookId,
+        message_id: input.messageId,
+        event: input.event,
+        backtest_id: input.backtestId,
+        attempt: input.attempt,
+        at: new Date(input.at).toISOString(),
+        status_code: input.statusCode,
+        error: input.error,
+        duration_ms: input.durationMs,
+        ok: input.ok ? 1 : 0,
+      };
+      this.statement(
+        `INSERT INTO webhook_deliveries VALUES (@id, @webhook_id, @message_id, @event,
+          @backtest_id, @attempt, @at, @status_code, @error, @duration_ms, @ok)`,
+      ).run(row);
+      return toDelivery(row);
+    });
+  }
+
+  listWebhookDeliveries(webhookId: string, limit: number): Promise<WebhookDelivery[]> {
+    return this.run(() => {
+      checkPageSize('/limit', limit, MAX_DELIVERY_PAGE_SIZE);
+      const rows = this.statement(
+        'SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY at DESC, id DESC LIMIT ?',
+      ).all(webhookId, limit) as DeliveryRow[];
+      return rows.map(toDelivery);
+    });
+  }
+
+  getNotificationSettings(ownerId: string): Promise<NotificationSettings | null> {
+    return this.run(() => {
+      const row = this.statement('SELECT * FROM notification_settings WHERE owner_id = ?').get(
+        ownerId,
+      ) as SettingsRow | undefined;
+      return row ? toSettings(row) : null;
+    });
+  }
+
+  putNotificationSettings(
+    ownerId: string,
+    settings: NotificationSettingsBody,
+  ): Promise<NotificationSettings> {
+    return this.run(() => {
+      const row: SettingsRow = {
+        owner_id: ownerId,
+        email: settings.email,
+        events: JSON.stringify(settings.events),
+        updated_at: nowIso(),
+      };
+      this.statement(
+        `INSERT INTO notification_settings VALUES (@owner_id, @email, @events, @updated_at)
+         ON CONFLICT (owner_id) DO UPDATE SET email = excluded.email, events = excluded.events,
+           updated_at = excluded.updated_at`,
+      ).run(row);
+      return toSettings(row);
+    });
+  }
+
+  notificationTargets(ownerId: string, event: NotificationEvent): Promise<NotificationTargets> {
+    return this.run(() => {
+      const hooks = this.statement(
+        `SELECT id FROM webhooks WHERE owner_id = ? AND enabled = 1
+           AND EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?) ORDER BY id`,
+      ).all(ownerId, event) as { id: string }[];
+      const mail = this.statement(
+        `SELECT email FROM notification_settings WHERE owner_id = ? AND email IS NOT NULL
+           AND EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?)`,
+      ).get(ownerId, event) as { email: string } | undefined;
+      return { webhookIds: hooks.map((hook) => hook.id), email: mail?.email ?? null };
     });
   }
 

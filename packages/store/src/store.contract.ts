@@ -7,12 +7,16 @@ import {
   ExecutionLogLine,
   isHindsightError,
   isId,
+  NotificationSettings,
   newId,
   parseBacktestRequest,
+  Webhook,
+  WebhookDelivery,
+  type WebhookRecord,
 } from '@hindsight/models';
 import Value from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewBacktest, Store } from './store.js';
+import type { NewBacktest, NewWebhook, Store } from './store.js';
 
 export interface StoreHarness {
   store: Store;
@@ -63,6 +67,26 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
     throw error;
   }
   return 'resolved';
+}
+
+function withoutOwnerAndSecret(record: WebhookRecord): Webhook {
+  const { ownerId: _owner, secret: _secret, ...view } = record;
+  return view;
+}
+
+function delivery(webhookId: string, attempt: number, at = '2026-01-01T00:00:00Z') {
+  return {
+    webhookId,
+    messageId: `msg_${webhookId}`,
+    event: 'backtest.completed' as const,
+    backtestId: newId(),
+    attempt,
+    at,
+    statusCode: 500,
+    error: 'the receiver answered 500',
+    durationMs: 12.5,
+    ok: false,
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -755,6 +779,108 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
       expect(await store.restoreApiKey({ ...key, id: newId() })).toBe(false);
       expect(await store.findApiKeyByHash(key.keyHash)).toEqual(key);
       expect((await store.listApiKeys()).filter((k) => k.userId === 'restore')).toEqual([key]);
+    });
+  });
+
+  describe('webhooks', () => {
+    const hook = (ownerId: string, events: NewWebhook['events'] = ['backtest.completed']) =>
+      store.createWebhook({
+        ownerId,
+        url: 'https://hooks.example.com/in',
+        events,
+        description: null,
+        secret: 'whsec_c2VjcmV0',
+      });
+
+    it('create, get, list per owner oldest first, and delete with their deliveries', async () => {
+      const owner = newId();
+      const a = await hook(owner);
+      const b = await hook(owner, ['backtest.failed', 'backtest.cancelled']);
+      await hook(newId());
+      expect(Value.Check(Webhook, withoutOwnerAndSecret(a)), 'matches Webhook').toBe(true);
+      expect(a).toMatchObject({ ownerId: owner, enabled: true, disabledReason: null });
+      expect(a.secret).toBe('whsec_c2VjcmV0');
+      expect(await store.getWebhook(a.id)).toEqual(a);
+      expect(await store.listWebhooks(owner)).toEqual([a, b]);
+      await store.recordWebhookDelivery(delivery(a.id, 1));
+      expect(await store.deleteWebhook(a.id)).toBe(true);
+      expect(await store.deleteWebhook(a.id)).toBe(false);
+      expect(await store.getWebhook(a.id)).toBeNull();
+      expect(await store.listWebhookDeliveries(a.id, 10)).toEqual([]);
+      expect(await store.listWebhooks(owner)).toEqual([b]);
+    });
+
+    it('disable an enabled subscription once, with its reason', async () => {
+      const a = await hook(newId());
+      expect(await store.disableWebhook(a.id, 'failed for a day')).toBe(true);
+      expect(await store.disableWebhook(a.id, 'again')).toBe(false);
+      expect(await store.getWebhook(a.id)).toMatchObject({
+        enabled: false,
+        disabledReason: 'failed for a day',
+      });
+      expect(await store.disableWebhook(newId(), 'gone')).toBe(false);
+    });
+
+    it('record delivery attempts and list them newest first, bounded', async () => {
+      const a = await hook(newId());
+      const first = await store.recordWebhookDelivery(delivery(a.id, 1, '2026-01-01T00:00:00Z'));
+      const second = await store.recordWebhookDelivery({
+        ...delivery(a.id, 2, '2026-01-01T00:00:10Z'),
+        statusCode: 200,
+        error: null,
+        ok: true,
+      });
+      expect(Value.Check(WebhookDelivery, first), 'matches WebhookDelivery').toBe(true);
+      expect(first.at).toBe('2026-01-01T00:00:00.000Z');
+      expect(await store.listWebhookDeliveries(a.id, 10)).toEqual([second, first]);
+      expect(await store.listWebhookDeliveries(a.id, 1)).toEqual([second]);
+      expect(await codeOf(store.listWebhookDeliveries(a.id, 0))).toBe('HS_ERR_VALIDATION');
+    });
+
+    it('name as targets only enabled subscriptions to the event, and e-mail settings naming it', async () => {
+      const owner = newId();
+      const completed = await hook(owner);
+      const both = await hook(owner, ['backtest.completed', 'backtest.failed']);
+      const off = await hook(owner);
+      await store.disableWebhook(off.id, 'off');
+      await hook(newId());
+      expect(await store.notificationTargets(owner, 'backtest.completed')).toEqual({
+        webhookIds: [completed.id, both.id],
+        email: null,
+      });
+      expect(await store.notificationTargets(owner, 'backtest.cancelled')).toEqual({
+        webhookIds: [],
+        email: null,
+      });
+      await store.putNotificationSettings(owner, {
+        email: 'a@example.com',
+        events: ['backtest.failed'],
+      });
+      expect(await store.notificationTargets(owner, 'backtest.failed')).toEqual({
+        webhookIds: [both.id],
+        email: 'a@example.com',
+      });
+      expect((await store.notificationTargets(owner, 'backtest.completed')).email).toBeNull();
+      await store.putNotificationSettings(owner, { email: null, events: ['backtest.failed'] });
+      expect((await store.notificationTargets(owner, 'backtest.failed')).email).toBeNull();
+    });
+
+    it('put and get e-mail settings per owner, replacing them whole', async () => {
+      const owner = newId();
+      expect(await store.getNotificationSettings(owner)).toBeNull();
+      const put = await store.putNotificationSettings(owner, {
+        email: 'x@example.com',
+        events: ['backtest.completed', 'backtest.failed'],
+      });
+      expect(Value.Check(NotificationSettings, put), 'matches NotificationSettings').toBe(true);
+      expect(await store.getNotificationSettings(owner)).toEqual(put);
+      const replaced = await store.putNotificationSettings(owner, {
+        email: 'y@example.com',
+        events: [],
+      });
+      expect(await store.getNotificationSettings(owner)).toEqual(replaced);
+      expect(replaced).toMatchObject({ email: 'y@example.com', events: [] });
+      expect(await store.getNotificationSettings(newId())).toBeNull();
     });
   });
 

@@ -12,6 +12,12 @@ import type {
   ListBacktestsQuery,
   LogLevel,
   NewLogLine,
+  NotificationEvent,
+  NotificationSettings,
+  NotificationSettingsBody,
+  NotificationTargets,
+  WebhookDelivery,
+  WebhookRecord,
 } from '@hindsight/models';
 
 export interface NewBacktest {
@@ -61,6 +67,12 @@ export interface SummaryQuery {
 }
 
 export type NewApiKey = Omit<ApiKeyRecord, 'id' | 'createdAt'>;
+
+export type NewWebhook = Pick<WebhookRecord, 'ownerId' | 'url' | 'events' | 'secret'> & {
+  description: string | null;
+};
+
+export type NewWebhookDelivery = Omit<WebhookDelivery, 'id'>;
 
 export const MAX_LOG_PAGE = 10_000;
 /** The largest page `scanBacktests` returns. */
@@ -129,6 +141,31 @@ export interface Store {
   restoreBacktest(record: BacktestRecord, logs: readonly ExecutionLogLine[]): Promise<boolean>;
   /** Writes an API key as exported; false when one with that id or hash exists. */
   restoreApiKey(record: ApiKeyRecord): Promise<boolean>;
+  /** A new enabled subscription. */
+  createWebhook(input: NewWebhook): Promise<WebhookRecord>;
+  getWebhook(id: string): Promise<WebhookRecord | null>;
+  /** The owner's subscriptions, oldest first. */
+  listWebhooks(ownerId: string): Promise<WebhookRecord[]>;
+  /** Deletes the subscription and its delivery attempts; false if it did not exist. */
+  deleteWebhook(id: string): Promise<boolean>;
+  /** Stops deliveries to an enabled subscription, saying why; false if it was not enabled. */
+  disableWebhook(id: string, reason: string): Promise<boolean>;
+  /** Records one delivery attempt (kept until the subscription is deleted). */
+  recordWebhookDelivery(input: NewWebhookDelivery): Promise<WebhookDelivery>;
+  /** The subscription's attempts, newest first, at most `limit` (<= MAX_DELIVERY_PAGE_SIZE). */
+  listWebhookDeliveries(webhookId: string, limit: number): Promise<WebhookDelivery[]>;
+  /** The owner's e-mail settings; null until they are first put. */
+  getNotificationSettings(ownerId: string): Promise<NotificationSettings | null>;
+  /** Replaces the owner's e-mail settings. */
+  putNotificationSettings(
+    ownerId: string,
+    settings: NotificationSettingsBody,
+  ): Promise<NotificationSettings>;
+  /**
+   * Who hears of `event` of the owner: enabled subscriptions to it and the e-mail address if the
+   * settings name it. Read at every terminal transition, so it is indexed by owner.
+   */
+  notificationTargets(ownerId: string, event: NotificationEvent): Promise<NotificationTargets>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

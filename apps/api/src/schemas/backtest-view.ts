@@ -1,7 +1,5 @@
-import { BacktestRecord, BacktestStatus, Nullable } from '@hindsight/models';
+import { API_PREFIX, BacktestRecord, BacktestStatus, Nullable } from '@hindsight/models';
 import Type, { type Static } from 'typebox';
-
-export const API_PREFIX = '/api/v1';
 
 export const BacktestLinks = Type.Object(
   {

@@ -1,5 +1,18 @@
 import { StatsConventionsSchema, StatsSchema } from '@hindsight/metrics';
-import { BacktestRequest, ErrorBody, ExecutionLogLine, PerformanceStats } from '@hindsight/models';
+import {
+  BacktestRequest,
+  CreateWebhookBody,
+  ErrorBody,
+  ExecutionLogLine,
+  NotificationSettings,
+  NotificationSettingsBody,
+  PerformanceStats,
+  Webhook,
+  WebhookCreated,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookList,
+} from '@hindsight/models';
 import { BacktestLinks, BacktestView, BacktestViewPage, SubmitAccepted } from './backtest-view.js';
 import { CompareRequest, CompareResponse } from './compare.js';
 import { EquityBody, LogsPage, ResultBody, TradeBody, TradesBody } from './result.js';
@@ -26,6 +39,14 @@ const NAMED_SCHEMAS = {
   CompareRequest,
   CompareResponse,
   PerformanceStats,
+  CreateWebhookBody,
+  Webhook,
+  WebhookCreated,
+  WebhookList,
+  WebhookDelivery,
+  WebhookDeliveryList,
+  NotificationSettingsBody,
+  NotificationSettings,
   ErrorResponse: ErrorBody,
 } as const;
 

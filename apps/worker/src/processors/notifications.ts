@@ -1,20 +1,31 @@
-import type { QueueHandlers } from '@hindsight/models';
+import { backtestJobIds, type QueueHandlers } from '@hindsight/models';
+import {
+  backtestEmail,
+  backtestEventBody,
+  createMailer,
+  publicUrl,
+  sendWebhook,
+} from '@hindsight/service';
 import type { WorkerDeps } from '../deps.js';
 import type { JobContext } from '../job-context.js';
 import type { WorkerTelemetry } from '../telemetry.js';
 
 /**
- * `backtest-finished`: one job per backtest that reached a terminal state. Hindsight has no
- * outbound channel (webhook, e-mail) yet, so the handler counts the outcome for Prometheus and
- * logs it with the run's duration; it is the place such a channel plugs in.
+ * The notifications queue. `backtest-finished` (one per terminal backtest) counts the outcome for
+ * Prometheus. `deliver-webhook` and `send-email` exist only for owners who asked for them (see
+ * queueNotifications): a webhook message is signed and posted, every attempt recorded, and a
+ * failed one thrown so BullMQ retries it with backoff under the same `webhook-id`; when the
+ * last attempt fails, the subscription is disabled with the reason.
  */
 export function notificationsHandlers(
   deps: WorkerDeps,
   metrics: WorkerTelemetry,
 ): QueueHandlers<'notifications', JobContext> {
+  const { config, store } = deps;
+  const mailer = config.SMTP_URL ? createMailer(config.SMTP_URL, config.SMTP_FROM) : null;
   return {
     'backtest-finished': async (payload, { log }) => {
-      const record = await deps.store.getBacktest(payload.backtestId);
+      const record = await store.getBacktest(payload.backtestId);
       const seconds =
         record?.startedAt && record.finishedAt
           ? (Date.parse(record.finishedAt) - Date.parse(record.startedAt)) / 1000
@@ -25,6 +36,58 @@ export function notificationsHandlers(
         'backtest finished',
       );
       return { backtestId: payload.backtestId, status: payload.status };
+    },
+
+    'deliver-webhook': async (payload, { job, log }) => {
+      const hook = await store.getWebhook(payload.webhookId);
+      if (!hook?.enabled) {
+        log.info({ webhookId: payload.webhookId }, 'webhook gone or disabled: not delivered');
+        return { delivered: false };
+      }
+      const record = await store.getBacktest(payload.backtestId);
+      if (!record) {
+        log.info('backtest deleted before its webhook was delivered');
+        return { delivered: false };
+      }
+      const messageId = backtestJobIds.webhook(record.id, hook.id);
+      const body = JSON.stringify(backtestEventBody(record, publicUrl(config)));
+      const attempt = job.attemptsMade + 1;
+      const outcome = await sendWebhook(
+        { url: hook.url, secret: hook.secret, messageId, body },
+        { allowedHosts: config.WEBHOOK_ALLOWED_HOSTS },
+      );
+      await store.recordWebhookDelivery({
+        webhookId: hook.id,
+        messageId,
+        event: payload.event,
+        backtestId: record.id,
+        attempt,
+        ...outcome,
+      });
+      if (outcome.ok) return { delivered: true, attempt, statusCode: outcome.statusCode };
+      const attempts = job.opts.attempts ?? 1;
+      if (attempt >= attempts) {
+        const reason = `message ${messageId} failed all ${attempts} attempts since ${record.finishedAt}; last: ${outcome.error}`;
+        if (await store.disableWebhook(hook.id, reason)) {
+          log.warn({ webhookId: hook.id, reason }, 'webhook disabled');
+        }
+      }
+      throw new Error(`webhook attempt ${attempt} of ${attempts} failed: ${outcome.error}`);
+    },
+
+    'send-email': async (payload, { log }) => {
+      if (!mailer) {
+        log.warn('SMTP_URL is not set: e-mail not sent');
+        return { sent: false };
+      }
+      const record = await store.getBacktest(payload.backtestId);
+      if (!record) return { sent: false };
+      // Read now, not when queued: an address changed or removed since then is respected.
+      const settings = await store.getNotificationSettings(record.ownerId);
+      if (!settings?.email || !settings.events.includes(payload.event)) return { sent: false };
+      await mailer.send(settings.email, backtestEmail(record, publicUrl(config)));
+      log.info({ event: payload.event }, 'e-mail sent');
+      return { sent: true };
     },
   };
 }

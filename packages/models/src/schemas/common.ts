@@ -1,6 +1,9 @@
 import Type, { type TSchema } from 'typebox';
 import { ID_PATTERN } from '../ids.js';
 
+/** Where the REST api lives; links in answers, webhooks and e-mails start with it. */
+export const API_PREFIX = '/api/v1';
+
 /** An instant as `Date#toISOString` writes it: UTC, milliseconds, `Z`. */
 export const IsoDateTime = Type.String({ format: 'date-time' });
 

@@ -30,6 +30,7 @@ import {
   removeTaskArtifacts,
   TIER_PRIORITY,
   tierLimits,
+  webhookRetry,
 } from '@hindsight/service';
 import type { Store } from '@hindsight/store';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -137,6 +138,7 @@ export class BacktestService {
       notifications: deps.queues.queues.notifications,
       logger: deps.log,
       redisTimeoutMs: CANCEL_REDIS_TIMEOUT_MS,
+      webhookRetry: webhookRetry(deps.config),
     });
     this.#estimator = new QueueEstimator(deps.queues);
     this.#barsCached = new BarsCachedHints(deps.redis, deps.config.QUEUE_PREFIX);

@@ -12,6 +12,7 @@ export const API_TAGS = [
   { name: 'strategies', description: 'The built-in strategies and their parameters' },
   { name: 'market-data', description: 'Cached symbols and their bars' },
   { name: 'queue', description: 'Queue depth and workers (admin)' },
+  { name: 'notifications', description: 'Signed webhooks and e-mail when backtests finish' },
   { name: 'health', description: 'Liveness and readiness' },
   { name: 'events', description: 'The WebSocket of live backtest events' },
 ];

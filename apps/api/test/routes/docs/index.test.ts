@@ -31,6 +31,13 @@ const ROUTES: Array<[string, string]> = [
   ['get', '/api/v1/market-data/symbols'],
   ['get', '/api/v1/market-data/{symbol}/bars'],
   ['get', '/api/v1/queue'],
+  ['post', '/api/v1/webhooks'],
+  ['get', '/api/v1/webhooks'],
+  ['delete', '/api/v1/webhooks/{id}'],
+  ['post', '/api/v1/webhooks/{id}/test'],
+  ['get', '/api/v1/webhooks/{id}/deliveries'],
+  ['get', '/api/v1/notification-settings'],
+  ['put', '/api/v1/notification-settings'],
   ['get', '/health'],
   ['get', '/ready'],
   ['get', '/ws/backtest/{id}'],
@@ -146,6 +153,10 @@ describe('/docs', () => {
       'CompareRequest',
       'CompareResponse',
       'ErrorResponse',
+      'CreateWebhookBody',
+      'WebhookCreated',
+      'WebhookDeliveryList',
+      'NotificationSettingsBody',
     ]) {
       expect(schemas[name], name).toBeDefined();
     }
