@@ -1,16 +1,8 @@
 import { runBacktest } from '@hindsight/backtest';
-import {
-  type Bars,
-  DEFAULT_COMMISSION,
-  type SimulationConfig,
-  TIMEFRAMES,
-  type Timeframe,
-} from '@hindsight/engine';
-import { loadBars, readCsvFile } from '@hindsight/market-data';
-import { endBound, parseIsoInstant } from '@hindsight/models';
+import { type Bars, DEFAULT_COMMISSION, type SimulationConfig } from '@hindsight/engine';
+import { readCsvFile } from '@hindsight/market-data';
 import { CliError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
-import { marketDataFromEnv } from '../market-data-env.js';
 import { parseNumber, parseParams } from '../parse-options.js';
 import { formatReport, toJsonReport } from '../report.js';
 
@@ -92,7 +84,8 @@ export const runCommand = defineCommand({
     };
     const { symbol, bars } = values.data
       ? await loadFile(values.data)
-      : await loadSymbol(values.symbol!, values, io.env);
+      : // The cache (DuckDB) is loaded only for a symbol: a CSV run does without it.
+        await (await import('./load-symbol.js')).loadSymbol(values.symbol!, values, io.env);
     const output = runBacktest({
       symbols: [{ symbol, bars }],
       strategy: values.strategy,
@@ -111,47 +104,4 @@ export const runCommand = defineCommand({
 async function loadFile(file: string): Promise<{ symbol: string; bars: Bars }> {
   const name = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   return { symbol: name, bars: await readCsvFile(file) };
-}
-
-/** A range option in epoch ms as the api reads it (`read`: parseIsoInstant or endBound). */
-function instant(option: string, text: string, read: (text: string) => number | null): number {
-  const time = read(text);
-  if (time === null) {
-    throw new CliError(
-      `${option} must be a date (2020-01-01) or a date-time with an offset, got "${text}"`,
-    );
-  }
-  return time;
-}
-
-async function loadSymbol(
-  symbol: string,
-  range: { timeframe?: string | undefined; start?: string | undefined; end?: string | undefined },
-  env: NodeJS.ProcessEnv,
-): Promise<{ symbol: string; bars: Bars }> {
-  const timeframe = range.timeframe ?? '1d';
-  if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) {
-    throw new CliError(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got "${timeframe}"`);
-  }
-  const span = {
-    ...(range.start === undefined
-      ? {}
-      : { from: instant('--start', range.start, parseIsoInstant) }),
-    ...(range.end === undefined ? {} : { to: instant('--end', range.end, endBound) }),
-  };
-  const { cache, providers } = marketDataFromEnv(env);
-  try {
-    const loaded = await loadBars({
-      cache,
-      providers,
-      symbol,
-      timeframe: timeframe as Timeframe,
-      ...span,
-    });
-    if (loaded.bars.length === 0)
-      throw new CliError(`${symbol}: no ${timeframe} bars in that range`);
-    return { symbol: loaded.symbol, bars: loaded.bars };
-  } finally {
-    await cache.close();
-  }
 }
