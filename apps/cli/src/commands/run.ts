@@ -4,7 +4,7 @@ import { readCsvFile } from '@hindsight/market-data';
 import { CliError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
 import { parseNumber, parseParams } from '../parse-options.js';
-import { formatReport, toJsonReport } from '../report.js';
+import { type EquitySeries, formatReport, writeJsonReport } from '../report.js';
 
 const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy NAME [options]
 
@@ -26,8 +26,10 @@ const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy
   --take-profit PCT     close a trade after it gains PCT percent
   --finalize-trades     close open trades at the end of the data
   --conventions NAME    hindsight (default) or backtesting.py
-  --json                print one JSON object { params, stats, trades, openTrades, equity,
+  --json                print one JSON object { params, stats, trades, openTrades, time, equity,
                         drawdownPct, conventions } in the names and units of the REST api
+  --equity none|N       with --json: leave out time, equity and drawdownPct, or thin them to at
+                        most N points (N >= 6; M4 as GET /equity's maxPoints; default: every bar)
 `;
 
 export const runCommand = defineCommand({
@@ -53,6 +55,7 @@ export const runCommand = defineCommand({
     'finalize-trades': { type: 'boolean' },
     conventions: { type: 'string' },
     json: { type: 'boolean' },
+    equity: { type: 'string' },
   },
   renamed: { '--from': '--start', '--to': '--end' },
   async run({ values }, io) {
@@ -60,6 +63,10 @@ export const runCommand = defineCommand({
     if (Boolean(values.data) === Boolean(values.symbol)) {
       throw new CliError('give exactly one of --data FILE.csv or --symbol NAME');
     }
+    if (values.equity !== undefined && !values.json) {
+      throw new CliError('--equity goes with --json (the report prints no series)');
+    }
+    const equity = equitySeries(values.equity);
     const config: SimulationConfig = {
       cash: parseNumber('--cash', values.cash, 100_000),
       commission: parseNumber('--commission', values.commission, DEFAULT_COMMISSION),
@@ -92,11 +99,12 @@ export const runCommand = defineCommand({
       params: parseParams(values.param ?? []),
       config,
     });
-    io.stdout.write(
-      values.json
-        ? `${JSON.stringify(toJsonReport(output))}\n`
-        : formatReport({ source: values.data ?? symbol, strategy: values.strategy, bars, output }),
-    );
+    if (values.json) await writeJsonReport(io.stdout, output, equity);
+    else {
+      io.stdout.write(
+        formatReport({ source: values.data ?? symbol, strategy: values.strategy, bars, output }),
+      );
+    }
     return 0;
   },
 });
@@ -104,4 +112,19 @@ export const runCommand = defineCommand({
 async function loadFile(file: string): Promise<{ symbol: string; bars: Bars }> {
   const name = file.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
   return { symbol: name, bars: await readCsvFile(file) };
+}
+
+/** The fewest points M4 can keep of two series on one axis (see thinEquity). */
+const MIN_EQUITY_POINTS = 6;
+
+function equitySeries(raw: string | undefined): EquitySeries {
+  if (raw === undefined) return 'all';
+  if (raw === 'none') return 'none';
+  const points = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(points) || points < MIN_EQUITY_POINTS) {
+    throw new CliError(
+      `--equity must be none or a whole number of points >= ${MIN_EQUITY_POINTS}, got "${raw}"`,
+    );
+  }
+  return points;
 }
