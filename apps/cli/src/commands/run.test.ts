@@ -324,7 +324,8 @@ describe('hindsight run', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\s+at /);
-  });
+    // tsx compiles the CLI at start: seconds on a loaded machine.
+  }, 60_000);
 });
 
 describe('hindsight run --strategy rules', () => {
