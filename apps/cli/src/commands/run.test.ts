@@ -392,5 +392,6 @@ describe('hindsight run --strategy rules', () => {
     expect(JSON.parse(result.stdout).params).toMatchObject({
       entry: 'rsi(close, $period) < $lower',
     });
-  });
+    // tsx compiles the CLI at start: seconds on a loaded machine.
+  }, 60_000);
 });
