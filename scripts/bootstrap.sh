@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes a fresh machine with only Node.js ready to run or test Hindsight: pnpm, the workspace's
-# dependencies and (with --redis) a redis-server binary. Idempotent and quick when nothing is missing.
+# dependencies, the CLI's bundle and (with --redis) a redis-server binary. Idempotent and quick when nothing is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,14 @@ if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.mod
   || [ -n "$(find . -name package.json -newer node_modules/.modules.yaml -not -path '*/node_modules/*' -print -quit)" ]; then
   echo "bootstrap: installing dependencies" >&2
   pnpm install --frozen-lockfile --reporter=append-only >&2
+fi
+
+# The `hindsight` executable (bin/hindsight) runs a JavaScript bundle: build it when it is missing
+# or older than the sources it is made of.
+if [ ! -f apps/cli/dist/main.js ] \
+  || [ -n "$(find apps/cli/src apps/cli/scripts packages/*/src pnpm-lock.yaml -newer apps/cli/dist/main.js -print -quit)" ]; then
+  echo "bootstrap: building the CLI" >&2
+  pnpm --filter @hindsight/cli build >&2
 fi
 
 if [ "${1:-}" = "--redis" ] && ! command -v redis-server >/dev/null 2>&1; then

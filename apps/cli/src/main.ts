@@ -1,14 +1,5 @@
 import type { CliIo } from './cli-error.js';
 import type { Command } from './command.js';
-import { cancelCommand } from './commands/cancel.js';
-import { cleanupCommand } from './commands/cleanup.js';
-import { dataCommand } from './commands/data.js';
-import { keysCommand } from './commands/keys.js';
-import { listCommand } from './commands/list.js';
-import { runCommand } from './commands/run.js';
-import { statusCommand } from './commands/status.js';
-import { storeCommand } from './commands/store.js';
-import { submitCommand } from './commands/submit.js';
 
 const USAGE = `usage: hindsight <command> [options]
 
@@ -27,16 +18,21 @@ commands:
   keys    create an API key in the store: hindsight keys create --user U --tier T [--admin]
 `;
 
-const commands: Record<string, Command> = {
-  run: runCommand,
-  data: dataCommand,
-  cleanup: cleanupCommand,
-  store: storeCommand,
-  submit: submitCommand,
-  list: listCommand,
-  status: statusCommand,
-  cancel: cancelCommand,
-  keys: keysCommand,
+/**
+ * Each command is imported when it is run, so a start loads only that command's code: `--help`
+ * loads none, `run --data` no Redis, DuckDB or MongoDB client (the bundle keeps each in its own
+ * chunk; see scripts/build.ts).
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  data: async () => (await import('./commands/data.js')).dataCommand,
+  cleanup: async () => (await import('./commands/cleanup.js')).cleanupCommand,
+  store: async () => (await import('./commands/store.js')).storeCommand,
+  submit: async () => (await import('./commands/submit.js')).submitCommand,
+  list: async () => (await import('./commands/list.js')).listCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  cancel: async () => (await import('./commands/cancel.js')).cancelCommand,
+  keys: async () => (await import('./commands/keys.js')).keysCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -46,13 +42,14 @@ async function main(argv: string[]): Promise<number> {
     io.stdout.write(USAGE);
     return name === undefined ? 1 : 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
     io.stderr.write(
       `hindsight: unknown command "${name}" (known: ${Object.keys(commands).join(', ')})\n`,
     );
     return 1;
   }
+  const command = await load();
   return command(rest, io);
 }
 

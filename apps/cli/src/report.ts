@@ -1,7 +1,13 @@
+import { once } from 'node:events';
 import type { BacktestOutput } from '@hindsight/backtest';
-import type { Bars } from '@hindsight/engine';
+import type { Bars, Trade } from '@hindsight/engine';
 import { drawdownPct, type Stats } from '@hindsight/metrics';
-import { toTradeRecord } from '@hindsight/service';
+import {
+  type EquityColumns,
+  jsonNumberChunks,
+  thinEquity,
+  toTradeRecord,
+} from '@hindsight/service';
 import { formatStat } from './format-stat.js';
 
 /** backtesting.py's labels, so its users read the report at a glance. */
@@ -75,21 +81,56 @@ export function formatReport({ source, strategy, bars, output }: ReportInput): s
   return `${lines.join('\n')}\n`;
 }
 
+/** `--equity`: the whole series (the default), none, or at most N points (M4, as GET /equity's maxPoints). */
+export type EquitySeries = 'all' | 'none' | number;
+
+/** Trades per JSON.stringify call while streaming. */
+const TRADES_PER_CHUNK = 256;
+
 /**
- * The `--json` document, in the names and units of REST so one parser reads both: `params`,
- * `stats` and `conventions` as GET /result gives them, `trades` and `openTrades` as GET /trades,
- * `time`, `equity` and `drawdownPct` as GET /equity's columns (time in epoch ms, one axis).
+ * Writes the `--json` document, in the names and units of REST so one parser reads both:
+ * `params`, `stats` and `conventions` as GET /result gives them, `trades` and `openTrades` as GET
+ * /trades, `time`, `equity` and `drawdownPct` as GET /equity's columns (time in epoch ms, one
+ * axis). It goes out in pieces, honouring backpressure: a million-bar run's document is ~50 MB
+ * of text, never held as one string. The bytes are those of JSON.stringify on the whole object.
  */
-export function toJsonReport(output: BacktestOutput) {
+export async function writeJsonReport(
+  out: NodeJS.WritableStream,
+  output: BacktestOutput,
+  equity: EquitySeries,
+): Promise<void> {
   const { simulation, stats } = output;
-  return {
-    params: output.params,
-    stats,
-    trades: simulation.trades.map(toTradeRecord),
-    openTrades: simulation.openTrades.map(toTradeRecord),
-    time: Array.from(simulation.time),
-    equity: Array.from(simulation.equity),
-    drawdownPct: Array.from(drawdownPct(simulation.equity)),
-    conventions: stats.conventions,
-  };
+  await write(out, `{"params":${JSON.stringify(output.params)},"stats":${JSON.stringify(stats)}`);
+  await write(out, ',"trades":');
+  await writeTrades(out, simulation.trades);
+  await write(out, ',"openTrades":');
+  await writeTrades(out, simulation.openTrades);
+  if (equity !== 'none') {
+    const full: EquityColumns = {
+      time: simulation.time,
+      equity: simulation.equity,
+      drawdownPct: drawdownPct(simulation.equity),
+    };
+    const columns = equity === 'all' ? full : (thinEquity(full, equity) ?? full);
+    for (const name of ['time', 'equity', 'drawdownPct'] as const) {
+      await write(out, `,"${name}":[`);
+      for (const chunk of jsonNumberChunks(columns[name])) await write(out, chunk);
+      await write(out, ']');
+    }
+  }
+  await write(out, `,"conventions":${JSON.stringify(stats.conventions)}}\n`);
+}
+
+async function writeTrades(out: NodeJS.WritableStream, trades: readonly Trade[]): Promise<void> {
+  await write(out, '[');
+  for (let from = 0; from < trades.length; from += TRADES_PER_CHUNK) {
+    const records = trades.slice(from, from + TRADES_PER_CHUNK).map(toTradeRecord);
+    await write(out, (from === 0 ? '' : ',') + JSON.stringify(records).slice(1, -1));
+  }
+  await write(out, ']');
+}
+
+/** Resolves at once, or when the stream has drained if its buffer is full. */
+async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
 }

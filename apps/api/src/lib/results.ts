@@ -5,6 +5,7 @@ import {
   type ArtifactKind,
   EQUITY_PREVIEW_POINTS,
   type EquityColumns,
+  jsonNumberChunks,
   readEquityPreview,
   readTaskArtifact,
   type StoredArtifacts,
@@ -129,23 +130,6 @@ export async function readEquity(
   return { kind: 'body', body: body(preview.points, thinEquity(columns, maxPoints) ?? columns) };
 }
 
-/** Numbers per chunk of a streamed series: about 100 kB of text each. */
-const NUMBERS_PER_CHUNK = 8192;
-
-/** A number as JSON writes it (NaN and infinities as null). */
-function jsonNumber(value: number): string {
-  return Number.isFinite(value) ? String(value) : 'null';
-}
-
-function* numberChunks(values: Float64Array) {
-  for (let from = 0; from < values.length; from += NUMBERS_PER_CHUNK) {
-    const to = Math.min(values.length, from + NUMBERS_PER_CHUNK);
-    const parts = new Array<string>(to - from);
-    for (let i = from; i < to; i++) parts[i - from] = jsonNumber(values[i]!);
-    yield (from === 0 ? '' : ',') + parts.join(',');
-  }
-}
-
 /**
  * The full series as an EquityBody JSON document, a chunk at a time: the stream pulls the next
  * chunk only when the socket took the last, so other requests run in between and no string of
@@ -154,22 +138,25 @@ function* numberChunks(values: Float64Array) {
 export function equityJsonStream(columns: EquityColumns): Readable {
   function* chunks() {
     yield `{"points":${columns.time.length},"downsampled":false,"time":[`;
-    yield* numberChunks(columns.time);
+    yield* jsonNumberChunks(columns.time);
     yield '],"equity":[';
-    yield* numberChunks(columns.equity);
+    yield* jsonNumberChunks(columns.equity);
     yield '],"drawdownPct":[';
-    yield* numberChunks(columns.drawdownPct);
+    yield* jsonNumberChunks(columns.drawdownPct);
     yield ']}';
   }
   return Readable.from(chunks(), { objectMode: false });
 }
 
+/** Rows per chunk of the streamed CSV: a few hundred kB of text each. */
+const ROWS_PER_CHUNK = 8192;
+
 /** The full series as CSV rows `time,equity,drawdownPct` (time ISO 8601 UTC), streamed. */
 export function equityCsvStream(columns: EquityColumns): Readable {
   function* chunks() {
     yield 'time,equity,drawdownPct\r\n';
-    for (let from = 0; from < columns.time.length; from += NUMBERS_PER_CHUNK) {
-      const to = Math.min(columns.time.length, from + NUMBERS_PER_CHUNK);
+    for (let from = 0; from < columns.time.length; from += ROWS_PER_CHUNK) {
+      const to = Math.min(columns.time.length, from + ROWS_PER_CHUNK);
       let text = '';
       for (let i = from; i < to; i++) {
         text += `${new Date(columns.time[i]!).toISOString()},${columns.equity[i]},${columns.drawdownPct[i]}\r\n`;

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_COMMISSION } from '@hindsight/engine';
+import { runBacktest } from '@hindsight/backtest';
+import { DEFAULT_COMMISSION, type SimulationConfig } from '@hindsight/engine';
+import { readCsvFile } from '@hindsight/market-data';
+import { drawdownPct } from '@hindsight/metrics';
+import { toTradeRecord } from '@hindsight/service';
 import { describe, expect, it } from 'vitest';
 import { runCommand } from './run.js';
 
@@ -25,6 +29,20 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   const code = await runCommand(argv, { stdout, stderr, env });
   return { code, out, err };
 }
+
+/** `hindsight run`'s settings when no option changes them. */
+const DEFAULT_CONFIG: SimulationConfig = {
+  cash: 100_000,
+  commission: DEFAULT_COMMISSION,
+  commissionFixed: 0,
+  slippageBps: 0,
+  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
+  fill: 'next_open',
+  finalizeTrades: false,
+  stopLossPct: null,
+  takeProfitPct: null,
+  conventions: 'hindsight',
+};
 
 function badCsv(content: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'hindsight-cli-')), 'bad.csv');
@@ -107,6 +125,59 @@ describe('hindsight run', () => {
     });
   });
 
+  it('streams exactly the bytes JSON.stringify writes for the whole document', async () => {
+    const params = ['--param', 'fast=2', '--param', 'slow=3'];
+    const argv = ['--data', GOOG, '--strategy', 'sma_crossover', ...params, '--finalize-trades'];
+    const { code, out } = await run([...argv, '--json']);
+    expect(code).toBe(0);
+    const output = runBacktest({
+      symbols: [{ symbol: 'GOOG', bars: await readCsvFile(GOOG) }],
+      strategy: 'sma_crossover',
+      params: { fast: 2, slow: 3 },
+      config: { ...DEFAULT_CONFIG, finalizeTrades: true },
+    });
+    const { simulation, stats } = output;
+    expect(simulation.trades.length, 'more trades than one chunk of the stream').toBeGreaterThan(
+      256,
+    );
+    const whole = {
+      params: output.params,
+      stats,
+      trades: simulation.trades.map(toTradeRecord),
+      openTrades: simulation.openTrades.map(toTradeRecord),
+      time: Array.from(simulation.time),
+      equity: Array.from(simulation.equity),
+      drawdownPct: Array.from(drawdownPct(simulation.equity)),
+      conventions: stats.conventions,
+    };
+    expect(out).toBe(`${JSON.stringify(whole)}\n`);
+  });
+
+  it('leaves the series out with --equity none, and thins them with --equity N', async () => {
+    const argv = ['--data', GOOG, '--strategy', 'sma_crossover', '--json'];
+    const full = JSON.parse((await run(argv)).out);
+    const none = JSON.parse((await run([...argv, '--equity', 'none'])).out);
+    expect(Object.keys(none)).toEqual(['params', 'stats', 'trades', 'openTrades', 'conventions']);
+    expect(none.stats).toEqual(full.stats);
+    expect(none.trades).toEqual(full.trades);
+
+    const thin = JSON.parse((await run([...argv, '--equity', '100'])).out);
+    expect(Object.keys(thin)).toEqual(Object.keys(full));
+    expect(thin.time.length).toBeLessThanOrEqual(100);
+    expect(thin.time.length).toBeGreaterThan(50);
+    // M4 as GET /equity: first and last bar, every extreme of equity and drawdown, one time axis.
+    expect(thin.time[0]).toBe(full.time[0]);
+    expect(thin.time.at(-1)).toBe(full.time.at(-1));
+    expect(Math.max(...thin.equity)).toBe(Math.max(...full.equity));
+    expect(Math.min(...thin.drawdownPct)).toBe(Math.min(...full.drawdownPct));
+    thin.time.forEach((time: number, k: number) => {
+      const i = full.time.indexOf(time);
+      expect([thin.equity[k], thin.drawdownPct[k]]).toEqual([full.equity[i], full.drawdownPct[i]]);
+    });
+    const large = JSON.parse((await run([...argv, '--equity', '100000'])).out);
+    expect(large, 'more points than bars: the whole series').toEqual(full);
+  });
+
   it("charges the api's default commission unless told otherwise; --commission 0 charges none", async () => {
     const stats = async (extra: string[]) => {
       const argv = ['--data', GOOG, '--strategy', 'sma_crossover', ...extra, '--json'];
@@ -118,7 +189,7 @@ describe('hindsight run', () => {
     expect((await stats(['--commission', '0'])).commissions).toBe(0);
   });
 
-  it.each([
+  it.each<[string[], RegExp]>([
     [['--data', GOOG], /--strategy is required/],
     [['--strategy', 'sma_crossover'], /exactly one of --data FILE.csv or --symbol NAME/],
     [
@@ -174,11 +245,19 @@ describe('hindsight run', () => {
       /^hindsight run: unknown option --to: use --end\n$/,
     ],
     [
+      ['--data', GOOG, '--strategy', 'buy_and_hold', '--equity', 'none'],
+      /--equity goes with --json/,
+    ],
+    ...['all', '5', '100.5', '-10', '1e3', ''].map((value): [string[], RegExp] => [
+      ['--data', GOOG, '--strategy', 'buy_and_hold', '--json', `--equity=${value}`],
+      new RegExp(`--equity must be none or a whole number of points >= 6, got "${value}"`),
+    ]),
+    [
       ['--symbol', 'synthetic:DEMO', '--strategy', 'buy_and_hold', '--end', '2020-02-30'],
       /--end must be a date \(2020-01-01\) or a date-time with an offset, got "2020-02-30"/,
     ],
   ])('rejects %j with one line naming the problem', async (argv, message) => {
-    const { code, out, err } = await run(argv as string[]);
+    const { code, out, err } = await run(argv);
     expect(code).toBe(1);
     expect(out).toBe('');
     expect(err).toMatch(message);
@@ -245,7 +324,8 @@ describe('hindsight run', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\s+at /);
-  });
+    // tsx compiles the CLI at start: seconds on a loaded machine.
+  }, 60_000);
 });
 
 describe('hindsight run --strategy rules', () => {
@@ -312,5 +392,6 @@ describe('hindsight run --strategy rules', () => {
     expect(JSON.parse(result.stdout).params).toMatchObject({
       entry: 'rsi(close, $period) < $lower',
     });
+    // tsx compiles the CLI at start: seconds on a loaded machine.
   }, 60_000);
 });

@@ -1,18 +1,10 @@
 import { runBacktest } from '@hindsight/backtest';
-import {
-  type Bars,
-  DEFAULT_COMMISSION,
-  type SimulationConfig,
-  TIMEFRAMES,
-  type Timeframe,
-} from '@hindsight/engine';
-import { loadBars, readCsvFile } from '@hindsight/market-data';
-import { endBound, parseIsoInstant } from '@hindsight/models';
+import { type Bars, DEFAULT_COMMISSION, type SimulationConfig } from '@hindsight/engine';
+import { readCsvFile } from '@hindsight/market-data';
 import { CliError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
-import { marketDataFromEnv } from '../market-data-env.js';
 import { parseNumber, parseParams } from '../parse-options.js';
-import { formatReport, toJsonReport } from '../report.js';
+import { type EquitySeries, formatReport, writeJsonReport } from '../report.js';
 
 const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy NAME [options]
 
@@ -34,8 +26,10 @@ const USAGE = `usage: hindsight run (--data FILE.csv | --symbol NAME) --strategy
   --take-profit PCT     close a trade after it gains PCT percent
   --finalize-trades     close open trades at the end of the data
   --conventions NAME    hindsight (default) or backtesting.py
-  --json                print one JSON object { params, stats, trades, openTrades, equity,
+  --json                print one JSON object { params, stats, trades, openTrades, time, equity,
                         drawdownPct, conventions } in the names and units of the REST api
+  --equity none|N       with --json: leave out time, equity and drawdownPct, or thin them to at
+                        most N points (N >= 6; M4 as GET /equity's maxPoints; default: every bar)
 `;
 
 export const runCommand = defineCommand({
@@ -61,6 +55,7 @@ export const runCommand = defineCommand({
     'finalize-trades': { type: 'boolean' },
     conventions: { type: 'string' },
     json: { type: 'boolean' },
+    equity: { type: 'string' },
   },
   renamed: { '--from': '--start', '--to': '--end' },
   async run({ values }, io) {
@@ -68,6 +63,10 @@ export const runCommand = defineCommand({
     if (Boolean(values.data) === Boolean(values.symbol)) {
       throw new CliError('give exactly one of --data FILE.csv or --symbol NAME');
     }
+    if (values.equity !== undefined && !values.json) {
+      throw new CliError('--equity goes with --json (the report prints no series)');
+    }
+    const equity = equitySeries(values.equity);
     const config: SimulationConfig = {
       cash: parseNumber('--cash', values.cash, 100_000),
       commission: parseNumber('--commission', values.commission, DEFAULT_COMMISSION),
@@ -92,18 +91,20 @@ export const runCommand = defineCommand({
     };
     const { symbol, bars } = values.data
       ? await loadFile(values.data)
-      : await loadSymbol(values.symbol!, values, io.env);
+      : // The cache (DuckDB) is loaded only for a symbol: a CSV run does without it.
+        await (await import('./load-symbol.js')).loadSymbol(values.symbol!, values, io.env);
     const output = runBacktest({
       symbols: [{ symbol, bars }],
       strategy: values.strategy,
       params: parseParams(values.param ?? []),
       config,
     });
-    io.stdout.write(
-      values.json
-        ? `${JSON.stringify(toJsonReport(output))}\n`
-        : formatReport({ source: values.data ?? symbol, strategy: values.strategy, bars, output }),
-    );
+    if (values.json) await writeJsonReport(io.stdout, output, equity);
+    else {
+      io.stdout.write(
+        formatReport({ source: values.data ?? symbol, strategy: values.strategy, bars, output }),
+      );
+    }
     return 0;
   },
 });
@@ -113,45 +114,17 @@ async function loadFile(file: string): Promise<{ symbol: string; bars: Bars }> {
   return { symbol: name, bars: await readCsvFile(file) };
 }
 
-/** A range option in epoch ms as the api reads it (`read`: parseIsoInstant or endBound). */
-function instant(option: string, text: string, read: (text: string) => number | null): number {
-  const time = read(text);
-  if (time === null) {
+/** The fewest points M4 can keep of two series on one axis (see thinEquity). */
+const MIN_EQUITY_POINTS = 6;
+
+function equitySeries(raw: string | undefined): EquitySeries {
+  if (raw === undefined) return 'all';
+  if (raw === 'none') return 'none';
+  const points = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(points) || points < MIN_EQUITY_POINTS) {
     throw new CliError(
-      `${option} must be a date (2020-01-01) or a date-time with an offset, got "${text}"`,
+      `--equity must be none or a whole number of points >= ${MIN_EQUITY_POINTS}, got "${raw}"`,
     );
   }
-  return time;
-}
-
-async function loadSymbol(
-  symbol: string,
-  range: { timeframe?: string | undefined; start?: string | undefined; end?: string | undefined },
-  env: NodeJS.ProcessEnv,
-): Promise<{ symbol: string; bars: Bars }> {
-  const timeframe = range.timeframe ?? '1d';
-  if (!(TIMEFRAMES as readonly string[]).includes(timeframe)) {
-    throw new CliError(`--timeframe must be one of ${TIMEFRAMES.join(', ')}, got "${timeframe}"`);
-  }
-  const span = {
-    ...(range.start === undefined
-      ? {}
-      : { from: instant('--start', range.start, parseIsoInstant) }),
-    ...(range.end === undefined ? {} : { to: instant('--end', range.end, endBound) }),
-  };
-  const { cache, providers } = marketDataFromEnv(env);
-  try {
-    const loaded = await loadBars({
-      cache,
-      providers,
-      symbol,
-      timeframe: timeframe as Timeframe,
-      ...span,
-    });
-    if (loaded.bars.length === 0)
-      throw new CliError(`${symbol}: no ${timeframe} bars in that range`);
-    return { symbol: loaded.symbol, bars: loaded.bars };
-  } finally {
-    await cache.close();
-  }
+  return points;
 }

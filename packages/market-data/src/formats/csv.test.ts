@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rows, sampleData } from '../../test/helpers.js';
+import { rows, sampleData, temporaryDirectory } from '../../test/helpers.js';
 import { CsvImportError } from '../errors.js';
 import { parseCsv, readCsvFile } from './csv.js';
 
@@ -226,5 +227,72 @@ describe('parseCsv errors name the file, the line and the problem', () => {
     expect(error.problem).toBe(
       "no column 'Adj Close' for close (header: Date, Open, High, Low, Close, Volume)",
     );
+  });
+});
+
+describe('readCsvFile reads a window of whole lines at a time', () => {
+  const header = 'Date,Open,High,Low,Close,Volume\n';
+  const good = '2020-01-02,10,11,9,10.5,100\n';
+
+  /** The bars, or the error's message, parseCsv gives for `text` in memory. */
+  function inMemory(text: string): unknown {
+    try {
+      return rows(parseCsv(text, { fileName: 'w.csv' }));
+    } catch (error) {
+      return { error: String(error) };
+    }
+  }
+
+  async function fromFile(text: string, chunkBytes: number): Promise<unknown> {
+    const dir = await temporaryDirectory();
+    try {
+      const path = join(dir.path, 'w.csv');
+      await writeFile(path, text);
+      return rows(await readCsvFile(path, {}, chunkBytes));
+    } catch (error) {
+      return { error: String(error) };
+    } finally {
+      await dir.remove();
+    }
+  }
+
+  it.each([
+    [
+      'CRLF, a byte-order mark, quotes, blank lines, no final newline',
+      `\uFEFF"Date","Open","High","Low","Close","Volume"\r\n"2020-01-02",10,11,9,10.5,100\r\n\r\n2020-01-03,"10.5",12,10,11.5,"200"`,
+    ],
+    [
+      'lone CR line ends',
+      'Date,Open,High,Low,Close,Volume\r2020-01-02,10,11,9,10.5,100\r2020-01-03,10.5,12,10,11.5,200\r',
+    ],
+    [
+      'a quoted field across lines',
+      `Date,Note,Open,High,Low,Close,Volume\n2020-01-02,"one\ntwo\nthree",10,11,9,10.5,100\n2020-01-03,"",10.5,12,10,11.5,200\n2020-01-04,x,10,11,9,10.5,-1\n`,
+    ],
+    ['an error on a later line', `${header}${good}\n\n2020-01-03,10,11,9,10.5,-1\n`],
+    ['an unclosed quote', `${header}${good}"2020-01-03,10,11,9,10.5,5\n`],
+    ['too few fields', `${header}${good}2020-01-03,10,11,9\n`],
+    ['an empty file', ''],
+    ['a header only', header],
+  ])('%s: as parseCsv in memory, whatever the window', async (_, text) => {
+    const expected = inMemory(text);
+    for (const chunkBytes of [1, 2, 3, 5, 8, 13, 64, 1 << 20]) {
+      expect(await fromFile(text, chunkBytes), `window of ${chunkBytes} bytes`).toEqual(expected);
+    }
+  });
+
+  it('reads GOOG.csv in small windows as in one', async () => {
+    const whole = rows(await readCsvFile(sampleData('GOOG.csv')));
+    expect(rows(await readCsvFile(sampleData('GOOG.csv'), {}, 100))).toEqual(whole);
+    expect(rows(await readCsvFile(sampleData('GOOG.csv'), {}, 4096))).toEqual(whole);
+  });
+
+  it('names a directory given as the file', async () => {
+    const dir = await temporaryDirectory();
+    try {
+      await expect(readCsvFile(dir.path)).rejects.toThrow(/cannot read the file \(EISDIR\)/);
+    } finally {
+      await dir.remove();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Bars } from '@hindsight/engine';
 import { CsvImportError } from '../errors.js';
@@ -49,20 +49,87 @@ const POWERS_OF_TEN = Array.from({ length: 16 }, (_, i) => 10 ** i);
 const utf8 = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Reads and parses a CSV file of bars (see `parseCsv`). */
-export async function readCsvFile(path: string, options: CsvOptions = {}): Promise<Bars> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
+/** Bytes read from a file at a time; a row longer than that widens the window. */
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * Reads and parses a CSV file of bars (see `parseCsv`), a window of whole lines at a time: the
+ * file is never held whole, only the columns of bars. A first pass counts the line ends, so
+ * the columns are allocated once at their size. `chunkBytes` sizes the window (tests).
+ */
+export async function readCsvFile(
+  path: string,
+  options: CsvOptions = {},
+  chunkBytes = CHUNK_BYTES,
+): Promise<Bars> {
+  const fileName = basename(path);
+  const cannotRead = (error: unknown): never => {
     const code = (error as NodeJS.ErrnoException).code;
     throw new CsvImportError(
-      basename(path),
+      fileName,
       null,
       code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? String(error)})`,
     );
+  };
+  const file = await open(path, 'r').catch(cannotRead);
+  try {
+    let buffer = Buffer.allocUnsafe(chunkBytes);
+    const read = (at: number, offset: number) =>
+      file.read(buffer, at, buffer.length - at, offset).then((r) => r.bytesRead, cannotRead);
+
+    let lf = 0;
+    let cr = 0;
+    for (let offset = 0, got = await read(0, 0); got > 0; got = await read(0, offset)) {
+      const chunk = buffer.subarray(0, got);
+      lf += countByte(chunk, LF, 0);
+      cr += countByte(chunk, CR, 0);
+      offset += got;
+    }
+
+    const parser = new CsvParser({ ...options, fileName });
+    let filled = 0;
+    let offset = 0;
+    let first = true;
+    for (;;) {
+      const got = await read(filled, offset);
+      offset += got;
+      filled += got;
+      const final = got === 0;
+      if (!final && filled < buffer.length) continue;
+      // Whole lines only: up to the last LF, or the last lone CR (one at the very end may be
+      // the first half of a CRLF).
+      const end = final ? filled : wholeLinesEnd(buffer, filled);
+      let pos = 0;
+      if (end > 0 || final) {
+        if (first) {
+          pos = parser.header(buffer, 0, end);
+          parser.allocate(Math.max(lf, cr) + 1);
+          first = false;
+        }
+        pos = parser.rows(buffer, pos, end, final);
+      }
+      if (final) return parser.bars();
+      if (pos === 0) {
+        // Not one whole row in the window (a long line, or a quoted field across lines): widen.
+        const wider = Buffer.allocUnsafe(buffer.length * 2);
+        buffer.copy(wider, 0, 0, filled);
+        buffer = wider;
+      } else {
+        buffer.copyWithin(0, pos, filled);
+        filled -= pos;
+      }
+    }
+  } finally {
+    await file.close();
   }
-  return parseCsv(bytes, { ...options, fileName: basename(path) });
+}
+
+/** Index after the last line end of `bytes[0, filled)` that is surely whole; 0 if none. */
+function wholeLinesEnd(bytes: Uint8Array, filled: number): number {
+  const lf = bytes.lastIndexOf(LF, filled - 1);
+  if (lf >= 0) return lf + 1;
+  const cr = bytes.lastIndexOf(CR, filled - 2);
+  return cr + 1;
 }
 
 /**
@@ -77,218 +144,281 @@ export async function readCsvFile(path: string, options: CsvOptions = {}): Promi
  * file, the line and the problem.
  */
 export function parseCsv(input: string | Uint8Array, options: ParseCsvOptions): Bars {
-  const file = options.fileName;
   const bytes = typeof input === 'string' ? utf8.encode(input) : input;
-  const fail = (line: number | null, problem: string): never => {
-    throw new CsvImportError(file, line, problem);
-  };
-  const delimiter = delimiterByte(options.delimiter, fail);
-  const length = bytes.length;
-  let pos = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-
-  // Header.
-  const header: string[] = [];
-  while (pos < length) {
-    let start = pos;
-    let end: number;
-    if (bytes[pos] === QUOTE) {
-      start = ++pos;
-      while (pos < length && bytes[pos] !== QUOTE) pos++;
-      end = pos;
-      if (pos < length) pos++;
-    } else {
-      while (pos < length && bytes[pos] !== delimiter && bytes[pos] !== LF && bytes[pos] !== CR) {
-        pos++;
-      }
-      end = pos;
-    }
-    header.push(decoder.decode(bytes.subarray(start, end)).trim());
-    if (pos >= length) break;
-    if (bytes[pos] === delimiter) {
-      pos++;
-      continue;
-    }
-    if (bytes[pos] === CR) pos++;
-    if (bytes[pos] === LF) pos++;
-    break;
-  }
-  if (header.length === 0 || (header.length === 1 && header[0] === '')) {
-    fail(null, 'the file is empty (expected a header row and bars)');
-  }
-  const columns = resolveColumns(header, options.columns, (problem) => fail(1, problem));
-  const fieldCount = header.length;
-
+  const parser = new CsvParser(options);
+  const pos = parser.header(bytes, 0, bytes.length);
   // One bar per line at most; lines end in LF, CRLF or (old Mac files) a lone CR.
-  const capacity = Math.max(countByte(bytes, LF, pos), countByte(bytes, CR, pos)) + 1;
-  const time = new Float64Array(capacity);
-  const open = new Float64Array(capacity);
-  const high = new Float64Array(capacity);
-  const low = new Float64Array(capacity);
-  const close = new Float64Array(capacity);
-  const volume = new Float64Array(capacity);
+  parser.allocate(Math.max(countByte(bytes, LF, pos), countByte(bytes, CR, pos)) + 1);
+  parser.rows(bytes, pos, bytes.length, true);
+  return parser.bars();
+}
 
-  // What each field of a row feeds: a column (0 = time ... 5 = volume, as in FIELDS) or IGNORED.
-  const roles = new Int8Array(fieldCount).fill(IGNORED);
-  FIELDS.forEach((field, column) => {
-    const index = columns[field];
-    if (index !== null) roles[index] = column;
-  });
-  const values = new Float64Array(6);
-  const timeParser = new IsoTimeParser();
-  const zone = isUtcZone(options.timezone) ? null : new ZoneConverter(options.timezone!);
-  const hasVolume = columns.volume !== null;
+/**
+ * The CSV reader, fed windows of whole lines (the whole text, or a file a window at a time):
+ * `header` once, `allocate` the columns, `rows` for each window, then `bars`.
+ */
+class CsvParser {
+  private readonly file: string;
+  private readonly delimiter: number;
+  private readonly timeParser = new IsoTimeParser();
+  private readonly zone: ZoneConverter | null;
+  private readonly values = new Float64Array(6);
+  private roles = new Int8Array(0);
+  private fieldCount = 0;
+  private hasVolume = false;
+  private columns: Float64Array[] = [];
+  private n = 0;
+  /** Line number of the next row (1 is the header). */
+  private line = 2;
+  private previousLine = 0;
 
-  let n = 0;
-  let line = 2;
-  let previousLine = 0;
-  let timeStart = 0;
-  let timeEnd = 0;
-  while (pos < length) {
-    const rowLine = line;
-    if (isBlankLine(bytes, pos, length)) {
-      pos = nextLine(bytes, pos, length);
-      line++;
-      continue;
-    }
-    for (let field = 0; field < fieldCount; field++) {
-      const role = roles[field]!;
-      const start = pos;
+  private readonly mapping: CsvColumnMapping | undefined;
+
+  private readonly fail = (line: number | null, problem: string): never => {
+    throw new CsvImportError(this.file, line, problem);
+  };
+
+  constructor(options: ParseCsvOptions) {
+    this.file = options.fileName;
+    this.delimiter = delimiterByte(options.delimiter, this.fail);
+    this.zone = isUtcZone(options.timezone) ? null : new ZoneConverter(options.timezone!);
+    this.mapping = options.columns;
+  }
+
+  /** Reads the header row at the start of `bytes[0, length)`; returns where the rows start. */
+  header(bytes: Uint8Array, start: number, length: number): number {
+    const delimiter = this.delimiter;
+    let pos = start;
+    if (bytes[pos] === 0xef && bytes[pos + 1] === 0xbb && bytes[pos + 2] === 0xbf) pos += 3;
+    const header: string[] = [];
+    while (pos < length) {
+      let from = pos;
       let end: number;
-      let simple = false;
       if (bytes[pos] === QUOTE) {
-        end = skipQuoted(bytes, pos, length);
-        if (end < 0) fail(rowLine, 'a quoted field is never closed');
-        for (let i = start; i < end; i++) if (bytes[i] === LF) line++;
-        pos = end + 1;
-        while (pos < length && (bytes[pos] === SPACE || bytes[pos] === TAB)) pos++;
-        if (role === TIME) {
-          timeStart = start + 1;
-          timeEnd = end;
-        } else if (role !== IGNORED) {
-          values[role] = fieldNumber(bytes, start + 1, end, role, rowLine, fail);
-        }
-      } else if (role > TIME) {
-        // Inline decimal: digits with at most one point, at most 15 digits (so the integer is
-        // exact), then one division by an exact power of ten - the same double `Number` gives.
-        let mantissa = 0;
-        let digits = 0;
-        let point = -1;
-        let negative = false;
-        if (bytes[pos] === MINUS) {
-          negative = true;
+        from = ++pos;
+        while (pos < length && bytes[pos] !== QUOTE) pos++;
+        end = pos;
+        if (pos < length) pos++;
+      } else {
+        while (pos < length && bytes[pos] !== delimiter && bytes[pos] !== LF && bytes[pos] !== CR) {
           pos++;
         }
-        while (pos < length) {
-          const byte = bytes[pos]!;
-          const digit = byte - ZERO;
-          if (digit >= 0 && digit <= 9) {
-            mantissa = mantissa * 10 + digit;
-            digits++;
-          } else if (byte === POINT && point < 0) {
-            point = digits;
-          } else {
-            break;
+        end = pos;
+      }
+      header.push(decoder.decode(bytes.subarray(from, end)).trim());
+      if (pos >= length) break;
+      if (bytes[pos] === delimiter) {
+        pos++;
+        continue;
+      }
+      if (bytes[pos] === CR) pos++;
+      if (bytes[pos] === LF) pos++;
+      break;
+    }
+    if (header.length === 0 || (header.length === 1 && header[0] === '')) {
+      this.fail(null, 'the file is empty (expected a header row and bars)');
+    }
+    const columns = resolveColumns(header, this.mapping, (problem) => this.fail(1, problem));
+    this.fieldCount = header.length;
+    // What each field of a row feeds: a column (0 = time ... 5 = volume, as in FIELDS) or IGNORED.
+    this.roles = new Int8Array(this.fieldCount).fill(IGNORED);
+    FIELDS.forEach((field, column) => {
+      const index = columns[field];
+      if (index !== null) this.roles[index] = column;
+    });
+    this.hasVolume = columns.volume !== null;
+    return pos;
+  }
+
+  /** Room for `capacity` bars: at least the rows to come. */
+  allocate(capacity: number): void {
+    this.columns = FIELDS.map(() => new Float64Array(capacity));
+  }
+
+  /**
+   * Reads the rows of `bytes[pos, length)`; returns where the first row it did not read starts.
+   * Unless `final`, the window ends with a line end and a row cut by its end (a quoted field
+   * across lines) is left for the next window; with `final`, the end of the window is the end
+   * of the file.
+   */
+  rows(bytes: Uint8Array, start: number, length: number, final: boolean): number {
+    const { delimiter, fieldCount, roles, values, timeParser, zone, hasVolume, fail } = this;
+    const [time, open, high, low, close, volume] = this.columns as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
+    let pos = start;
+    let n = this.n;
+    let line = this.line;
+    let previousLine = this.previousLine;
+    let timeStart = 0;
+    let timeEnd = 0;
+    rows: while (pos < length) {
+      const rowStart = pos;
+      const rowLine = line;
+      if (isBlankLine(bytes, pos, length)) {
+        pos = nextLine(bytes, pos, length);
+        line++;
+        continue;
+      }
+      for (let field = 0; field < fieldCount; field++) {
+        const role = roles[field]!;
+        const fieldStart = pos;
+        let end: number;
+        let simple = false;
+        if (bytes[pos] === QUOTE) {
+          end = skipQuoted(bytes, pos, length);
+          if (end < 0) {
+            if (!final) {
+              // The rest of this row is in the next window.
+              pos = rowStart;
+              line = rowLine;
+              break rows;
+            }
+            fail(rowLine, 'a quoted field is never closed');
           }
-          pos++;
-        }
-        if (pos < length) {
-          const byte = bytes[pos]!;
-          simple = byte === delimiter || byte === LF || byte === CR;
-        } else {
-          simple = true;
-        }
-        simple &&= digits > 0 && digits <= 15;
-        if (simple) {
-          const magnitude =
-            point < 0 || point === digits ? mantissa : mantissa / POWERS_OF_TEN[digits - point]!;
-          values[role] = negative ? -magnitude : magnitude;
+          for (let i = fieldStart; i < end; i++) if (bytes[i] === LF) line++;
+          pos = end + 1;
+          while (pos < length && (bytes[pos] === SPACE || bytes[pos] === TAB)) pos++;
+          if (role === TIME) {
+            timeStart = fieldStart + 1;
+            timeEnd = end;
+          } else if (role !== IGNORED) {
+            values[role] = fieldNumber(bytes, fieldStart + 1, end, role, rowLine, fail);
+          }
+        } else if (role > TIME) {
+          // Inline decimal: digits with at most one point, at most 15 digits (so the integer is
+          // exact), then one division by an exact power of ten - the same double `Number` gives.
+          let mantissa = 0;
+          let digits = 0;
+          let point = -1;
+          let negative = false;
+          if (bytes[pos] === MINUS) {
+            negative = true;
+            pos++;
+          }
+          while (pos < length) {
+            const byte = bytes[pos]!;
+            const digit = byte - ZERO;
+            if (digit >= 0 && digit <= 9) {
+              mantissa = mantissa * 10 + digit;
+              digits++;
+            } else if (byte === POINT && point < 0) {
+              point = digits;
+            } else {
+              break;
+            }
+            pos++;
+          }
+          if (pos < length) {
+            const byte = bytes[pos]!;
+            simple = byte === delimiter || byte === LF || byte === CR;
+          } else {
+            simple = true;
+          }
+          simple &&= digits > 0 && digits <= 15;
+          if (simple) {
+            const magnitude =
+              point < 0 || point === digits ? mantissa : mantissa / POWERS_OF_TEN[digits - point]!;
+            values[role] = negative ? -magnitude : magnitude;
+          } else {
+            pos = fieldEnd(bytes, pos, length, delimiter);
+            values[role] = fieldNumber(bytes, fieldStart, pos, role, rowLine, fail);
+          }
         } else {
           pos = fieldEnd(bytes, pos, length, delimiter);
-          values[role] = fieldNumber(bytes, start, pos, role, rowLine, fail);
+          if (role === TIME) {
+            timeStart = fieldStart;
+            timeEnd = pos;
+          }
         }
-      } else {
-        pos = fieldEnd(bytes, pos, length, delimiter);
-        if (role === TIME) {
-          timeStart = start;
-          timeEnd = pos;
+        // Now at a delimiter, a line end or the end of the file.
+        const byte = pos < length ? bytes[pos] : LF;
+        if (field < fieldCount - 1) {
+          if (byte === delimiter) {
+            pos++;
+            continue;
+          }
+          if (byte === LF || byte === CR) {
+            fail(rowLine, `expected ${fieldCount} fields like the header, found ${field + 1}`);
+          }
+          fail(rowLine, 'unexpected text after a quoted field');
         }
-      }
-      // Now at a delimiter, a line end or the end of the file.
-      const byte = pos < length ? bytes[pos] : LF;
-      if (field < fieldCount - 1) {
         if (byte === delimiter) {
-          pos++;
-          continue;
+          fail(rowLine, `expected ${fieldCount} fields like the header, found more`);
         }
-        if (byte === LF || byte === CR) {
-          fail(rowLine, `expected ${fieldCount} fields like the header, found ${field + 1}`);
-        }
-        fail(rowLine, 'unexpected text after a quoted field');
+        if (byte !== LF && byte !== CR) fail(rowLine, 'unexpected text after a quoted field');
       }
-      if (byte === delimiter) {
-        fail(rowLine, `expected ${fieldCount} fields like the header, found more`);
-      }
-      if (byte !== LF && byte !== CR) fail(rowLine, 'unexpected text after a quoted field');
-    }
-    pos = nextLine(bytes, pos, length);
-    line++;
+      pos = nextLine(bytes, pos, length);
+      line++;
 
-    while (timeStart < timeEnd && (bytes[timeStart] === SPACE || bytes[timeStart] === TAB)) {
-      timeStart++;
+      while (timeStart < timeEnd && (bytes[timeStart] === SPACE || bytes[timeStart] === TAB)) {
+        timeStart++;
+      }
+      while (timeEnd > timeStart && (bytes[timeEnd - 1] === SPACE || bytes[timeEnd - 1] === TAB)) {
+        timeEnd--;
+      }
+      let t = timeParser.parse(bytes, timeStart, timeEnd);
+      if (Number.isNaN(t)) {
+        const raw = decoder.decode(bytes.subarray(timeStart, timeEnd));
+        fail(
+          rowLine,
+          raw === '' ? 'time is empty' : `time '${raw}' is not an ISO date or date-time`,
+        );
+      }
+      if (zone !== null && !timeParser.explicitZone) t = zone.toUtc(t);
+      const o = values[1]!;
+      const h = values[2]!;
+      const l = values[3]!;
+      const c = values[4]!;
+      const v = hasVolume ? values[5]! : 0;
+      const previous = n > 0 ? time[n - 1]! : Number.NEGATIVE_INFINITY;
+      // The common case passes one comparison chain; `barProblem` runs only to word a failure.
+      if (
+        !(t > previous && l > 0 && h >= l && h >= o && h >= c && l <= o && l <= c && v >= 0) ||
+        h > MAX_PRICE ||
+        v > MAX_VOLUME
+      ) {
+        const problem = barProblem(
+          t,
+          o,
+          h,
+          l,
+          c,
+          v,
+          n > 0 ? previous : Number.NaN,
+          `line ${previousLine}`,
+        );
+        if (problem !== null) fail(rowLine, problem);
+      }
+      time[n] = t;
+      open[n] = o;
+      high[n] = h;
+      low[n] = l;
+      close[n] = c;
+      volume[n] = v;
+      previousLine = rowLine;
+      n++;
     }
-    while (timeEnd > timeStart && (bytes[timeEnd - 1] === SPACE || bytes[timeEnd - 1] === TAB)) {
-      timeEnd--;
-    }
-    let t = timeParser.parse(bytes, timeStart, timeEnd);
-    if (Number.isNaN(t)) {
-      const raw = decoder.decode(bytes.subarray(timeStart, timeEnd));
-      fail(rowLine, raw === '' ? 'time is empty' : `time '${raw}' is not an ISO date or date-time`);
-    }
-    if (zone !== null && !timeParser.explicitZone) t = zone.toUtc(t);
-    const o = values[1]!;
-    const h = values[2]!;
-    const l = values[3]!;
-    const c = values[4]!;
-    const v = hasVolume ? values[5]! : 0;
-    const previous = n > 0 ? time[n - 1]! : Number.NEGATIVE_INFINITY;
-    // The common case passes one comparison chain; `barProblem` runs only to word a failure.
-    if (
-      !(t > previous && l > 0 && h >= l && h >= o && h >= c && l <= o && l <= c && v >= 0) ||
-      h > MAX_PRICE ||
-      v > MAX_VOLUME
-    ) {
-      const problem = barProblem(
-        t,
-        o,
-        h,
-        l,
-        c,
-        v,
-        n > 0 ? previous : Number.NaN,
-        `line ${previousLine}`,
-      );
-      if (problem !== null) fail(rowLine, problem);
-    }
-    time[n] = t;
-    open[n] = o;
-    high[n] = h;
-    low[n] = l;
-    close[n] = c;
-    volume[n] = v;
-    previousLine = rowLine;
-    n++;
+    this.n = n;
+    this.line = line;
+    this.previousLine = previousLine;
+    return pos;
   }
-  if (n === 0) fail(null, 'no bars after the header');
-  // Every rule of the engine's createBars was checked row by row above.
-  return {
-    length: n,
-    time: time.subarray(0, n),
-    open: open.subarray(0, n),
-    high: high.subarray(0, n),
-    low: low.subarray(0, n),
-    close: close.subarray(0, n),
-    volume: volume.subarray(0, n),
-  };
+
+  /** The bars read; every rule of the engine's createBars was checked row by row. */
+  bars(): Bars {
+    const n = this.n;
+    if (n === 0) this.fail(null, 'no bars after the header');
+    const [time, open, high, low, close, volume] = this.columns.map((column) =>
+      column.subarray(0, n),
+    ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    return { length: n, time, open, high, low, close, volume };
+  }
 }
 
 function delimiterByte(
