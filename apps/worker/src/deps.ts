@@ -12,6 +12,7 @@ import {
 import { createStore, type Store } from '@hindsight/store';
 import { Queue } from 'bullmq';
 import type { BarSource } from './bar-source.js';
+import { IndicatorCache } from './indicator-cache.js';
 import { openBarSource } from './market-data.js';
 
 /** What the processors of one process (or one sandbox thread) share. */
@@ -23,6 +24,8 @@ export interface WorkerDeps {
   cancels: CancelChannel;
   lifecycle: BacktestLifecycle;
   bars: BarSource;
+  /** Indicator series of cached bars, computed by the indicators step, read by the simulation. */
+  indicators: IndicatorCache;
   /** Where load-bars records the ranges it cached, so later submits of them skip it. */
   barsCached: BarsCachedHints;
   /** Where a written result's bytes are counted against its owner's disk limit. */
@@ -53,6 +56,7 @@ export async function createWorkerDeps(
     cancels,
     lifecycle,
     bars,
+    indicators: new IndicatorCache(config.DATA_ROOT),
     barsCached: new BarsCachedHints(redis, prefix),
     diskUsage: new DiskUsage(redis, prefix, config.DATA_ROOT),
     logger,

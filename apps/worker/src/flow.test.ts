@@ -48,7 +48,7 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
 
     // The same bars through runBacktest directly: the worker must store exactly its numbers.
-    const bars = await harness.running.deps.bars.load({
+    const { bars } = await harness.running.deps.bars.load({
       symbol: 'synthetic:DEMO',
       timeframe: '1d',
       start: REQUEST.start,
@@ -72,6 +72,8 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
     expect(completed?.type === 'completed' && completed.data.summary).toEqual(done.summary);
 
     const root = harness.config.DATA_ROOT;
+    // A short run: its indicators are computed inline, none stored (INDICATORS_JOB_MIN_BARS).
+    expect(existsSync(join(root, 'indicators'))).toBe(false);
     const manifest = await readTaskArtifact(root, record.id, 'manifest');
     expect(manifest).toMatchObject({
       id: record.id,
