@@ -12,6 +12,7 @@ import {
 import { createStore, type Store } from '@hindsight/store';
 import { Queue } from 'bullmq';
 import type { BarSource } from './bar-source.js';
+import { endedSender } from './ended-channel.js';
 import { IndicatorCache } from './indicator-cache.js';
 import { openBarSource } from './market-data.js';
 
@@ -34,10 +35,15 @@ export interface WorkerDeps {
   close(): Promise<void>;
 }
 
+/**
+ * `endedChannel`: the worker's channel (see ended-channel.ts) on which each backtest this process
+ * or thread ends is announced to the worker's metrics, instead of a `backtest-finished` job.
+ */
 export async function createWorkerDeps(
   config: Config,
   redisUrl: string,
   logger: Logger,
+  endedChannel: string,
 ): Promise<WorkerDeps> {
   const redis = createRedisConnection(redisUrl);
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
@@ -47,7 +53,14 @@ export async function createWorkerDeps(
   const events = new BacktestEventPublisher(redis, prefix);
   const cancels = new CancelChannel(redis, prefix);
   const notifications = new Queue('notifications', { connection: redis, prefix });
-  const lifecycle = new BacktestLifecycle({ store, events, notifications, logger });
+  const ended = endedSender(endedChannel);
+  const lifecycle = new BacktestLifecycle({
+    store,
+    events,
+    notifications,
+    logger,
+    onEnded: (backtestId, status) => ended.post({ backtestId, status }),
+  });
   return {
     config,
     redis,
@@ -61,6 +74,7 @@ export async function createWorkerDeps(
     diskUsage: new DiskUsage(redis, prefix, config.DATA_ROOT),
     logger,
     async close() {
+      ended.close();
       await Promise.allSettled([cancels.close(), notifications.close(), bars.close()]);
       await store.close();
       await redis.quit().catch(() => redis.disconnect());

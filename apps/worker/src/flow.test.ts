@@ -111,11 +111,13 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
     const logEvents = events.filter((e) => e.type === 'log');
     expect(logEvents.map((e) => e.data)).toEqual(logs);
 
-    // One job per queue, then the notification that counts the finished backtest.
+    // One job per queue, and the finished backtest counted once, without a notification job.
     const metrics = harness.running.metrics.registry;
     await expect
       .poll(async () => await metrics.getSingleMetricAsString('backtest_total'))
       .toMatch(/^backtest_total\{status="completed",strategy="sma_crossover",.*\} 1$/m);
+    const notifications = await harness.queues.queues.notifications.getJobCounts();
+    expect(Object.values(notifications).reduce((a, b) => a + b, 0)).toBe(0);
     for (const queue of ['market-data', 'indicators', 'simulation']) {
       await expect
         .poll(() => metrics.getSingleMetricAsString('worker_jobs_total'))

@@ -4,9 +4,10 @@ import type { JobContext } from '../job-context.js';
 import type { WorkerTelemetry } from '../telemetry.js';
 
 /**
- * `backtest-finished`: one job per backtest that reached a terminal state. Hindsight has no
- * outbound channel (webhook, e-mail) yet, so the handler counts the outcome for Prometheus and
- * logs it with the run's duration; it is the place such a channel plugs in.
+ * `backtest-finished`: one job per backtest the api ended (a worker counts its own endings in
+ * process, see ended-channel.ts). Hindsight has no outbound channel (webhook, e-mail) yet, so
+ * the handler counts the outcome for Prometheus and logs it with the run's duration; it is the
+ * place such a channel plugs in.
  */
 export function notificationsHandlers(
   deps: WorkerDeps,
