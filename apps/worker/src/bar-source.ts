@@ -11,7 +11,7 @@ export interface BarRequest {
 }
 
 /** Bars as loaded, with the identity of the data they were read from. */
-export interface LoadedBars {
+interface LoadedBars {
   bars: Bars;
   /**
    * The series, span and cache version the bars were read from (`synthetic:DEMO|1d|from|to@v3`):
