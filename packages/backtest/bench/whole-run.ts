@@ -1,6 +1,8 @@
 /**
  * Whole-backtest throughput and memory: runBacktest = strategy indicators and signals, the
- * simulation and every statistic, on synthetic daily bars of 10k, 100k and 1M.
+ * simulation and every statistic, on synthetic daily bars of 10k, 100k and 1M; once with the
+ * built-in sma_crossover and once with the same strategy written as rules (the rule language's
+ * cost against a hand-fused built-in; target within 2x).
  *
  * Each size runs in a fresh child process so its peak memory can be read from the OS (maxRSS):
  * the child maps the bars from a file (so the baseline holds nothing but the input), then runs
@@ -21,6 +23,21 @@ const SIZES = [10_000, 100_000, 1_000_000];
 /** V8 optimises the hot loops over the first few runs; steady state is measured after them. */
 const WARMUP_RUNS = 5;
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+/** The same strategy twice: the built-in, and written in the rule language. */
+const STRATEGIES = {
+  sma_crossover: { strategy: 'sma_crossover', params: { fast: 10, slow: 30 } },
+  rules: {
+    strategy: 'rules',
+    params: {
+      entry: 'crosses_above(sma(close, $fast), sma(close, $slow))',
+      exit: 'crosses_below(sma(close, $fast), sma(close, $slow))',
+      fast: 10,
+      slow: 30,
+    },
+  },
+} as const;
+type StrategyKey = keyof typeof STRATEGIES;
 
 const config: SimulationConfig = {
   cash: 100_000,
@@ -46,7 +63,7 @@ interface ChildResult {
   peakBytesPerBar: number;
 }
 
-function child(file: string): void {
+function child(file: string, key: StrategyKey): void {
   const buffer = readFileSync(file);
   const length = buffer.byteLength / 8 / COLUMNS.length;
   const column = (i: number) =>
@@ -60,8 +77,7 @@ function child(file: string): void {
     const started = process.hrtime.bigint();
     const output = runBacktest({
       symbols: [{ symbol: 'BENCH', bars }],
-      strategy: 'sma_crossover',
-      params: { fast: 10, slow: 30 },
+      ...STRATEGIES[key],
       config,
     });
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -89,7 +105,9 @@ function parent(): void {
     console.log(
       `whole run (sma_crossover 10/30 indicators + simulation + all statistics) on one-minute bars: first run in a fresh process, and the median after ${WARMUP_RUNS} warm-up runs`,
     );
-    console.log('bars        first run   steady     bars/s (steady)  peak memory/bar   trades');
+    console.log(
+      'strategy       bars        first run   steady     bars/s (steady)  peak memory/bar   trades',
+    );
     for (const size of SIZES) {
       const bars = syntheticBars('BENCH', {
         timeframe: '1m',
@@ -105,20 +123,32 @@ function parent(): void {
           ),
         ),
       );
-      const out = execFileSync(process.execPath, [...process.execArgv, self, '--child', file], {
-        encoding: 'utf8',
-      });
-      const r = JSON.parse(out) as ChildResult;
+      const steady: Partial<Record<StrategyKey, number>> = {};
+      for (const key of Object.keys(STRATEGIES) as StrategyKey[]) {
+        const out = execFileSync(
+          process.execPath,
+          [...process.execArgv, self, '--child', file, key],
+          { encoding: 'utf8' },
+        );
+        const r = JSON.parse(out) as ChildResult;
+        steady[key] = r.medianMs;
+        console.log(
+          `${key.padEnd(14)} ${String(r.bars).padEnd(11)} ${`${r.firstMs.toFixed(2)} ms`.padEnd(11)} ${`${r.medianMs.toFixed(2)} ms`.padEnd(10)} ${`${(r.barsPerSecond / 1e6).toFixed(1)} M`.padEnd(16)} ${`${r.peakBytesPerBar.toFixed(0)} B`.padEnd(17)} ${r.trades}`,
+        );
+      }
       console.log(
-        `${String(r.bars).padEnd(11)} ${`${r.firstMs.toFixed(2)} ms`.padEnd(11)} ${`${r.medianMs.toFixed(2)} ms`.padEnd(10)} ${`${(r.barsPerSecond / 1e6).toFixed(1)} M`.padEnd(16)} ${`${r.peakBytesPerBar.toFixed(0)} B`.padEnd(17)} ${r.trades}`,
+        `               rules / sma_crossover, steady: ${(steady.rules! / steady.sma_crossover!).toFixed(2)}x`,
       );
     }
-    console.log('targets: >= 20 M bars/s at 1M bars; <= 128 B of memory per bar');
+    console.log(
+      'targets: >= 20 M bars/s at 1M bars; <= 128 B of memory per bar; rules within 2x of the built-in',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const childIndex = process.argv.indexOf('--child');
-if (childIndex > 0) child(process.argv[childIndex + 1]!);
-else parent();
+if (childIndex > 0) {
+  child(process.argv[childIndex + 1]!, process.argv[childIndex + 2] as StrategyKey);
+} else parent();

@@ -4,10 +4,11 @@
  * recorded) on a seeded random walk of 10k, 100k and 1M bars. Signals are computed once, outside
  * the timing. Run: npx tsx --conditions=source packages/engine/bench/simulator.ts
  */
-import { type Bars, createBars } from '../src/bars.js';
+import type { Bars } from '../src/bars.js';
 import { sma } from '../src/indicators/sma.js';
 import { crossover, emptySignals, firstDefined, type Signals } from '../src/signals.js';
 import { type SimulationConfig, simulate } from '../src/simulator/index.js';
+import { bestOfAlternating, randomWalk } from './walk.js';
 
 const CASH = 100_000;
 const COMMISSION = 0.001;
@@ -24,41 +25,6 @@ const config: SimulationConfig = {
   takeProfitPct: null,
   conventions: 'hindsight',
 };
-
-/** mulberry32: a small seeded generator, so every run sees the same walk. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomWalk(length: number, seed: number): Bars {
-  const next = random(seed);
-  const time = new Float64Array(length);
-  const open = new Float64Array(length);
-  const high = new Float64Array(length);
-  const low = new Float64Array(length);
-  const close = new Float64Array(length);
-  const volume = new Float64Array(length);
-  let price = 100;
-  for (let i = 0; i < length; i++) {
-    const o = price * (1 + (next() - 0.5) * 0.004);
-    const c = o * (1 + (next() - 0.5) * 0.02);
-    time[i] = Date.UTC(2000, 0, 1) + i * 60_000;
-    open[i] = o;
-    close[i] = c;
-    high[i] = Math.max(o, c) * (1 + next() * 0.005);
-    low[i] = Math.min(o, c) * (1 - next() * 0.005);
-    volume[i] = 1000;
-    price = c;
-  }
-  return createBars({ time, open, high, low, close, volume });
-}
 
 function smaCrossSignals(bars: Bars): Signals {
   const fast = sma(bars.close, 10);
@@ -135,20 +101,6 @@ function handLoop(bars: Bars, signals: Signals): { equity: Float64Array; trades:
     else pendingExit = exitLong[i] !== 0;
   }
   return { equity, trades };
-}
-
-/** Best time of each contender over `repeats` rounds, alternating them so load affects both alike. */
-function bestOfAlternating(repeats: number, runs: readonly (() => void)[]): number[] {
-  const best = runs.map(() => Number.POSITIVE_INFINITY);
-  for (let r = 0; r < repeats; r++) {
-    runs.forEach((run, k) => {
-      const t0 = process.hrtime.bigint();
-      run();
-      const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (elapsed < best[k]!) best[k] = elapsed;
-    });
-  }
-  return best;
 }
 
 function format(barsPerSecond: number): string {

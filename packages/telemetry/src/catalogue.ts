@@ -25,33 +25,31 @@ export const QUEUE_STATES = [
 export type QueueState = (typeof QUEUE_STATES)[number];
 
 /** The terminal statuses a backtest ends in: the `status` label of `backtest_total`. */
-export const BACKTEST_OUTCOMES = ['completed', 'failed', 'cancelled'] as const;
+const BACKTEST_OUTCOMES = ['completed', 'failed', 'cancelled'] as const;
 export type BacktestOutcome = (typeof BACKTEST_OUTCOMES)[number];
 
 /** `queue_wait`: submit to the first step a worker starts; `run`: that start to the terminal state. */
-export const BACKTEST_PHASES = ['queue_wait', 'run'] as const;
+const BACKTEST_PHASES = ['queue_wait', 'run'] as const;
 export type BacktestPhase = (typeof BACKTEST_PHASES)[number];
 
 /** How a BullMQ job attempt ended: the `outcome` label of `worker_jobs_total`. */
-export const JOB_OUTCOMES = ['completed', 'failed'] as const;
+const JOB_OUTCOMES = ['completed', 'failed'] as const;
 export type JobOutcome = (typeof JOB_OUTCOMES)[number];
 
-export const CACHE_RESULTS = ['hit', 'miss'] as const;
+const CACHE_RESULTS = ['hit', 'miss'] as const;
 export type CacheResult = (typeof CACHE_RESULTS)[number];
 
-export const WEBSOCKET_DIRECTIONS = ['in', 'out'] as const;
+const WEBSOCKET_DIRECTIONS = ['in', 'out'] as const;
 export type WebSocketDirection = (typeof WEBSOCKET_DIRECTIONS)[number];
 
 /** An HTTP request: the Prometheus client libraries' default buckets, 5 ms to 10 s. */
-export const HTTP_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const HTTP_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** A backtest waits or runs from well under a second (a cached result) to hours (a wide sweep). */
-export const BACKTEST_SECONDS_BUCKETS = [
-  0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200,
-];
+const BACKTEST_SECONDS_BUCKETS = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1_800, 3_600, 7_200];
 /** Worker to browser through Redis pub/sub: milliseconds when healthy, seconds when not. */
-export const LAG_SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const LAG_SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** A store or cache call: sub-millisecond (SQLite, DuckDB in process) to seconds (a cold fetch). */
-export const IO_SECONDS_BUCKETS = [
+const IO_SECONDS_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 ];
 

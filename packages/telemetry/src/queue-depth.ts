@@ -16,7 +16,7 @@ export interface QueueDepthOptions {
   now?: () => number;
 }
 
-export const QUEUE_DEPTH_DEFAULTS = Object.freeze({ minIntervalMs: 5_000, timeoutMs: 2_000 });
+const QUEUE_DEPTH_DEFAULTS = Object.freeze({ minIntervalMs: 5_000, timeoutMs: 2_000 });
 
 const STATES: ReadonlySet<string> = new Set(QUEUE_STATES);
 

@@ -247,3 +247,70 @@ describe('hindsight run', () => {
     expect(result.stderr).not.toMatch(/\s+at /);
   });
 });
+
+describe('hindsight run --strategy rules', () => {
+  const SMA_RULES = [
+    '--param',
+    'entry=crosses_above(sma(close, $fast), sma(close, $slow))',
+    '--param',
+    'exit=crosses_below(sma(close, $fast), sma(close, $slow))',
+    '--param',
+    'fast=10',
+    '--param',
+    'slow=30',
+  ];
+
+  it('runs expressions given as --param, with numbers as their $variables, like the built-in', async () => {
+    const rules = await run(['--data', GOOG, '--strategy', 'rules', ...SMA_RULES, '--json']);
+    expect(rules.err).toBe('');
+    const builtIn = await run(['--data', GOOG, '--strategy', 'sma_crossover', '--json']);
+    const fromRules = JSON.parse(rules.out);
+    const fromBuiltIn = JSON.parse(builtIn.out);
+    expect(fromRules.params).toEqual({
+      entry: 'crosses_above(sma(close, $fast), sma(close, $slow))',
+      exit: 'crosses_below(sma(close, $fast), sma(close, $slow))',
+      fast: 10,
+      slow: 30,
+    });
+    expect(fromRules.trades.length).toBeGreaterThan(0);
+    expect(fromRules.stats).toEqual(fromBuiltIn.stats);
+    expect(fromRules.trades).toEqual(fromBuiltIn.trades);
+  });
+
+  it('refuses a bad expression in one line naming the parameter and the column', async () => {
+    const { code, out, err } = await run([
+      '--data',
+      GOOG,
+      '--strategy',
+      'rules',
+      '--param',
+      'entry=crosses_above(sma(close, $fast), smaa(close, 30))',
+      '--param',
+      'exit=close < open',
+      '--param',
+      'fast=10',
+    ]);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toBe(
+      "hindsight run: rules: entry at column 34: unknown function 'smaa' (functions: sma, ema, wma, rsi, roc, highest, lowest, stdev, percentile, atr, vwap, obv, stoch_k, stoch_d, macd, macd_signal, macd_hist, bbands_upper, bbands_middle, bbands_lower, crosses_above, crosses_below)\n",
+    );
+  });
+
+  it("takes the expressions from a real shell, single-quoted so $variables stay the rule's", () => {
+    const command =
+      'node --import tsx --conditions=source apps/cli/src/main.ts run --data "$GOOG" --strategy rules ' +
+      "--param entry='rsi(close, $period) < $lower' --param exit='rsi(close, $period) > 70' " +
+      '--param period=14 --param lower=30 --json';
+    const result = spawnSync('bash', ['-c', command], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, GOOG },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).params).toMatchObject({
+      entry: 'rsi(close, $period) < $lower',
+    });
+  }, 60_000);
+});

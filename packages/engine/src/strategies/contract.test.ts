@@ -22,6 +22,18 @@ const runs: { name: string; params: Record<string, unknown>; warmup: number }[] 
   { name: 'donchian_breakout', params: { allowShort: true, exitPeriod: 30 }, warmup: 30 },
   { name: 'volume_zone_breakout', params: {}, warmup: 50 },
   { name: 'volume_zone_breakout', params: { breakoutBuffer: 0.01, exitWindow: 60 }, warmup: 60 },
+  {
+    name: 'rules',
+    params: {
+      entry: 'crosses_above(ema(close, $fast), sma(close, 30)) and rsi(close, 14)[1] < 70',
+      exit: 'close < lowest(low, 10)[1] or atr(14) > 2 * atr(14)[5]',
+      shortEntry: 'crosses_below(macd(close, 12, 26, 9), macd_signal(close, 12, 26, 9))',
+      shortExit: 'close > bbands_upper(close, 20, 2)',
+      fast: 10,
+    },
+    // macd_signal(12, 26, 9) is first defined at 26 + 9 - 2.
+    warmup: 33,
+  },
 ];
 
 const COLUMNS = ['enterLong', 'exitLong', 'enterShort', 'exitShort'] as const;

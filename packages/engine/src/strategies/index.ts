@@ -16,6 +16,7 @@ export {
   strategies,
 } from './registry.js';
 export { RsiMeanReversionParams, rsiMeanReversion } from './rsi_mean_reversion.js';
+export { RulesParams, rules } from './rules.js';
 export { MAX_PERIOD } from './schema.js';
 export {
   BarsIndicators,

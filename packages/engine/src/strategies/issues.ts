@@ -25,7 +25,7 @@ export function issuesFromErrors(
   const byParam = new Map<string, TLocalizedValidationError[]>();
   for (const error of errors) {
     if (error.instancePath === '') {
-      issues.push(...rootIssues(error, value, known));
+      issues.push(...rootIssues(schema, error, value, known));
       continue;
     }
     const param = decodePointerToken(error.instancePath.slice(1).split('/')[0]!);
@@ -43,6 +43,7 @@ export function issuesFromErrors(
 }
 
 function rootIssues(
+  schema: TObject,
   error: TLocalizedValidationError,
   value: unknown,
   known: string[],
@@ -50,12 +51,24 @@ function rootIssues(
   if (error.keyword === 'type') {
     return [{ param: null, problem: `parameters must be an object (got ${show(value)})` }];
   }
+  if (error.keyword === 'required') {
+    return error.params.requiredProperties.map((name) => ({ param: name, problem: 'is required' }));
+  }
   if (error.keyword === 'additionalProperties') {
     const list = known.length > 0 ? known.join(', ') : 'none';
-    return error.params.additionalProperties.map((name) => ({
-      param: name,
-      problem: `is not a parameter of this strategy (known: ${list})`,
-    }));
+    // A schema for other names (the variables of `rules`): the name is allowed, its value is not.
+    const other = (schema as { additionalProperties?: unknown }).additionalProperties;
+    return error.params.additionalProperties.map((name) => {
+      if (typeof other !== 'object') {
+        return { param: name, problem: `is not a parameter of this strategy (known: ${list})` };
+      }
+      const type = String((other as { type?: unknown }).type);
+      const field = (value as Record<string, unknown>)[name];
+      return {
+        param: name,
+        problem: `must be ${TYPE_WORDS[type] ?? `of type ${type}`}, as every parameter besides ${list} (got ${show(field)})`,
+      };
+    });
   }
   return [{ param: null, problem: error.message }];
 }

@@ -19,7 +19,7 @@ function paramsError(name: string, input: unknown): StrategyParamsError {
 }
 
 describe('the strategy registry', () => {
-  it('holds the eight built-in strategies, each under its own name', () => {
+  it('holds the eight built-in strategies and rules, each under its own name', () => {
     expect([...STRATEGY_NAMES]).toEqual([
       'buy_and_hold',
       'sma_crossover',
@@ -29,6 +29,7 @@ describe('the strategy registry', () => {
       'macd_crossover',
       'donchian_breakout',
       'volume_zone_breakout',
+      'rules',
     ]);
     for (const [name, definition] of Object.entries(strategies)) expect(definition.name).toBe(name);
     expect(Object.isFrozen(strategies)).toBe(true);
@@ -44,7 +45,9 @@ describe('the strategy registry', () => {
   });
 
   it('gives every parameter a default, a description and bounds; periods are integers', () => {
-    for (const { name, params } of Object.values(strategies)) {
+    // rules has no defaults to give: its parameters are the user's expressions and variables.
+    const builtIn = Object.values(strategies).filter(({ name }) => name !== 'rules');
+    for (const { name, params } of builtIn) {
       for (const [key, schema] of Object.entries(params.properties) as [
         string,
         Record<string, unknown>,
@@ -211,6 +214,36 @@ describe('listStrategies', () => {
       },
     });
     expect(JSON.parse(JSON.stringify(list))).toEqual(list);
+    expect(list.filter((entry) => entry.language).map((entry) => entry.name)).toEqual(['rules']);
+  });
+
+  it("describes rules' language: its series, each function's arguments, operators and limits", () => {
+    const rules = listStrategies().find((entry) => entry.name === 'rules')!;
+    expect(rules.params).toMatchObject({
+      required: ['entry', 'exit'],
+      additionalProperties: { type: 'number' },
+      properties: { entry: { type: 'string' }, shortExit: { type: 'string' } },
+    });
+    const language = rules.language!;
+    expect(language.series).toEqual(['open', 'high', 'low', 'close', 'volume']);
+    expect(language.functions.find((f) => f.name === 'sma')).toEqual({
+      name: 'sma',
+      args: [
+        { name: 'series', kind: 'series' },
+        { name: 'period', kind: 'period', minimum: 1, maximum: 10_000 },
+      ],
+      returns: 'number',
+      description: 'Simple moving average of the last period bars.',
+    });
+    expect(language.functions.find((f) => f.name === 'crosses_above')).toMatchObject({
+      args: [
+        { name: 'a', kind: 'value' },
+        { name: 'b', kind: 'value' },
+      ],
+      returns: 'boolean',
+    });
+    expect(language.operators.map((o) => o.symbol)).toContain('x[k]');
+    expect(language.limits).toEqual({ maxLength: 2000, maxDepth: 32, maxNodes: 400 });
   });
 
   it('returns a copy: changing it leaves the registry alone', () => {

@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import Value from 'typebox/value';
+import type { RuleLanguageInfo } from '../rules/describe.js';
 import { bollingerReversion } from './bollinger_reversion.js';
 import { buyAndHold } from './buy_and_hold.js';
 import { donchianBreakout } from './donchian_breakout.js';
@@ -8,11 +9,12 @@ import { StrategyParamsError, UnknownStrategyError } from './errors.js';
 import { issuesFromErrors } from './issues.js';
 import { macdCrossover } from './macd_crossover.js';
 import { rsiMeanReversion } from './rsi_mean_reversion.js';
+import { rules } from './rules.js';
 import { smaCrossover } from './sma_crossover.js';
 import type { StrategyDefinition } from './types.js';
 import { volumeZoneBreakout } from './volume_zone_breakout.js';
 
-/** Every built-in strategy by name. */
+/** Every strategy by name: the built-in ones, and `rules`, which runs the user's expressions. */
 export const strategies = Object.freeze({
   buy_and_hold: buyAndHold,
   sma_crossover: smaCrossover,
@@ -22,6 +24,7 @@ export const strategies = Object.freeze({
   macd_crossover: macdCrossover,
   donchian_breakout: donchianBreakout,
   volume_zone_breakout: volumeZoneBreakout,
+  rules,
 });
 
 export type StrategyName = keyof typeof strategies;
@@ -69,12 +72,16 @@ export interface StrategyInfo {
   description: string;
   /** The JSON Schema of the parameters, with defaults, bounds and descriptions. */
   params: Record<string, unknown>;
+  /** `rules` only: the expression language (series, functions with their arguments, operators). */
+  language?: RuleLanguageInfo;
 }
 
 /** What GET /strategies lists: plain JSON, a copy callers may change freely. */
 export function listStrategies(): StrategyInfo[] {
   return STRATEGY_NAMES.map((name) => {
-    const { description, params } = strategies[name];
-    return { name, description, params: JSON.parse(JSON.stringify(params)) };
+    const { description, params, language } = strategies[name] as StrategyDefinition;
+    const info: StrategyInfo = { name, description, params: JSON.parse(JSON.stringify(params)) };
+    if (language) info.language = JSON.parse(JSON.stringify(language));
+    return info;
   });
 }

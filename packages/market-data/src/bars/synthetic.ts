@@ -18,7 +18,7 @@ export interface SyntheticOptions {
 export const SYNTHETIC_ORIGIN = Date.UTC(1990, 0, 1);
 const ORIGIN_DAY = SYNTHETIC_ORIGIN / DAY_MS;
 /** Intraday bars fill a 7-hour session, 14:00-21:00 UTC, every weekday. */
-export const SESSION_OPEN_MS = 14 * 3_600_000;
+const SESSION_OPEN_MS = 14 * 3_600_000;
 const SESSION_MS = 7 * 3_600_000;
 const TRADING_DAYS_PER_YEAR = 252;
 

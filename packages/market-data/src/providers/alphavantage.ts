@@ -11,7 +11,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { FetchRequest, Provider } from './provider.js';
 import { RateLimiter } from './rate-limiter.js';
 
-export const ALPHA_VANTAGE_URL = 'https://www.alphavantage.co/query';
+const ALPHA_VANTAGE_URL = 'https://www.alphavantage.co/query';
 
 /** What the service configures. */
 export interface AlphaVantageConfig {

@@ -43,7 +43,7 @@ export async function importFile(
  * The bars of a CSV or Parquet file, validated, without touching the cache (Parquet is read
  * through the cache's DuckDB session).
  */
-export function readImportFile(
+function readImportFile(
   cache: MarketDataCache,
   options: Pick<ImportOptions, 'path'> & CsvOptions,
 ): Promise<Bars> {
