@@ -5,7 +5,8 @@
  *   submit latency p50/p99 (idle, sequential)
  *   submit -> `completed` event latency p50/p99 (idle, one at a time)
  *   progress event latency worker -> WebSocket client p99 (event ts to receipt)
- *   sustained backtests per second (a queue of N, all distinct: cache off)
+ *   sustained backtests per second (a queue of N, all distinct: cache off), with the submit and
+ *   submit -> `completed` latencies p50/p99 under that load, and Redis commands per backtest
  *   1,000 users submitting one each and watching it over WebSocket at once
  *   Redis memory after 10,000 completed backtests
  *   cancel -> `cancelled` event latency in each step (data generation, indicators, simulation)
@@ -212,9 +213,16 @@ async function main() {
   const admin = new Redis(redis.url);
   const finished = { completed: 0, failed: 0, cancelled: 0 };
   let onFinished: () => void = () => {};
+  /** performance.now() of each backtest's terminal event, by id (read by the sustained phase). */
+  const endedAt = new Map<string, number>();
   listener.on('message', (_channel: string, message: string) => {
-    const type = (JSON.parse(message) as { event: BacktestEvent }).event.type;
+    const { backtestId, event } = JSON.parse(message) as {
+      backtestId: string;
+      event: BacktestEvent;
+    };
+    const type = event.type;
     if (type === 'completed' || type === 'failed' || type === 'cancelled') {
+      endedAt.set(backtestId, performance.now());
       finished[type]++;
       onFinished();
     }
@@ -282,13 +290,26 @@ async function main() {
       const target = finished.completed + backlog;
       await admin.config('RESETSTAT');
       const t0 = performance.now();
+      const submitted: { id: string; at: number; ms: number }[] = [];
       for (let i = 0; i < backlog; i += 32) {
-        await Promise.all(Array.from({ length: Math.min(32, backlog - i) }, () => submit()));
+        await Promise.all(
+          Array.from({ length: Math.min(32, backlog - i) }, async () => {
+            const at = performance.now();
+            const { id, ms: submitMs } = await submit();
+            submitted.push({ id, at, ms: submitMs });
+          }),
+        );
       }
       await completedReach(target);
       const seconds = (performance.now() - t0) / 1000;
       console.log(
         `sustained: ${backlog} backtests in ${seconds.toFixed(2)} s = ${(backlog / seconds).toFixed(1)} backtests/s`,
+      );
+      const submitMs = submitted.map((s) => s.ms);
+      const toCompleted = submitted.map((s) => (endedAt.get(s.id) ?? Number.NaN) - s.at);
+      console.log(
+        `  submit latency under load: p50 ${ms(percentile(submitMs, 50))}, p99 ${ms(percentile(submitMs, 99))}; ` +
+          `submit -> completed: p50 ${ms(percentile(toCompleted, 50))}, p99 ${ms(percentile(toCompleted, 99))}`,
       );
       console.log(
         `  redis per backtest: ${redisCallsPer(await admin.info('commandstats'), backlog)}`,

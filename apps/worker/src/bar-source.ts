@@ -10,9 +10,21 @@ export interface BarRequest {
   end: string;
 }
 
+/** Bars as loaded, with the identity of the data they were read from. */
+interface LoadedBars {
+  bars: Bars;
+  /**
+   * The series, span and cache version the bars were read from (`synthetic:DEMO|1d|from|to@v3`):
+   * a version never changes once published, so equal text means equal bars - the key anything
+   * derived from them (indicator series) is cached under. Null when the bars were not read from
+   * one settled version (fetched just now, or the cache moved on meanwhile).
+   */
+  dataVersion: string | null;
+}
+
 /** Where the worker's bars come from: the market-data cache, filled from providers on demand. */
 export interface BarSource {
-  load(request: BarRequest, signal?: AbortSignal): Promise<Bars>;
+  load(request: BarRequest, signal?: AbortSignal): Promise<LoadedBars>;
   close(): Promise<void>;
 }
 

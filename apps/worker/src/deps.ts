@@ -13,6 +13,8 @@ import {
 import { createStore, type Store } from '@hindsight/store';
 import { Queue } from 'bullmq';
 import type { BarSource } from './bar-source.js';
+import { endedSender } from './ended-channel.js';
+import { IndicatorCache } from './indicator-cache.js';
 import { openBarSource } from './market-data.js';
 
 /** What the processors of one process (or one sandbox thread) share. */
@@ -24,6 +26,8 @@ export interface WorkerDeps {
   cancels: CancelChannel;
   lifecycle: BacktestLifecycle;
   bars: BarSource;
+  /** Indicator series of cached bars, computed by the indicators step, read by the simulation. */
+  indicators: IndicatorCache;
   /** Where load-bars records the ranges it cached, so later submits of them skip it. */
   barsCached: BarsCachedHints;
   /** Where a written result's bytes are counted against its owner's disk limit. */
@@ -32,10 +36,15 @@ export interface WorkerDeps {
   close(): Promise<void>;
 }
 
+/**
+ * `endedChannel`: the worker's channel (see ended-channel.ts) on which each backtest this process
+ * or thread ends is announced to the worker's metrics, instead of a `backtest-finished` job.
+ */
 export async function createWorkerDeps(
   config: Config,
   redisUrl: string,
   logger: Logger,
+  endedChannel: string,
 ): Promise<WorkerDeps> {
   const redis = createRedisConnection(redisUrl);
   redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
@@ -45,12 +54,14 @@ export async function createWorkerDeps(
   const events = new BacktestEventPublisher(redis, prefix);
   const cancels = new CancelChannel(redis, prefix);
   const notifications = new Queue('notifications', { connection: redis, prefix });
+  const ended = endedSender(endedChannel);
   const lifecycle = new BacktestLifecycle({
     store,
     events,
     notifications,
     logger,
     webhookRetry: webhookRetry(config),
+    onEnded: (backtestId, status) => ended.post({ backtestId, status }),
   });
   return {
     config,
@@ -60,10 +71,12 @@ export async function createWorkerDeps(
     cancels,
     lifecycle,
     bars,
+    indicators: new IndicatorCache(config.DATA_ROOT),
     barsCached: new BarsCachedHints(redis, prefix),
     diskUsage: new DiskUsage(redis, prefix, config.DATA_ROOT),
     logger,
     async close() {
+      ended.close();
       await Promise.allSettled([cancels.close(), notifications.close(), bars.close()]);
       await store.close();
       await redis.quit().catch(() => redis.disconnect());

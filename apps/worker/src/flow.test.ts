@@ -48,7 +48,7 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
 
     // The same bars through runBacktest directly: the worker must store exactly its numbers.
-    const bars = await harness.running.deps.bars.load({
+    const { bars } = await harness.running.deps.bars.load({
       symbol: 'synthetic:DEMO',
       timeframe: '1d',
       start: REQUEST.start,
@@ -72,6 +72,8 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
     expect(completed?.type === 'completed' && completed.data.summary).toEqual(done.summary);
 
     const root = harness.config.DATA_ROOT;
+    // A short run: its indicators are computed inline, none stored (INDICATORS_JOB_MIN_BARS).
+    expect(existsSync(join(root, 'indicators'))).toBe(false);
     const manifest = await readTaskArtifact(root, record.id, 'manifest');
     expect(manifest).toMatchObject({
       id: record.id,
@@ -109,11 +111,13 @@ describe('a backtest flow', { timeout: 60_000 }, () => {
     const logEvents = events.filter((e) => e.type === 'log');
     expect(logEvents.map((e) => e.data)).toEqual(logs);
 
-    // One job per queue, then the notification that counts the finished backtest.
+    // One job per queue, and the finished backtest counted once, without a notification job.
     const metrics = harness.running.metrics.registry;
     await expect
       .poll(async () => await metrics.getSingleMetricAsString('backtest_total'))
       .toMatch(/^backtest_total\{status="completed",strategy="sma_crossover",.*\} 1$/m);
+    const notifications = await harness.queues.queues.notifications.getJobCounts();
+    expect(Object.values(notifications).reduce((a, b) => a + b, 0)).toBe(0);
     for (const queue of ['market-data', 'indicators', 'simulation']) {
       await expect
         .poll(() => metrics.getSingleMetricAsString('worker_jobs_total'))

@@ -15,7 +15,8 @@ import { BarsMemo } from './bars-memo.js';
  * worker processes and threads may share the cache; it is built for concurrent writers.
  *
  * A request answered wholly from the cache is remembered with the series version it came from;
- * the same request again, while that version is still the newest, is answered from memory.
+ * the same request again, while that version is still the newest, is answered from memory. Such
+ * an answer carries its data version (see LoadedBars).
  */
 export async function openBarSource(config: Config, memo = new BarsMemo()): Promise<BarSource> {
   const cache = new MarketDataCache({ dataRoot: config.DATA_ROOT });
@@ -38,7 +39,7 @@ export async function openBarSource(config: Config, memo = new BarsMemo()): Prom
       const memoKey = `${parsed.source}:${parsed.name}|${request.timeframe}|${from}|${to}`;
       const before = await versionOf(key);
       const remembered = memo.get(memoKey, before);
-      if (remembered) return remembered;
+      if (remembered) return { bars: remembered, dataVersion: `${memoKey}@v${before}` };
       const loaded = await loadBars({
         cache,
         providers,
@@ -52,8 +53,9 @@ export async function openBarSource(config: Config, memo = new BarsMemo()): Prom
       // unsettled bars to fetch again next time), stands for that version.
       if (loaded.fromCache && before !== null && (await versionOf(key)) === before) {
         memo.set(memoKey, before, loaded.bars);
+        return { bars: loaded.bars, dataVersion: `${memoKey}@v${before}` };
       }
-      return loaded.bars;
+      return { bars: loaded.bars, dataVersion: null };
     },
     close: () => cache.close(),
   };

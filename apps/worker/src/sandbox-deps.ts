@@ -8,6 +8,8 @@ export interface SandboxData {
   redisUrl: string;
   /** Shortest time between two progress events of a run. */
   progressIntervalMs: number;
+  /** Where the thread announces the backtests it ends (see ended-channel.ts). */
+  endedChannel: string;
 }
 
 export function sandboxData(): SandboxData {
@@ -23,13 +25,13 @@ let deps: Promise<WorkerDeps> | undefined;
  */
 export function sandboxDeps(): Promise<WorkerDeps> {
   if (!deps) {
-    const { config, redisUrl } = sandboxData();
+    const { config, redisUrl, endedChannel } = sandboxData();
     const logger = createLogger({
       level: config.LOG_LEVEL,
       name: 'worker',
       bindings: { thread: 'simulation' },
     });
-    deps = createWorkerDeps(config, redisUrl, logger);
+    deps = createWorkerDeps(config, redisUrl, logger, endedChannel);
     deps.catch(() => {
       deps = undefined;
     });

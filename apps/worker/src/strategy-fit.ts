@@ -1,5 +1,5 @@
 import { type PreparedBacktest, prepareBacktest } from '@hindsight/backtest';
-import type { Bars, Signals } from '@hindsight/engine';
+import type { Bars, IndicatorProvider, Signals } from '@hindsight/engine';
 import type { BacktestRecord } from '@hindsight/models';
 import type { BarRequest } from './bar-source.js';
 import { BacktestInputError } from './failure.js';
@@ -15,7 +15,8 @@ export function prepareStored(record: Pick<BacktestRecord, 'config'>): PreparedB
 
 /**
  * The check a backtest passes per symbol before it is simulated: the strategy's warm-up is
- * shorter than the bars. Returns the signals (the simulation reuses them on the same bars);
+ * shorter than the bars. Returns the signals (the simulation reuses them on the same bars),
+ * read from `indicators` when given (the series the indicators step stored);
  * throws a BacktestInputError naming the fix, so a bad config fails once, with a reason,
  * whichever job finds it (the indicators job, or the simulation when it runs alone).
  */
@@ -23,8 +24,9 @@ export function strategyFitsBars(
   prepared: PreparedBacktest,
   request: BarRequest,
   bars: Bars,
+  indicators?: IndicatorProvider,
 ): Signals {
-  const signals = prepared.strategy.signals(bars, prepared.params);
+  const signals = prepared.strategy.signals(bars, prepared.params, indicators);
   if (signals.warmup >= bars.length) {
     throw new BacktestInputError(
       `strategy ${prepared.request.strategy.name} with these parameters needs a longer warm-up than the ` +

@@ -30,8 +30,9 @@ function backtestIdOf(job: Job): string | null {
 /**
  * A worker process's metrics, all from the telemetry catalogue: the jobs it finished, the steps
  * it is executing (`backtest_active` and the oldest one's start, for the 30-minute alert) and,
- * from the `backtest-finished` notification - one per terminal backtest however many processes
- * there are - the outcome and phase durations of each backtest. Everything is driven from the
+ * once per terminal backtest however many processes there are, the outcome and phase durations
+ * of each backtest: counted by the worker whose transition ended it (ended-channel.ts), or from
+ * the `backtest-finished` notification the api queues for those it ends itself. Everything is driven from the
  * main thread: a sandboxed simulation thread's own registry would never be scraped.
  */
 export class WorkerTelemetry {

@@ -18,6 +18,7 @@ import {
 } from '@hindsight/service';
 import { type Job, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { createWorkerDeps, type WorkerDeps } from './deps.js';
+import { endedChannelName, onEnded } from './ended-channel.js';
 import type { JobContext } from './job-context.js';
 import { indicatorsHandlers } from './processors/indicators.js';
 import { marketDataHandlers } from './processors/market-data.js';
@@ -115,7 +116,8 @@ function processorFor<Q extends InProcessQueue>(
  */
 export async function startWorkers(options: StartWorkersOptions): Promise<RunningWorkers> {
   const { config, redisUrl, logger } = options;
-  const deps = await createWorkerDeps(config, redisUrl, logger);
+  const endedChannel = endedChannelName();
+  const deps = await createWorkerDeps(config, redisUrl, logger, endedChannel);
   // Before taking jobs: a worker killed while saving left a half-written result directory.
   const partials = await removeAbandonedPartialWrites(config.DATA_ROOT).catch((error) => {
     logger.warn({ err: error }, 'could not remove abandoned partial results');
@@ -123,6 +125,17 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   });
   if (partials.length > 0) logger.info({ removed: partials }, 'removed abandoned partial results');
   const metrics = new WorkerTelemetry({ store: deps.store });
+  // Each backtest this worker's threads end, counted once (the api's endings arrive as
+  // backtest-finished jobs on the notifications queue).
+  const stopCounting = onEnded(endedChannel, ({ backtestId, status }) => {
+    deps.store
+      .getBacktest(backtestId)
+      .then((record) => {
+        metrics.backtestFinished(status, record);
+        logger.info({ backtestId, status, ownerId: record?.ownerId ?? null }, 'backtest finished');
+      })
+      .catch((error) => logger.warn({ err: error, backtestId }, 'ended backtest not counted'));
+  });
   const base: WorkerOptions = {
     connection: deps.redis,
     prefix: config.QUEUE_PREFIX,
@@ -138,6 +151,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     config,
     redisUrl,
     progressIntervalMs: options.progressIntervalMs ?? 100,
+    endedChannel,
   };
   const workers = Object.fromEntries(
     QUEUE_NAMES.map((queue) => {
@@ -195,6 +209,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
         clearTimeout(handBack);
         await queues.close();
         await deps.close();
+        stopCounting();
       })();
       return closing;
     },

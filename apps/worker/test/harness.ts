@@ -48,12 +48,13 @@ export interface Harness {
   running: RunningWorkers;
   /**
    * Writes the record, then adds its jobs: what POST /backtests does. The whole flow, unless
-   * `enqueue.barsCached` asks for the simulation job alone (the api's choice for cached bars).
+   * `enqueue.barsCached` asks for the simulation job alone (the api's choice for cached bars),
+   * or, with `enqueue.indicatorsJob` too, for the indicators jobs and the simulation.
    */
   submit(
     body: unknown,
     owner?: { ownerId?: string; tier?: ApiKeyTier },
-    enqueue?: { barsCached?: boolean },
+    enqueue?: { barsCached?: boolean; indicatorsJob?: boolean },
   ): Promise<BacktestRecord>;
   /** Every event of the backtest from seq 1, in order, as the api's hub delivers them. */
   watch(backtestId: string): Watch;
@@ -122,6 +123,7 @@ export async function startHarness(
       await enqueueBacktest(queues, record, {
         priority: TIER_PRIORITY[owner.tier ?? 'pro'],
         barsCached: enqueue.barsCached ?? false,
+        indicatorsJob: enqueue.indicatorsJob ?? false,
       });
       return record;
     },

@@ -45,4 +45,15 @@ describe('fingerprintConfig', () => {
     for (const variant of changed) expect(fingerprintConfig(variant)).not.toBe(base);
     expect(fingerprintConfig(config, 'engine-2')).not.toBe(base);
   });
+
+  it('adds the data versions of the bars after another NUL, and changes with them', () => {
+    const { name: _n, tags: _t, cache: _c, ...decisive } = config;
+    const versions = ['AAPL 1d v3'];
+    const expected = createHash('sha256')
+      .update(`v1\u0000${canonicalJson(decisive)}\u0000["AAPL 1d v3"]`)
+      .digest('hex');
+    expect(fingerprintConfig(config, 'v1', versions)).toBe(expected);
+    expect(fingerprintConfig(config, 'v1', ['AAPL 1d v4'])).not.toBe(expected);
+    expect(fingerprintConfig(config, 'v1', ['AAPL uncached'])).not.toBe(expected);
+  });
 });

@@ -16,16 +16,19 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * A sha256 (hex) of everything in a parsed config that decides the result, so two backtests with
- * equal fingerprints over the same data must produce equal results. `salt` adds what the config
- * does not hold but the result depends on (an engine version, a data revision).
+ * equal fingerprints must produce equal results. `salt` adds what the config does not hold but
+ * the result depends on (an engine version); `dataVersions`, one per symbol, the version of the
+ * cached bars the run reads (see the api's checkMarketData), so other data never shares a result.
  */
-export function fingerprintConfig(config: BacktestRequest, salt = ''): string {
+export function fingerprintConfig(
+  config: BacktestRequest,
+  salt = '',
+  dataVersions: readonly string[] = [],
+): string {
   const decisive = Object.fromEntries(
     Object.entries(config).filter(([key]) => !LABELS.has(key as keyof BacktestRequest)),
   );
-  return createHash('sha256')
-    .update(salt)
-    .update('\u0000')
-    .update(canonicalJson(decisive))
-    .digest('hex');
+  const hash = createHash('sha256').update(salt).update('\u0000').update(canonicalJson(decisive));
+  if (dataVersions.length > 0) hash.update('\u0000').update(canonicalJson(dataVersions));
+  return hash.digest('hex');
 }

@@ -219,8 +219,9 @@ function asChild<N extends JobName>(spec: JobSpec<N>): JobSpec<N> {
 
 /**
  * The flow one submit adds: `run-simulation` waits for `compute-indicators` of every symbol,
- * each of which waits for `load-bars` of its symbol. All ids derive from the backtest id, and a
- * child that fails for good fails the chain up to the simulation, whose failure ends the backtest.
+ * each of which waits for `load-bars` of its symbol - or, with `loadBars: false` (the bars are
+ * cached), for nothing. All ids derive from the backtest id, and a child that fails for good
+ * fails the chain up to the simulation, whose failure ends the backtest.
  */
 export function backtestFlow(
   backtestId: string,
@@ -230,6 +231,7 @@ export function backtestFlow(
     start: string;
     end: string;
   },
+  options: { loadBars: boolean } = { loadBars: true },
 ): FlowNode {
   return {
     ...jobSpec('run-simulation', { backtestId }),
@@ -241,10 +243,9 @@ export function backtestFlow(
         start: config.start,
         end: config.end,
       };
-      return {
-        ...asChild(jobSpec('compute-indicators', data)),
-        children: [asChild(jobSpec('load-bars', data))],
-      };
+      const indicators = asChild(jobSpec('compute-indicators', data));
+      if (!options.loadBars) return indicators;
+      return { ...indicators, children: [asChild(jobSpec('load-bars', data))] };
     }),
   };
 }

@@ -122,6 +122,11 @@ export const ConfigSchema = Type.Object(
       description: 'comma-separated browser origins allowed to call the api; unset: none',
     }),
     BODY_LIMIT_BYTES: count(65_536, 'largest request body the api accepts', 100 * 1024 * 1024),
+    INDICATORS_JOB_MIN_BARS: count(
+      200_000,
+      'bars of a symbol from which its indicator series are computed by their own job and stored; below, the simulation computes them inline',
+      1e9,
+    ),
     WORKER_METRICS_PORT: port(9464, 'Prometheus /metrics port of the worker'),
     WORKER_SHUTDOWN_GRACE_SECONDS: count(
       3,

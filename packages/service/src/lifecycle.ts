@@ -32,8 +32,17 @@ const ACTIVE: readonly ActiveStatus[] = ['queued', 'running'];
 export interface LifecycleDeps {
   store: Store;
   events: BacktestEventPublisher;
-  /** The notifications queue: one `backtest-finished` job per terminal backtest. */
+  /**
+   * The notifications queue: one `backtest-finished` job per backtest this writer ends, for a
+   * worker to count - unless `onEnded` is given.
+   */
   notifications: Queue;
+  /**
+   * Told, once, of each backtest this writer ended, instead of queueing its `backtest-finished`
+   * job: a worker counts its own endings in process (no Redis), the api's few (a cancel of a
+   * queued run, a refused enqueue) still go through the queue. Must not throw.
+   */
+  onEnded?: (backtestId: string, status: TerminalStatus) => void;
   logger: Pick<Logger, 'warn'>;
   /** How webhook messages are retried; default WEBHOOK_RETRY (see webhookRetry(config)). */
   webhookRetry?: WebhookRetry;
@@ -69,7 +78,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * when it cancels a backtest no worker holds or cannot queue one): the store first (the system of
  * record, whose transitions decide who wins a race), then the event, published only by the
  * writer whose transition applied, so each backtest gets exactly one terminal event, then one
- * `backtest-finished` job. The only place these writes are made, so api and worker cannot drift.
+ * `backtest-finished` job (or `onEnded` call). The only place these writes are made, so api and
+ * worker cannot drift.
  */
 export class BacktestLifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
@@ -265,6 +275,10 @@ export class BacktestLifecycle {
   }
 
   async #finished(backtestId: string, status: TerminalStatus): Promise<void> {
+    if (this.deps.onEnded) {
+      this.deps.onEnded(backtestId, status);
+      return;
+    }
     const spec = jobSpec('backtest-finished', { backtestId, status });
     const added = this.deps.notifications.add(spec.name, spec.data, spec.opts);
     // BullMQ waits for a connection without limit; where a caller waits, that wait is bounded.

@@ -61,20 +61,26 @@ export interface EnqueueOptions {
    * indicators jobs, and the flow bookkeeping between them, are skipped.
    */
   barsCached?: boolean;
+  /**
+   * With cached bars, the indicators step still runs as its own job first (computing and storing
+   * each series, see compute-indicators): worth it only for long runs (INDICATORS_JOB_MIN_BARS).
+   */
+  indicatorsJob?: boolean;
 }
 
 /**
  * Adds the backtest's jobs: with cold bars the whole flow (simulation <- indicators <- bars per
  * symbol), so a slow or failing fetch retries on the market-data queue and holds no simulation
- * slot; with cached bars the `run-simulation` job alone. Job ids derive from the backtest id, so
- * enqueueing the same backtest again (either way) adds nothing.
+ * slot; with cached bars the `run-simulation` job alone, or after the indicators jobs when
+ * `indicatorsJob` asks for them. Job ids derive from the backtest id, so enqueueing the same
+ * backtest again (any way) adds nothing.
  */
 export async function enqueueBacktest(
   queues: Pick<Queues, 'queues' | 'flows'>,
   record: Pick<BacktestRecord, 'id' | 'config'>,
   options: EnqueueOptions,
 ): Promise<void> {
-  if (options.barsCached) {
+  if (options.barsCached && !options.indicatorsJob) {
     const spec = jobSpec('run-simulation', { backtestId: record.id });
     await queues.queues.simulation.add(spec.name, spec.data, {
       ...spec.opts,
@@ -82,6 +88,6 @@ export async function enqueueBacktest(
     });
     return;
   }
-  const flow = backtestFlow(record.id, record.config);
+  const flow = backtestFlow(record.id, record.config, { loadBars: !options.barsCached });
   await queues.flows.add(toFlowJob(flow, options.priority));
 }

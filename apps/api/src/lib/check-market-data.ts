@@ -67,6 +67,16 @@ async function importedSeries(
   return null;
 }
 
+/**
+ * Which data a symbol's bars come from at submit: its cached series and that series' version
+ * (`synthetic:DEMO 1d v3`; a version never changes once written), or `uncached`. It goes into the
+ * fingerprint, so a result computed on other data (an import replaced, a provider's revision
+ * fetched) is never reused for this one.
+ */
+function dataVersion(symbol: string, info: SeriesInfo | null): string {
+  return info === null ? `${symbol} uncached` : `${symbol} ${info.timeframe} v${info.version}`;
+}
+
 const DAY_MS = 86_400_000;
 /**
  * The longest trading day of a provider: Alpha Vantage's extended hours, 4:00 to 20:00 New York
@@ -106,12 +116,13 @@ function estimateBars(
  * What a worker would find out only after retries, refused at submit with a code and what to do:
  * an unknown source, an Alpha Vantage symbol without ALPHAVANTAGE_API_KEY, an imported symbol
  * nobody imported, and a run over its tier's limits (symbols, bars).
- * @returns the request with its symbols in their canonical spelling, and its estimated bars.
+ * @returns the request with its symbols in their canonical spelling, its estimated bars, and
+ * the data version of each symbol's cached series (see dataVersion).
  */
 export async function checkMarketData(
   request: BacktestRequest,
   check: MarketDataCheck,
-): Promise<{ request: BacktestRequest; bars: number }> {
+): Promise<{ request: BacktestRequest; bars: number; dataVersions: string[] }> {
   const { limits, tier } = check;
   if (request.symbols.length > limits.symbols) {
     throw createError('HS_ERR_LIMIT', {
@@ -125,6 +136,7 @@ export async function checkMarketData(
   const from = parseIsoInstant(request.start)!;
   const to = endBound(request.end)!;
   let bars = 0;
+  const dataVersions: string[] = [];
   for (const symbol of parsed) {
     const name = formatSymbol(symbol);
     if (!SOURCES.includes(symbol.source)) {
@@ -139,7 +151,7 @@ export async function checkMarketData(
         'Alpha Vantage is not configured; the operator must set ALPHAVANTAGE_API_KEY (free keys at alphavantage.co)',
       );
     }
-    let info: SeriesInfo | null = null;
+    let info: SeriesInfo | null;
     if (symbol.source === IMPORTED_SOURCE) {
       info = await importedSeries(check.cache, symbol.name, request.timeframe);
       if (info === null) {
@@ -148,11 +160,23 @@ export async function checkMarketData(
           `it was never imported at ${request.timeframe} or finer; import it first: hindsight data import FILE.csv --symbol ${symbol.name}`,
         );
       }
+    } else {
+      info = await check.cache.info({
+        source: symbol.source,
+        symbol: symbol.name,
+        timeframe: request.timeframe,
+      });
     }
-    bars += estimateBars(info, request.timeframe, from, to);
+    dataVersions.push(dataVersion(name, info));
+    bars += estimateBars(
+      symbol.source === IMPORTED_SOURCE ? info : null,
+      request.timeframe,
+      from,
+      to,
+    );
   }
   if (bars > limits.bars) {
     throw createError('HS_ERR_LIMIT', { limit: 'bars', max: limits.bars, requested: bars, tier });
   }
-  return { request: { ...request, symbols: parsed.map(formatSymbol) }, bars };
+  return { request: { ...request, symbols: parsed.map(formatSymbol) }, bars, dataVersions };
 }

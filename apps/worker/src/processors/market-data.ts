@@ -30,7 +30,7 @@ export function marketDataHandlers(deps: WorkerDeps): QueueHandlers<'market-data
             log.info('answered from an earlier result with the same fingerprint');
             return { backtestId: record.id, reused: true };
           }
-          const bars = requireBars(payload, await deps.bars.load(payload, signal));
+          const bars = requireBars(payload, (await deps.bars.load(payload, signal)).bars);
           const first = new Date(bars.time[0]!).toISOString();
           const last = new Date(bars.time[bars.length - 1]!).toISOString();
           await deps.lifecycle.log(

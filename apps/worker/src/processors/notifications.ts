@@ -11,8 +11,9 @@ import type { JobContext } from '../job-context.js';
 import type { WorkerTelemetry } from '../telemetry.js';
 
 /**
- * The notifications queue. `backtest-finished` (one per terminal backtest) counts the outcome for
- * Prometheus. `deliver-webhook` and `send-email` exist only for owners who asked for them (see
+ * The notifications queue. `backtest-finished` comes once per backtest the api ended (a worker
+ * counts its own endings in process, see ended-channel.ts) and counts the outcome for Prometheus.
+ * `deliver-webhook` and `send-email` exist only for owners who asked for them (see
  * queueNotifications): a webhook message is signed and posted, every attempt recorded, and a
  * failed one thrown so BullMQ retries it with backoff under the same `webhook-id`; when the
  * last attempt fails, the subscription is disabled with the reason.

@@ -1,11 +1,12 @@
 import { runPrepared } from '@hindsight/backtest';
-import { alignBars } from '@hindsight/engine';
+import { alignBars, BarsIndicators } from '@hindsight/engine';
 import { parseJobPayload, type TerminalStatus } from '@hindsight/models';
 import { removeTaskArtifacts, STEP_START, writeTaskArtifacts } from '@hindsight/service';
 import type { SandboxedJob } from 'bullmq';
 import { requireBars } from '../bar-source.js';
 import type { WorkerDeps } from '../deps.js';
 import { BacktestInputError } from '../failure.js';
+import { worthStoring } from '../indicator-cache.js';
 import { ProgressThrottle } from '../progress-throttle.js';
 import { buildArtifacts, countResultBytes, summarize } from '../result-artifacts.js';
 import { reuseEarlierResult } from '../result-reuse.js';
@@ -58,8 +59,11 @@ export async function runSimulationJob(
       const { config } = record;
       // Run alone (cached bars), this job is also the indicators step's check; after it, the
       // check keeps the two paths' errors equal, and its signals are the simulation's own
-      // whenever aligning leaves the bars as they are.
+      // whenever aligning leaves the bars as they are. For a long run the series the indicators
+      // step stored for these bars are read, the others computed here (bit for bit the same
+      // values); a short one computes them all, which is cheaper than reading files.
       const prepared = prepareStored(record);
+      const specs = prepared.strategy.indicators(prepared.params);
       const loaded = await Promise.all(
         config.symbols.map(async (symbol) => {
           const request = {
@@ -68,8 +72,15 @@ export async function runSimulationJob(
             start: config.start,
             end: config.end,
           };
-          const bars = requireBars(request, await deps.bars.load(request, signal));
-          const signals = strategyFitsBars(prepared, request, bars);
+          const { bars: loadedBars, dataVersion } = await deps.bars.load(request, signal);
+          const bars = requireBars(request, loadedBars);
+          const stored =
+            dataVersion === null || specs.length === 0 || !worthStoring(deps.config, bars.length)
+              ? []
+              : await deps.indicators.stored(dataVersion, specs, bars.length);
+          // Nothing stored: the strategy's own pass, which may skip series arrays altogether.
+          const indicators = stored.length === 0 ? undefined : new BarsIndicators(bars, stored);
+          const signals = strategyFitsBars(prepared, request, bars, indicators);
           return { symbol, bars, signals };
         }),
       );

@@ -1,7 +1,7 @@
 import Type, { type Static } from 'typebox';
-import { bollinger } from '../indicators/index.js';
 import { emptySignals, firstDefined } from '../signals.js';
 import { periodParam, strategyParams } from './schema.js';
+import { BarsIndicators, type SeriesSpec } from './series.js';
 import type { StrategyDefinition } from './types.js';
 
 export const BollingerReversionParams = strategyParams({
@@ -15,19 +15,31 @@ export const BollingerReversionParams = strategyParams({
 });
 export type BollingerReversionParams = Static<typeof BollingerReversionParams>;
 
+/** The middle band is the SMA of the period (bollinger() computes it so). */
+const middleBand = (params: BollingerReversionParams): SeriesSpec => ({
+  name: 'sma',
+  params: { period: params.period },
+});
+const lowerBand = (params: BollingerReversionParams): SeriesSpec => ({
+  name: 'bollinger_lower',
+  params: { period: params.period, stdDev: params.stdDev },
+});
+
 /** enterLong = close < lower band, exitLong = close > middle band; warm-up period - 1. */
 export const bollingerReversion: StrategyDefinition<typeof BollingerReversionParams> = {
   name: 'bollinger_reversion',
   description:
     'Buys when the close falls below the lower Bollinger Band and sells when it climbs back above the middle band (the moving average). Long only.',
   params: BollingerReversionParams,
-  signals(bars, params) {
-    const bands = bollinger(bars.close, params.period, params.stdDev);
-    const signals = emptySignals(bars.length, firstDefined(bands.middle));
+  indicators: (params) => [middleBand(params), lowerBand(params)],
+  signals(bars, params, indicators = new BarsIndicators(bars)) {
+    const middle = indicators.series(middleBand(params));
+    const lower = indicators.series(lowerBand(params));
+    const signals = emptySignals(bars.length, firstDefined(middle));
     const { close } = bars;
     for (let i = signals.warmup; i < bars.length; i++) {
-      if (close[i]! < bands.lower[i]!) signals.enterLong[i] = 1;
-      else if (close[i]! > bands.middle[i]!) signals.exitLong[i] = 1;
+      if (close[i]! < lower[i]!) signals.enterLong[i] = 1;
+      else if (close[i]! > middle[i]!) signals.exitLong[i] = 1;
     }
     return signals;
   },

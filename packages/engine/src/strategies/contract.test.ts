@@ -3,6 +3,7 @@ import { loadBars } from '../../test/csv-bars.js';
 import { type Bars, createBars, sliceBars } from '../bars.js';
 import type { Signals } from '../signals.js';
 import { getStrategy, resolveParams } from './registry.js';
+import { BarsIndicators, computeSeries, type IndicatorProvider, seriesKey } from './series.js';
 
 const goog = loadBars('GOOG');
 
@@ -88,6 +89,35 @@ describe.each(runs)('strategy contract: $name $params', ({ name, params, warmup 
       }
       expect(prefix.warmup, `warm-up on bars 0..${cut}`).toBe(Math.min(warmup, cut + 1));
     }
+  });
+
+  it('reads only the series it declares, and gives the same signals from precomputed ones', () => {
+    const strategy = getStrategy(name);
+    const resolved = resolveParams(name, params);
+    const declared = strategy.indicators(resolved);
+    // Each declared series as a cache hands it back: its bytes copied into a new array.
+    const stored = declared.map(
+      (spec) => [spec, new Float64Array(computeSeries(goog, spec).slice().buffer)] as const,
+    );
+    const given = new BarsIndicators(goog, stored);
+    const read: string[] = [];
+    const strict: IndicatorProvider = {
+      series(spec) {
+        read.push(seriesKey(spec));
+        return given.series(spec);
+      },
+    };
+    const viaProvider = strategy.signals(goog, resolved, strict);
+    expect(given.computed, 'every series read was precomputed').toBe(0);
+    expect(new Set(read)).toEqual(new Set(declared.map(seriesKey)));
+    expect(viaProvider.warmup).toBe(full.warmup);
+    for (const column of COLUMNS) {
+      expect(Buffer.from(viaProvider[column]).equals(Buffer.from(full[column])), column).toBe(true);
+    }
+    // And a provider with nothing precomputed computes each declared series once.
+    const empty = new BarsIndicators(goog);
+    strategy.signals(goog, resolved, empty);
+    expect(empty.computed).toBe(new Set(declared.map(seriesKey)).size);
   });
 
   it('signals at least one entry on GOOG, so the checks above see real decisions', () => {

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import { emptySignals, firstDefined } from '../signals.js';
-import { previousHighest, previousLowest } from './channels.js';
 import { allowShortParam, periodParam, strategyParams } from './schema.js';
+import { BarsIndicators, type SeriesSpec } from './series.js';
 import type { StrategyDefinition } from './types.js';
 
 export const DonchianBreakoutParams = strategyParams({
@@ -16,6 +16,13 @@ export const DonchianBreakoutParams = strategyParams({
   allowShort: allowShortParam(),
 });
 export type DonchianBreakoutParams = Static<typeof DonchianBreakoutParams>;
+
+/** The highest high of the `period` bars before each bar (channels.ts), and the lowest low. */
+const highOf = (period: number): SeriesSpec => ({
+  name: 'previous_highest_high',
+  params: { period },
+});
+const lowOf = (period: number): SeriesSpec => ({ name: 'previous_lowest_low', params: { period } });
 
 /**
  * The turtle breakout. Channels cover the bars before bar i, never bar i itself (a close can never
@@ -32,12 +39,17 @@ export const donchianBreakout: StrategyDefinition<typeof DonchianBreakoutParams>
   description:
     'Buys when the close breaks above the highest high of the previous entryPeriod bars and sells when it breaks below the lowest low of the previous exitPeriod bars; with allowShort, also the mirror image on the short side.',
   params: DonchianBreakoutParams,
-  signals(bars, params) {
-    const { high, low, close } = bars;
-    const entryHigh = previousHighest(high, params.entryPeriod);
-    const exitLow = previousLowest(low, params.exitPeriod);
-    const entryLow = params.allowShort ? previousLowest(low, params.entryPeriod) : undefined;
-    const exitHigh = params.allowShort ? previousHighest(high, params.exitPeriod) : undefined;
+  indicators: (params) => [
+    highOf(params.entryPeriod),
+    lowOf(params.exitPeriod),
+    ...(params.allowShort ? [lowOf(params.entryPeriod), highOf(params.exitPeriod)] : []),
+  ],
+  signals(bars, params, indicators = new BarsIndicators(bars)) {
+    const { close } = bars;
+    const entryHigh = indicators.series(highOf(params.entryPeriod));
+    const exitLow = indicators.series(lowOf(params.exitPeriod));
+    const entryLow = params.allowShort ? indicators.series(lowOf(params.entryPeriod)) : undefined;
+    const exitHigh = params.allowShort ? indicators.series(highOf(params.exitPeriod)) : undefined;
     const warmup = Math.max(firstDefined(entryHigh), firstDefined(exitLow));
     const signals = emptySignals(bars.length, warmup);
     for (let i = warmup; i < bars.length; i++) {

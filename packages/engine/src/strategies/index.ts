@@ -18,6 +18,14 @@ export {
 export { RsiMeanReversionParams, rsiMeanReversion } from './rsi_mean_reversion.js';
 export { RulesParams, rules } from './rules.js';
 export { MAX_PERIOD } from './schema.js';
+export {
+  BarsIndicators,
+  computeSeries,
+  type IndicatorProvider,
+  type SeriesName,
+  type SeriesSpec,
+  seriesKey,
+} from './series.js';
 export { SmaCrossoverParams, smaCrossover } from './sma_crossover.js';
 export type { ParamIssue, StrategyDefinition } from './types.js';
 export { VolumeZoneBreakoutParams, volumeZoneBreakout } from './volume_zone_breakout.js';

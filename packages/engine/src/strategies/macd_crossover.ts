@@ -1,9 +1,9 @@
 import type { Static } from 'typebox';
-import { macd } from '../indicators/index.js';
 import { emptySignals, firstDefined } from '../signals.js';
 import { markCrossings } from './crossings.js';
 import { throwIfBroken } from './errors.js';
 import { allowShortParam, fastBelowSlow, periodParam, strategyParams } from './schema.js';
+import { BarsIndicators, type SeriesSpec } from './series.js';
 import type { StrategyDefinition } from './types.js';
 
 export const MacdCrossoverParams = strategyParams({
@@ -14,6 +14,13 @@ export const MacdCrossoverParams = strategyParams({
 });
 export type MacdCrossoverParams = Static<typeof MacdCrossoverParams>;
 
+function macdSeries(
+  name: 'macd_line' | 'macd_signal',
+  params: { fast: number; slow: number; signal: number },
+): SeriesSpec {
+  return { name, params: { fast: params.fast, slow: params.slow, signal: params.signal } };
+}
+
 /** Crossings of the MACD line and its signal line; warm-up slow + signal - 2. */
 export const macdCrossover: StrategyDefinition<typeof MacdCrossoverParams> = {
   name: 'macd_crossover',
@@ -21,11 +28,13 @@ export const macdCrossover: StrategyDefinition<typeof MacdCrossoverParams> = {
     'Goes long when the MACD line crosses above its signal line and exits when it crosses back below; with allowShort, that cross below also opens a short.',
   params: MacdCrossoverParams,
   validate: fastBelowSlow,
-  signals(bars, params) {
+  indicators: (params) => [macdSeries('macd_line', params), macdSeries('macd_signal', params)],
+  signals(bars, params, indicators = new BarsIndicators(bars)) {
     throwIfBroken('macd_crossover', fastBelowSlow(params));
-    const lines = macd(bars.close, params.fast, params.slow, params.signal);
-    const warmup = Math.max(firstDefined(lines.macd), firstDefined(lines.signal));
+    const line = indicators.series(macdSeries('macd_line', params));
+    const signalLine = indicators.series(macdSeries('macd_signal', params));
+    const warmup = Math.max(firstDefined(line), firstDefined(signalLine));
     const signals = emptySignals(bars.length, warmup);
-    return markCrossings(lines.macd, lines.signal, params.allowShort, signals);
+    return markCrossings(line, signalLine, params.allowShort, signals);
   },
 };

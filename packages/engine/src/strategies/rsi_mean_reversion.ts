@@ -1,8 +1,8 @@
 import Type, { type Static } from 'typebox';
-import { rsi } from '../indicators/index.js';
 import { emptySignals, firstDefined } from '../signals.js';
 import { throwIfBroken } from './errors.js';
 import { periodParam, strategyParams } from './schema.js';
+import { BarsIndicators, type SeriesSpec } from './series.js';
 import type { ParamIssue, StrategyDefinition } from './types.js';
 
 export const RsiMeanReversionParams = strategyParams({
@@ -30,6 +30,8 @@ function lowerBelowUpper(params: { lower: number; upper: number }): ParamIssue |
   };
 }
 
+const rsiOf = (period: number): SeriesSpec => ({ name: 'rsi', params: { period } });
+
 /** enterLong = RSI < lower, exitLong = RSI > upper; warm-up `period`, the first defined RSI (rsi.ts). */
 export const rsiMeanReversion: StrategyDefinition<typeof RsiMeanReversionParams> = {
   name: 'rsi_mean_reversion',
@@ -37,9 +39,10 @@ export const rsiMeanReversion: StrategyDefinition<typeof RsiMeanReversionParams>
     "Buys when Wilder's RSI of the close falls below lower (oversold) and sells when it rises above upper (overbought). Long only.",
   params: RsiMeanReversionParams,
   validate: lowerBelowUpper,
-  signals(bars, params) {
+  indicators: (params) => [rsiOf(params.period)],
+  signals(bars, params, indicators = new BarsIndicators(bars)) {
     throwIfBroken('rsi_mean_reversion', lowerBelowUpper(params));
-    const strength = rsi(bars.close, params.period);
+    const strength = indicators.series(rsiOf(params.period));
     const signals = emptySignals(bars.length, firstDefined(strength));
     for (let i = signals.warmup; i < bars.length; i++) {
       const value = strength[i]!;

@@ -98,6 +98,9 @@ export const rules: StrategyDefinition<typeof RulesParams> = {
   params: RulesParams,
   language: describeRuleLanguage(),
   validate: (params) => ruleIssue(params as RulesParams),
+  // The compiled program computes the series its expressions name itself, once per run; it
+  // declares none, so the indicators step stores nothing for it (yet).
+  indicators: () => [],
   signals(bars, params) {
     const compiled = compileRules(params as RulesParams);
     if (!('program' in compiled)) throw new StrategyParamsError('rules', [compiled]);

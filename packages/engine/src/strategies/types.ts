@@ -2,6 +2,7 @@ import type { Static, TObject } from 'typebox';
 import type { Bars } from '../bars.js';
 import type { RuleLanguageInfo } from '../rules/describe.js';
 import type { Signals } from '../signals.js';
+import type { IndicatorProvider, SeriesSpec } from './series.js';
 
 /** One thing wrong with a strategy's parameters. */
 export interface ParamIssue {
@@ -14,8 +15,8 @@ export interface ParamIssue {
 }
 
 /**
- * A strategy: a TypeBox schema of its parameters (with defaults and bounds) and a pure
- * function from bars and parameters to signals.
+ * A strategy: a TypeBox schema of its parameters (with defaults and bounds), the indicator
+ * series it reads, and a pure function from bars and parameters to signals.
  */
 export interface StrategyDefinition<S extends TObject = TObject> {
   readonly name: string;
@@ -25,5 +26,14 @@ export interface StrategyDefinition<S extends TObject = TObject> {
   readonly language?: RuleLanguageInfo;
   /** A rule across parameters that a JSON Schema cannot state (fast < slow): the issue, if broken. */
   validate?(params: Static<S>): ParamIssue | undefined;
-  signals(bars: Bars, params: Static<S>): Signals;
+  /**
+   * Every indicator series `signals` reads with these parameters, so a caller can compute (or
+   * load) each distinct one once - for a run, or for a sweep whose runs share SMA(10).
+   */
+  indicators(params: Static<S>): SeriesSpec[];
+  /**
+   * Signals from the bars; the series come from `indicators` when given (it computes what it
+   * lacks), else the strategy computes them itself. Bit for bit the same either way.
+   */
+  signals(bars: Bars, params: Static<S>, indicators?: IndicatorProvider): Signals;
 }

@@ -1,8 +1,7 @@
 import Type, { type Static } from 'typebox';
-import { highest, rollingPercentile } from '../indicators/index.js';
 import { emptySignals, firstDefined } from '../signals.js';
-import { previousLowest } from './channels.js';
 import { periodParam, strategyParams } from './schema.js';
+import { BarsIndicators, type SeriesSpec } from './series.js';
 import type { StrategyDefinition } from './types.js';
 
 export const VolumeZoneBreakoutParams = strategyParams({
@@ -27,6 +26,15 @@ export const VolumeZoneBreakoutParams = strategyParams({
 });
 export type VolumeZoneBreakoutParams = Static<typeof VolumeZoneBreakoutParams>;
 
+const zoneOf = (params: VolumeZoneBreakoutParams): SeriesSpec => ({
+  name: 'volume_zone_high',
+  params: { window: params.volumeWindow, topPercentile: params.topPercentile },
+});
+const exitOf = (params: VolumeZoneBreakoutParams): SeriesSpec => ({
+  name: 'previous_lowest_low',
+  params: { period: params.exitWindow },
+});
+
 /**
  * Breakout above the prices where volume concentrated. At bar i, over the previous volumeWindow
  * bars (i - volumeWindow .. i - 1, bar i excluded):
@@ -38,29 +46,19 @@ export type VolumeZoneBreakoutParams = Static<typeof VolumeZoneBreakoutParams>;
  *   both (the zone can lie below the recent lows), only the exit is kept: a falling close is no
  *   breakout.
  * Warm-up: max(volumeWindow, exitWindow), where both look-backs are first complete.
- * Cost O(n * volumeWindow): the zone threshold moves every bar, so its high is found by a scan.
+ * The zone high is volume-zone.ts's `volumeZoneHigh`.
  */
 export const volumeZoneBreakout: StrategyDefinition<typeof VolumeZoneBreakoutParams> = {
   name: 'volume_zone_breakout',
   description:
     'Buys when the close breaks above the highest high of the high-volume bars (top topPercentile by volume) of the previous volumeWindow bars, plus breakoutBuffer; sells when it falls below the lowest low of the previous exitWindow bars. Long only.',
   params: VolumeZoneBreakoutParams,
-  signals(bars, params) {
-    const { high, close, volume } = bars;
+  indicators: (params) => [zoneOf(params), exitOf(params)],
+  signals(bars, params, indicators = new BarsIndicators(bars)) {
+    const { close } = bars;
     const n = bars.length;
-    const window = params.volumeWindow;
-    const threshold = rollingPercentile(volume, window, 1 - params.topPercentile);
-    const loudest = highest(volume, window);
-    const zoneHigh = new Float64Array(n).fill(Number.NaN);
-    for (let i = window; i < n; i++) {
-      const cut = Math.min(threshold[i - 1]!, loudest[i - 1]!);
-      let top = Number.NEGATIVE_INFINITY;
-      for (let j = i - window; j < i; j++) {
-        if (volume[j]! >= cut && high[j]! > top) top = high[j]!;
-      }
-      zoneHigh[i] = top;
-    }
-    const exitLow = previousLowest(bars.low, params.exitWindow);
+    const zoneHigh = indicators.series(zoneOf(params));
+    const exitLow = indicators.series(exitOf(params));
     const warmup = Math.max(firstDefined(zoneHigh), firstDefined(exitLow));
     const signals = emptySignals(n, warmup);
     const factor = 1 + params.breakoutBuffer;

@@ -157,7 +157,11 @@ export class BacktestService {
   ): Promise<SubmitOutcome> {
     const checked = prepare(request).request;
     const limits = tierLimits(this.deps.config, principal.tier);
-    const { request: config, bars } = await checkMarketData(checked, {
+    const {
+      request: config,
+      bars,
+      dataVersions,
+    } = await checkMarketData(checked, {
       cache: this.deps.marketData,
       alphaVantageConfigured: this.deps.config.ALPHAVANTAGE_API_KEY !== undefined,
       limits,
@@ -177,7 +181,7 @@ export class BacktestService {
       name: config.name ?? defaultName(config),
       tags: config.tags,
       config,
-      fingerprint: fingerprintConfig(config, fingerprintSalt()),
+      fingerprint: fingerprintConfig(config, fingerprintSalt(), dataVersions),
       idempotencyKey,
     });
     if (created) {
@@ -195,11 +199,11 @@ export class BacktestService {
       }
       const replay = await this.#replayedAnswer(principal, idempotencyKey);
       if (replay) {
-        if (record.status === 'queued') await this.#enqueue(record, principal, false);
+        if (record.status === 'queued') await this.#enqueue(record, principal, false, bars);
         return { accepted: asOfNow(replay, record), created: false };
       }
     }
-    if (record.status === 'queued') await this.#enqueue(record, principal, created);
+    if (record.status === 'queued') await this.#enqueue(record, principal, created, bars);
     if (created) await this.#recordSymbols(principal, config.symbols);
     const estimate =
       record.status === 'queued'
@@ -378,7 +382,16 @@ export class BacktestService {
     );
   }
 
-  async #enqueue(record: BacktestRecord, principal: Principal, created: boolean): Promise<void> {
+  /**
+   * `bars`: the run's estimated bars; a symbol's share at INDICATORS_JOB_MIN_BARS or more gets
+   * its indicators their own job even when the bars are cached.
+   */
+  async #enqueue(
+    record: BacktestRecord,
+    principal: Principal,
+    created: boolean,
+    bars: number,
+  ): Promise<void> {
     try {
       await withTimeout(
         (async () => {
@@ -387,6 +400,8 @@ export class BacktestService {
           await enqueueBacktest(this.deps.queues, record, {
             priority: TIER_PRIORITY[principal.tier],
             barsCached,
+            indicatorsJob:
+              bars / record.config.symbols.length >= this.deps.config.INDICATORS_JOB_MIN_BARS,
           });
         })(),
         ENQUEUE_TIMEOUT_MS,

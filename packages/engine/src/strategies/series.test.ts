@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { loadBars } from '../../test/csv-bars.js';
+import { sma } from '../indicators/index.js';
+import { BarsIndicators, computeSeries, seriesKey } from './series.js';
+
+const goog = loadBars('GOOG');
+
+describe('indicator series', () => {
+  it('keys a spec by name and parameters, whatever their order', () => {
+    expect(seriesKey({ name: 'macd_line', params: { slow: 26, fast: 12, signal: 9 } })).toBe(
+      'macd_line(fast=12,signal=9,slow=26)',
+    );
+    expect(seriesKey({ name: 'bollinger_lower', params: { period: 20, stdDev: 0.1 + 0.2 } })).toBe(
+      'bollinger_lower(period=20,stdDev=0.30000000000000004)',
+    );
+  });
+
+  it('computes a series from its indicator', () => {
+    const values = computeSeries(goog, { name: 'sma', params: { period: 10 } });
+    expect(Array.from(values)).toEqual(Array.from(sma(goog.close, 10)));
+  });
+
+  it('computes a missing series once, and refuses a given one of the wrong length', () => {
+    const indicators = new BarsIndicators(goog);
+    const spec = { name: 'ema', params: { period: 5 } } as const;
+    expect(indicators.series(spec)).toBe(indicators.series(spec));
+    expect(indicators.computed).toBe(1);
+    expect(() => new BarsIndicators(goog, [[spec, new Float64Array(3)]])).toThrow(
+      `ema(period=5) has 3 values for ${goog.length} bars`,
+    );
+  });
+});

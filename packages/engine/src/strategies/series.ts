@@ -1,0 +1,98 @@
+import type { Bars } from '../bars.js';
+import { bollinger, ema, macd, rsi, sma } from '../indicators/index.js';
+import { previousHighest, previousLowest } from './channels.js';
+import { volumeZoneHigh } from './volume-zone.js';
+
+type SeriesParams = Readonly<Record<string, number>>;
+
+/**
+ * Every indicator series a strategy reads, by name: one Float64Array per bar from the bars and
+ * numeric parameters. A name fixes the input column too (`sma` is of the close), so a name and
+ * its parameters identify a series of given bars completely - the key a cache stores it under.
+ */
+const SERIES = {
+  // Also Bollinger's middle band: bollinger() computes that with this very sma.
+  sma: (bars: Bars, p: SeriesParams) => sma(bars.close, p.period!),
+  ema: (bars: Bars, p: SeriesParams) => ema(bars.close, p.period!),
+  rsi: (bars: Bars, p: SeriesParams) => rsi(bars.close, p.period!),
+  macd_line: (bars: Bars, p: SeriesParams) => macd(bars.close, p.fast!, p.slow!, p.signal!).macd,
+  macd_signal: (bars: Bars, p: SeriesParams) =>
+    macd(bars.close, p.fast!, p.slow!, p.signal!).signal,
+  bollinger_lower: (bars: Bars, p: SeriesParams) =>
+    bollinger(bars.close, p.period!, p.stdDev!).lower,
+  previous_highest_high: (bars: Bars, p: SeriesParams) => previousHighest(bars.high, p.period!),
+  previous_lowest_low: (bars: Bars, p: SeriesParams) => previousLowest(bars.low, p.period!),
+  volume_zone_high: (bars: Bars, p: SeriesParams) =>
+    volumeZoneHigh(bars, p.window!, p.topPercentile!),
+} satisfies Record<string, (bars: Bars, params: SeriesParams) => Float64Array>;
+
+export type SeriesName = keyof typeof SERIES;
+
+/** One series a strategy reads: SMA(10) of the close is `{ name: 'sma', params: { period: 10 } }`. */
+export interface SeriesSpec {
+  readonly name: SeriesName;
+  readonly params: SeriesParams;
+}
+
+/**
+ * The series' identity as text, equal for equal specs whatever the key order: `sma(period=10)`.
+ * JavaScript prints a number so that it reads back exactly, so distinct values never collide.
+ */
+export function seriesKey(spec: SeriesSpec): string {
+  const params = Object.keys(spec.params)
+    .sort()
+    .map((name) => `${name}=${String(spec.params[name])}`);
+  return `${spec.name}(${params.join(',')})`;
+}
+
+/** The series computed from the bars (what a provider does on a miss). */
+export function computeSeries(bars: Bars, spec: SeriesSpec): Float64Array {
+  const compute = SERIES[spec.name] as ((bars: Bars, p: SeriesParams) => Float64Array) | undefined;
+  if (!compute) throw new RangeError(`unknown indicator series '${spec.name}'`);
+  return compute(bars, spec.params);
+}
+
+/** Where a strategy's `signals` reads its indicator series. */
+export interface IndicatorProvider {
+  series(spec: SeriesSpec): Float64Array;
+}
+
+/**
+ * The series of one set of bars: those given (precomputed, e.g. read from the indicators step's
+ * cache) and, on a miss, computed here once and kept. The same arithmetic either way, so signals
+ * are bit for bit those of a strategy computing its indicators itself.
+ */
+export class BarsIndicators implements IndicatorProvider {
+  readonly #known = new Map<string, Float64Array>();
+  #computed = 0;
+
+  constructor(
+    private readonly bars: Bars,
+    known: Iterable<readonly [SeriesSpec, Float64Array]> = [],
+  ) {
+    for (const [spec, values] of known) {
+      if (values.length !== bars.length) {
+        throw new RangeError(
+          `${seriesKey(spec)} has ${values.length} values for ${bars.length} bars`,
+        );
+      }
+      this.#known.set(seriesKey(spec), values);
+    }
+  }
+
+  series(spec: SeriesSpec): Float64Array {
+    const key = seriesKey(spec);
+    let values = this.#known.get(key);
+    if (values === undefined) {
+      values = computeSeries(this.bars, spec);
+      this.#known.set(key, values);
+      this.#computed++;
+    }
+    return values;
+  }
+
+  /** How many series were computed here rather than given. */
+  get computed(): number {
+    return this.#computed;
+  }
+}
