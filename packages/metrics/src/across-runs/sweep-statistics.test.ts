@@ -81,7 +81,10 @@ describe.each(reference.cases)('sweep statistics against the Python reference: $
 
   it('per-trial Sharpe, skewness and kurtosis (flat trials have none)', () => {
     samples.forEach((sample, j) => {
-      if (c.sharpe[j] === null) return expect(sample, `trial ${j}`).toBeNull();
+      if (c.sharpe[j] === null) {
+        expect(sample, `trial ${j}`).toBeNull();
+        return;
+      }
       close(sample?.sharpe, c.sharpe[j]!, 1e-12, `sharpe ${j}`);
       close(sample?.skewness, c.skewness[j]!, 1e-9, `skewness ${j}`);
       close(sample?.kurtosis, c.kurtosis[j]!, 1e-9, `kurtosis ${j}`);
