@@ -13,6 +13,7 @@ import {
 import Value from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewBacktest, Store } from './store.js';
+import { sweepStoreContract } from './sweep.contract.js';
 
 export interface StoreHarness {
   store: Store;
@@ -757,6 +758,8 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
       expect((await store.listApiKeys()).filter((k) => k.userId === 'restore')).toEqual([key]);
     });
   });
+
+  sweepStoreContract(() => store);
 
   describe('health', () => {
     it('answers ping', async () => {

@@ -45,7 +45,7 @@ export function comboAt(grid: SweepGrid, index: number): Record<string, GridValu
     out[names[k]!] = values[rest % values.length]!;
     rest = Math.floor(rest / values.length);
   }
-  return Object.fromEntries(names.map((name) => [name, out[name]]));
+  return Object.fromEntries(names.map((name) => [name, out[name]!]));
 }
 
 /**
