@@ -7,6 +7,7 @@ import auth from './plugins/app/auth.js';
 import backtestService from './plugins/app/backtest-service.js';
 import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/app/error-handler.js';
 import events from './plugins/app/events.js';
+import sweepService from './plugins/app/sweep-service.js';
 import wsConnections from './plugins/app/ws-connections.js';
 import compress from './plugins/external/compress.js';
 import configPlugin from './plugins/external/config.js';
@@ -29,6 +30,7 @@ import healthRoutes from './routes/health/index.js';
 import marketDataRoutes from './routes/market-data/index.js';
 import queueRoutes from './routes/queue/index.js';
 import strategyRoutes from './routes/strategies/index.js';
+import sweepRoutes from './routes/sweeps/index.js';
 import eventRoutes from './routes/ws/index.js';
 import { API_PREFIX } from './schemas/backtest-view.js';
 
@@ -77,6 +79,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
   await fastify.register(auth, { announce: options.announce });
   await fastify.register(events);
   await fastify.register(backtestService);
+  await fastify.register(sweepService);
   await fastify.register(wsConnections, { pingIntervalMs: options.wsPingIntervalMs });
 
   await fastify.register(healthRoutes);
@@ -90,6 +93,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
       await api.register(strategyRoutes);
       await api.register(marketDataRoutes);
       await api.register(queueRoutes);
+      await api.register(sweepRoutes);
     },
     { prefix: API_PREFIX },
   );

@@ -29,3 +29,16 @@ export function fingerprintConfig(config: BacktestRequest, salt = ''): string {
     .update(canonicalJson(decisive))
     .digest('hex');
 }
+
+/** fingerprintConfig for a sweep: everything but its labels, so equal sweeps hash alike. */
+export function fingerprintSweep(
+  config: { name?: string; tags: string[]; cache: boolean },
+  salt = '',
+): string {
+  const { name: _name, tags: _tags, cache: _cache, ...decisive } = config;
+  return createHash('sha256')
+    .update(salt)
+    .update('\u0000sweep\u0000')
+    .update(canonicalJson(decisive))
+    .digest('hex');
+}

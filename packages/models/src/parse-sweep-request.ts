@@ -1,6 +1,6 @@
 import { createError } from './errors.js';
 import { assertEndAfterStart, rangeEnd } from './range.js';
-import { MAX_SYMBOLS } from './schemas/backtest-request.js';
+import { type BacktestRequest, MAX_SYMBOLS } from './schemas/backtest-request.js';
 import { SweepRequest } from './schemas/sweep.js';
 import { parseWithSchema } from './validation.js';
 
@@ -13,4 +13,17 @@ export function parseSweepRequest(body: unknown): SweepRequest {
   const request = parseWithSchema(SweepRequest, body);
   assertEndAfterStart(rangeEnd('start', request.start), rangeEnd('end', request.end));
   return request;
+}
+
+/**
+ * The standalone backtest one combination of a sweep equals: the sweep's request without its
+ * search fields, the strategy's parameters set to the combination's (already resolved) ones. Its
+ * fingerprint is the combination's cache key.
+ */
+export function comboRequest(
+  sweep: SweepRequest,
+  params: Record<string, unknown>,
+): BacktestRequest {
+  const { grid: _grid, search: _search, objective: _objective, ...request } = sweep;
+  return { ...request, strategy: { name: sweep.strategy.name, params } };
 }

@@ -33,9 +33,20 @@ export function runSweepChunk(input: {
   for (const combo of input.combos) {
     if (input.signal?.aborted) throw new SimulationAbortedError(0);
     try {
+      // As the worker runs a standalone backtest: signals per symbol, refused when the warm-up
+      // leaves no bar to decide on, then handed to runPrepared.
+      const symbols = input.symbols.map((s) => {
+        const signals = input.strategy.signals(s.bars, combo.params);
+        if (signals.warmup >= s.bars.length) {
+          throw new Error(
+            `needs a longer warm-up than the ${s.bars.length} bars of ${s.symbol}: widen the range or shorten the periods`,
+          );
+        }
+        return { ...s, signals };
+      });
       const { stats, simulation } = runPrepared(
         { strategy: input.strategy, params: combo.params, simulation: input.simulation },
-        input.symbols,
+        symbols,
         { signal: input.signal },
       );
       const trial = summarizeTrial(simulation.equity, SWEEP_PARTITIONS);
