@@ -32,7 +32,7 @@ export function sweepCombos(record: SweepRecord): SweepPlan {
   return plan;
 }
 
-export function objectiveOf(spec: SweepObjectiveSpec): SweepObjective {
+function objectiveOf(spec: SweepObjectiveSpec): SweepObjective {
   return typeof spec === 'string' ? { key: spec, direction: 'max' } : spec;
 }
 

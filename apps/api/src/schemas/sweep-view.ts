@@ -38,7 +38,7 @@ const Params = Type.Record(Type.String(), Type.Unknown(), {
   description: 'The parameters the combination ran with, defaults filled in.',
 });
 
-export const SweepCombosView = Type.Object(
+const SweepCombosView = Type.Object(
   {
     /** Every combination of the grid (or sample), skipped ones included. */
     total: Type.Integer({ minimum: 0 }),
@@ -51,7 +51,7 @@ export const SweepCombosView = Type.Object(
   { additionalProperties: false },
 );
 
-export const LeaderboardEntryView = Type.Object(
+const LeaderboardEntryView = Type.Object(
   {
     rank: Type.Integer({ minimum: 1 }),
     params: Params,
@@ -64,7 +64,7 @@ export const LeaderboardEntryView = Type.Object(
   { additionalProperties: false },
 );
 
-export const OverfittingView = Type.Object(
+const OverfittingView = Type.Object(
   {
     trials: Type.Integer({ minimum: 0 }),
     sharpeVariance: Nullable(Type.Number()),

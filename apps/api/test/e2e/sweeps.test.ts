@@ -5,7 +5,7 @@ import { REPOSITORY_ROOT } from '@hindsight/backtest/testing';
 import { importFile, MarketDataCache } from '@hindsight/market-data';
 import type { ServiceProcess } from '@hindsight/service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SweepView } from '../../src/schemas/sweep-view.js';
+import type { SweepResultItem, SweepView } from '../../src/schemas/sweep-view.js';
 import {
   bearer,
   type ErrorJson,
@@ -142,13 +142,7 @@ describe('the 175-combination GOOG grid over REST and two worker processes', () 
   });
 
   it('pages every cell, equal to optimize() within 1e-9, and offers them as CSV', async () => {
-    const cells: Array<{
-      index: number;
-      status: string;
-      params: any;
-      stats: any;
-      error: string | null;
-    }> = [];
+    const cells: SweepResultItem[] = [];
     let cursor: string | null = null;
     do {
       const page = await call(

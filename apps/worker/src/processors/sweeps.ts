@@ -1,4 +1,4 @@
-import { planSweep, runSweepChunk, type SweepPlan } from '@hindsight/backtest';
+import { runSweepChunk, type SweepPlan } from '@hindsight/backtest';
 import { alignBars, type Bars, getStrategy, SimulationAbortedError } from '@hindsight/engine';
 import {
   comboRequest,
