@@ -162,11 +162,13 @@ describe('the 175-combination GOOG grid over REST and two worker processes', () 
       );
       const where = `fast=${expected.fast} slow=${expected.slow}`;
       expect(cell?.status, where).toBe('completed');
-      expect(cell?.stats.trades, where).toBe(expected.trades);
-      expect(Math.abs(cell!.stats.sharpeRatio - expected.sharpeRatio), where).toBeLessThan(
+      const stats = cell?.stats;
+      if (!stats) throw new Error(`${where}: no statistics`);
+      expect(stats.trades, where).toBe(expected.trades);
+      expect(Math.abs(stats.sharpeRatio! - expected.sharpeRatio), where).toBeLessThan(
         1e-9 * Math.abs(expected.sharpeRatio),
       );
-      expect(Math.abs(cell!.stats.returnPct - expected.returnPct), where).toBeLessThan(
+      expect(Math.abs(stats.returnPct - expected.returnPct), where).toBeLessThan(
         1e-9 * Math.abs(expected.returnPct),
       );
     }
@@ -181,7 +183,7 @@ describe('the 175-combination GOOG grid over REST and two worker processes', () 
     const sharpe = header.indexOf('sharpeRatio');
     const row = lines.find((l) => l.startsWith('1,'))!.split(',');
     const expected = oracle.cells.find((c) => c.fast === 5 && c.slow === 20)!;
-    expect(Number(row[sharpe])).toBe(cells[1]!.stats.sharpeRatio);
+    expect(Number(row[sharpe])).toBe(cells[1]!.stats?.sharpeRatio);
     expect(cells[1]!.params).toMatchObject({ fast: 5, slow: 20 });
     expect(Math.abs(Number(row[sharpe]) - expected.sharpeRatio)).toBeLessThan(1e-9);
   });
