@@ -9,6 +9,7 @@ import backtestService from './plugins/app/backtest-service.js';
 import errorHandler, { frameworkErrors, MAX_PARAM_LENGTH } from './plugins/app/error-handler.js';
 import events from './plugins/app/events.js';
 import notifications from './plugins/app/notifications.js';
+import sweepService from './plugins/app/sweep-service.js';
 import wsConnections from './plugins/app/ws-connections.js';
 import compress from './plugins/external/compress.js';
 import configPlugin from './plugins/external/config.js';
@@ -32,6 +33,7 @@ import marketDataRoutes from './routes/market-data/index.js';
 import notificationRoutes from './routes/notifications/index.js';
 import queueRoutes from './routes/queue/index.js';
 import strategyRoutes from './routes/strategies/index.js';
+import sweepRoutes from './routes/sweeps/index.js';
 import eventRoutes from './routes/ws/index.js';
 
 export interface AppOptions {
@@ -80,6 +82,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
   await fastify.register(events);
   await fastify.register(backtestService);
   await fastify.register(notifications);
+  await fastify.register(sweepService);
   await fastify.register(wsConnections, { pingIntervalMs: options.wsPingIntervalMs });
 
   await fastify.register(healthRoutes);
@@ -94,6 +97,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
       await api.register(marketDataRoutes);
       await api.register(queueRoutes);
       await api.register(notificationRoutes);
+      await api.register(sweepRoutes);
     },
     { prefix: API_PREFIX },
   );

@@ -23,6 +23,7 @@ import type { JobContext } from './job-context.js';
 import { indicatorsHandlers } from './processors/indicators.js';
 import { marketDataHandlers } from './processors/market-data.js';
 import { notificationsHandlers } from './processors/notifications.js';
+import { sweepsHandlers } from './processors/sweeps.js';
 import { MAX_STALLS, type Reconciler, startReconciler } from './reconcile.js';
 import { HAND_BACK_REASON } from './run-step.js';
 import type { SandboxData } from './sandbox-deps.js';
@@ -94,13 +95,19 @@ function processorFor<Q extends InProcessQueue>(
     if (!isJobName(name) || JOBS[name].queue !== queue) {
       throw new UnrecoverableError(`queue ${queue} has no job '${name}'`);
     }
-    let payload: { backtestId: string };
+    let payload: { backtestId?: string; sweepId?: string };
     try {
       payload = parseJobPayload(name, job.data);
     } catch (error) {
       throw new UnrecoverableError(`bad ${name} payload: ${(error as Error).message}`);
     }
-    const log = logger.child({ queue, jobId: job.id, backtestId: payload.backtestId });
+    const log = logger.child({
+      queue,
+      jobId: job.id,
+      ...(payload.sweepId === undefined
+        ? { backtestId: payload.backtestId }
+        : { sweepId: payload.sweepId }),
+    });
     const handler = handlers[name as JobsOfQueue<Q>] as (
       payload: unknown,
       context: JobContext,
@@ -146,6 +153,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
     'market-data': marketDataHandlers(deps),
     indicators: indicatorsHandlers(deps),
     notifications: notificationsHandlers(deps, metrics),
+    sweeps: sweepsHandlers(deps),
   } satisfies { [Q in InProcessQueue]: QueueHandlers<Q, JobContext> };
   const sandboxData: SandboxData = {
     config,

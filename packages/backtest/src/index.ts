@@ -12,3 +12,4 @@ export {
   runBacktest,
   runPrepared,
 } from './run-backtest.js';
+export * from './sweep/index.js';

@@ -4,11 +4,18 @@ export {
   type DailyReturns,
   dailyReturns,
 } from './across-runs/correlation.js';
+export { deflatedSharpeRatio, expectedMaxSharpe } from './across-runs/deflated-sharpe.js';
+export {
+  type Overfitting,
+  probabilityOfBacktestOverfitting,
+  type TrialBlocks,
+} from './across-runs/pbo.js';
 export {
   computePerformanceStats,
   type PerformanceSummary,
   type RunSummary,
 } from './across-runs/performance-summary.js';
+export { summarizeTrial, type TrialSummary, trialSharpe } from './across-runs/trial.js';
 export { betaFromLogReturns } from './beta.js';
 export { activeReturns, bucketKey, periodReturns } from './daily-returns.js';
 export { type Downsampled, downsample, m4Indices, valuesAt } from './downsample.js';
@@ -32,7 +39,14 @@ export {
   roundUpMeanDays,
   weekendShare,
 } from './periods.js';
-export { erfc, normalCdf, probabilisticSharpeRatio } from './psr.js';
+export {
+  erfc,
+  normalCdf,
+  normalQuantile,
+  probabilisticSharpeRatio,
+  type SharpeSample,
+  sharpeProbability,
+} from './psr.js';
 export {
   activeRatios,
   backtestingPyYears,

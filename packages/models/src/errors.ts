@@ -53,6 +53,19 @@ export const ERRORS = {
     template: "no cached bars for symbol '{symbol}' at timeframe {timeframe}",
   },
   HS_ERR_ROUTE_NOT_FOUND: { statusCode: 404, template: 'no route {method} {url}' },
+  HS_ERR_SWEEP_NOT_FOUND: { statusCode: 404, template: "sweep '{id}' not found" },
+  HS_ERR_SWEEP_ALREADY_TERMINAL: {
+    statusCode: 409,
+    template: "sweep '{id}' is already {status}",
+  },
+  HS_ERR_SWEEP_NOT_READY: {
+    statusCode: 409,
+    template: "sweep '{id}' has no best combination yet (status {status})",
+  },
+  HS_ERR_SWEEP_EMPTY: {
+    statusCode: 400,
+    template: 'the sweep has no combination to run: {reason}',
+  },
   HS_ERR_ALREADY_TERMINAL: {
     statusCode: 409,
     template: "backtest '{id}' is already {status}",
@@ -73,6 +86,10 @@ export const ERRORS = {
   HS_ERR_QUOTA_EXCEEDED: {
     statusCode: 429,
     template: '{active} backtests are queued or running; the {tier} tier allows {limit}',
+  },
+  HS_ERR_SWEEP_QUOTA_EXCEEDED: {
+    statusCode: 429,
+    template: '{active} sweeps are queued or running; the {tier} tier allows {limit}',
   },
   HS_ERR_RATE_LIMITED: {
     statusCode: 429,

@@ -32,3 +32,16 @@ export function fingerprintConfig(
   if (dataVersions.length > 0) hash.update('\u0000').update(canonicalJson(dataVersions));
   return hash.digest('hex');
 }
+
+/** fingerprintConfig for a sweep: everything but its labels, so equal sweeps hash alike. */
+export function fingerprintSweep(
+  config: { name?: string; tags: string[]; cache: boolean },
+  salt = '',
+): string {
+  const { name: _name, tags: _tags, cache: _cache, ...decisive } = config;
+  return createHash('sha256')
+    .update(salt)
+    .update('\u0000sweep\u0000')
+    .update(canonicalJson(decisive))
+    .digest('hex');
+}

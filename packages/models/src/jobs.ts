@@ -5,7 +5,13 @@ import { Id, IsoDate } from './schemas/common.js';
 import { NotificationEvent } from './schemas/notifications.js';
 import { parseWithSchema } from './validation.js';
 
-export const QUEUE_NAMES = ['market-data', 'indicators', 'simulation', 'notifications'] as const;
+export const QUEUE_NAMES = [
+  'market-data',
+  'indicators',
+  'simulation',
+  'notifications',
+  'sweeps',
+] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** BullMQ's `removeOnComplete` / `removeOnFail`: keep at most `count` jobs, none older than `age` s. */
@@ -61,6 +67,14 @@ export const backtestJobIds = {
  * both: WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAY_MS).
  */
 export const WEBHOOK_RETRY = { attempts: 14, delayMs: 10_000 } as const;
+
+export const sweepJobIds = {
+  data: (sweepId: string) => `${sweepId}-sweep-data`,
+  chunk: (sweepId: string, chunk: number) => `${sweepId}-sweep-chunk-${chunk}`,
+  finish: (sweepId: string) => `${sweepId}-sweep-finish`,
+};
+
+const SweepJob = Type.Object({ sweepId: Id }, { additionalProperties: false });
 
 const SymbolJob = Type.Object(
   { backtestId: Id, symbol: MarketSymbol, timeframe: Timeframe, start: IsoDate, end: IsoDate },
@@ -140,6 +154,39 @@ export const JOBS = {
     removeOnFail: { age: 7 * DAY, count: 5_000 },
     jobId: (p) => backtestJobIds.email(p.backtestId),
   }),
+  // A sweep: `sweep-data` loads the bars once, then adds the flow of `finish-sweep` over every
+  // `run-sweep-chunk` (sweepChunkFlow). Chunks keep each cell in the store as they finish, so a
+  // retried or stalled chunk computes only the cells still missing.
+  'sweep-data': defineJob({
+    queue: 'sweeps',
+    payload: SweepJob,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: DAY, count: 1_000 },
+    removeOnFail: { age: 7 * DAY, count: 5_000 },
+    jobId: (p) => sweepJobIds.data(p.sweepId),
+  }),
+  'run-sweep-chunk': defineJob({
+    queue: 'sweeps',
+    payload: Type.Object(
+      { sweepId: Id, chunk: Type.Integer({ minimum: 0 }) },
+      { additionalProperties: false },
+    ),
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 1_000 },
+    removeOnComplete: { age: DAY, count: 10_000 },
+    removeOnFail: { age: 7 * DAY, count: 5_000 },
+    jobId: (p) => sweepJobIds.chunk(p.sweepId, p.chunk),
+  }),
+  'finish-sweep': defineJob({
+    queue: 'sweeps',
+    payload: SweepJob,
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 1_000 },
+    removeOnComplete: { age: DAY, count: 1_000 },
+    removeOnFail: { age: 7 * DAY, count: 5_000 },
+    jobId: (p) => sweepJobIds.finish(p.sweepId),
+  }),
 };
 
 type Jobs = typeof JOBS;
@@ -171,6 +218,8 @@ export interface JobOptions {
   removeOnFail: Retention;
   /** For a flow child: failing for good fails its parent, instead of leaving it waiting forever. */
   failParentOnFailure?: boolean;
+  /** For a flow child: failing for good lets its parent run anyway. */
+  ignoreDependencyOnFailure?: boolean;
 }
 
 /** One job ready for BullMQ: `queue.add(job.name, job.data, job.opts)` or a flow node. */
@@ -246,6 +295,20 @@ export function backtestFlow(
       const indicators = asChild(jobSpec('compute-indicators', data));
       if (!options.loadBars) return indicators;
       return { ...indicators, children: [asChild(jobSpec('load-bars', data))] };
+    }),
+  };
+}
+
+/**
+ * What `sweep-data` adds once the bars are cached: `finish-sweep` waiting for every chunk. A chunk
+ * that fails for good does not fail the sweep's other chunks; finish-sweep then reports it.
+ */
+export function sweepChunkFlow(sweepId: string, chunks: number): FlowNode {
+  return {
+    ...jobSpec('finish-sweep', { sweepId }),
+    children: Array.from({ length: chunks }, (_, chunk) => {
+      const spec = jobSpec('run-sweep-chunk', { sweepId, chunk });
+      return { ...spec, opts: { ...spec.opts, ignoreDependencyOnFailure: true } };
     }),
   };
 }

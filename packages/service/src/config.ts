@@ -116,6 +116,17 @@ export const ConfigSchema = Type.Object(
     LIMIT_SYMBOLS_FREE: count(3, 'symbols per backtest for free keys', 10),
     LIMIT_SYMBOLS_BASIC: count(10, 'symbols per backtest for basic keys', 10),
     LIMIT_SYMBOLS_PRO: count(10, 'symbols per backtest for pro keys', 10),
+    SWEEP_COMBOS_FREE: count(500, 'combinations per sweep for free keys', 1e7),
+    SWEEP_COMBOS_BASIC: count(10_000, 'combinations per sweep for basic keys', 1e7),
+    SWEEP_COMBOS_PRO: count(100_000, 'combinations per sweep for pro keys', 1e7),
+    QUOTA_SWEEPS_FREE: count(1, 'queued-or-running sweeps per free user'),
+    QUOTA_SWEEPS_BASIC: count(3, 'queued-or-running sweeps per basic user'),
+    QUOTA_SWEEPS_PRO: count(10, 'queued-or-running sweeps per pro user'),
+    SWEEP_CHUNK_BARS: count(
+      2_000_000,
+      'bars x combinations per sweep chunk job (about 0.1-1 s of work each)',
+      1e10,
+    ),
     WS_MAX_CONNECTIONS_PER_USER: count(20, 'open WebSockets per user'),
     CORS_ORIGINS: Type.Array(Type.String({ pattern: ORIGIN_PATTERN }), {
       default: [],
@@ -345,4 +356,10 @@ export function publicUrl(config: Config): string {
 /** How a failed webhook message is retried (WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_DELAY_MS). */
 export function webhookRetry(config: Config): { attempts: number; delayMs: number } {
   return { attempts: config.WEBHOOK_MAX_ATTEMPTS, delayMs: config.WEBHOOK_RETRY_DELAY_MS };
+}
+
+/** What sweeps a tier may run: combinations in one, and how many queued or running at once. */
+export function sweepLimits(config: Config, tier: ApiKeyTier): { combos: number; active: number } {
+  const suffix = tier.toUpperCase() as Uppercase<ApiKeyTier>;
+  return { combos: config[`SWEEP_COMBOS_${suffix}`], active: config[`QUOTA_SWEEPS_${suffix}`] };
 }

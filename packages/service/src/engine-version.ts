@@ -18,3 +18,8 @@ export function engineVersion(): string {
   }
   return cached;
 }
+
+/** Salts every fingerprint with the engine's version: a new engine must not answer from an old one's results. */
+export function fingerprintSalt(): string {
+  return `@hindsight/engine@${engineVersion()}`;
+}

@@ -39,7 +39,7 @@ export function createQueues(connection: Redis, prefix: string): Queues {
   };
 }
 
-function toFlowJob(node: FlowNode, priority: number): FlowJob {
+export function toFlowJob(node: FlowNode, priority: number): FlowJob {
   const job: FlowJob = {
     name: node.name,
     queueName: node.queueName,

@@ -7,6 +7,8 @@ import type {
   BacktestSummary,
   BacktestSummaryRow,
   ListBacktestsQuery,
+  SweepCellRecord,
+  SweepRecord,
 } from '@hindsight/models';
 import {
   ACTIVE_STATUSES,
@@ -44,16 +46,22 @@ import {
   instantBound,
   storedLogLines,
 } from './inputs.js';
+import { MongoSweeps } from './mongo-sweeps.js';
 import {
+  type CachedSweepCell,
   type CreateBacktestResult,
   type LogQuery,
   MAX_SCAN_PAGE,
   type NewApiKey,
   type NewBacktest,
+  type NewSweep,
   type NewWebhook,
   type NewWebhookDelivery,
   type Store,
   type SummaryQuery,
+  type SweepCellCounts,
+  type SweepPage,
+  type SweepTransition,
   type Transition,
 } from './store.js';
 
@@ -355,6 +363,7 @@ export class MongoStore implements Store {
     private readonly webhooks: Model<WebhookDoc>,
     private readonly deliveries: Model<DeliveryDoc>,
     private readonly settings: Model<SettingsDoc>,
+    private readonly sweeps: MongoSweeps,
   ) {}
 
   static async connect(url: string, options: MongoStoreOptions = {}): Promise<MongoStore> {
@@ -376,7 +385,17 @@ export class MongoStore implements Store {
       await Promise.all(
         [backtests, logs, apiKeys, webhooks, deliveries].map((model) => model.createIndexes()),
       );
-      return new MongoStore(connection, backtests, logs, apiKeys, webhooks, deliveries, settings);
+      const sweeps = await MongoSweeps.open(connection);
+      return new MongoStore(
+        connection,
+        backtests,
+        logs,
+        apiKeys,
+        webhooks,
+        deliveries,
+        settings,
+        sweeps,
+      );
     } catch (error) {
       await connection.close().catch(() => undefined);
       throw translate(error);
@@ -968,6 +987,49 @@ export class MongoStore implements Store {
       ]);
       return { webhookIds: hooks.map((hook) => hook._id), email: mail?.email ?? null };
     });
+  }
+
+  createSweep(input: NewSweep): Promise<SweepRecord> {
+    return this.run(() => this.sweeps.create(input));
+  }
+
+  getSweep(id: string): Promise<SweepRecord | null> {
+    return this.run(() => this.sweeps.get(id));
+  }
+
+  listSweeps(ownerId: string, query: { limit: number; cursor?: string }): Promise<SweepPage> {
+    return this.run(() => this.sweeps.list(ownerId, query));
+  }
+
+  countActiveSweeps(ownerId: string): Promise<number> {
+    return this.run(() => this.sweeps.countActive(ownerId));
+  }
+
+  transitionSweep(id: string, transition: SweepTransition): Promise<SweepRecord | null> {
+    return this.run(() => this.sweeps.transition(id, transition));
+  }
+
+  deleteSweep(id: string): Promise<boolean> {
+    return this.run(() => this.sweeps.delete(id));
+  }
+
+  putSweepCells(sweepId: string, cells: readonly SweepCellRecord[]): Promise<void> {
+    return this.run(() => this.sweeps.putCells(sweepId, cells));
+  }
+
+  listSweepCells(
+    sweepId: string,
+    query: { afterIndex: number; limit: number },
+  ): Promise<SweepCellRecord[]> {
+    return this.run(() => this.sweeps.listCells(sweepId, query));
+  }
+
+  countSweepCells(sweepId: string): Promise<SweepCellCounts> {
+    return this.run(() => this.sweeps.countCells(sweepId));
+  }
+
+  findCachedSweepCells(fingerprints: readonly string[]): Promise<Map<string, CachedSweepCell>> {
+    return this.run(() => this.sweeps.findCached(fingerprints));
   }
 
   ping(): Promise<void> {

@@ -5,6 +5,8 @@ import type {
   BacktestSummary,
   BacktestSummaryRow,
   ListBacktestsQuery,
+  SweepCellRecord,
+  SweepRecord,
 } from '@hindsight/models';
 import {
   ACTIVE_STATUSES,
@@ -36,16 +38,22 @@ import {
   instantBound,
   storedLogLines,
 } from './inputs.js';
+import { SqliteSweeps, SWEEP_SCHEMA } from './sqlite-sweeps.js';
 import {
+  type CachedSweepCell,
   type CreateBacktestResult,
   type LogQuery,
   MAX_SCAN_PAGE,
   type NewApiKey,
   type NewBacktest,
+  type NewSweep,
   type NewWebhook,
   type NewWebhookDelivery,
   type Store,
   type SummaryQuery,
+  type SweepCellCounts,
+  type SweepPage,
+  type SweepTransition,
   type Transition,
 } from './store.js';
 
@@ -344,9 +352,11 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  readonly #sweeps: SqliteSweeps;
 
   private constructor(db: Database.Database) {
     this.db = db;
+    this.#sweeps = new SqliteSweeps(db, (work) => this.run(work));
   }
 
   static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -366,6 +376,7 @@ export class SqliteStore implements Store {
           const version = opened.pragma('user_version', { simple: true }) as number;
           if (version > SCHEMA_VERSION) throw new StoreSchemaError(file, version);
           opened.exec(SCHEMA);
+          opened.exec(SWEEP_SCHEMA);
           opened.pragma(`user_version = ${SCHEMA_VERSION}`);
         })
         .immediate();
@@ -934,6 +945,49 @@ export class SqliteStore implements Store {
       ).get(ownerId, event) as { email: string } | undefined;
       return { webhookIds: hooks.map((hook) => hook.id), email: mail?.email ?? null };
     });
+  }
+
+  createSweep(input: NewSweep): Promise<SweepRecord> {
+    return this.#sweeps.create(input);
+  }
+
+  getSweep(id: string): Promise<SweepRecord | null> {
+    return this.#sweeps.get(id);
+  }
+
+  listSweeps(ownerId: string, query: { limit: number; cursor?: string }): Promise<SweepPage> {
+    return this.#sweeps.list(ownerId, query);
+  }
+
+  countActiveSweeps(ownerId: string): Promise<number> {
+    return this.#sweeps.countActive(ownerId);
+  }
+
+  transitionSweep(id: string, transition: SweepTransition): Promise<SweepRecord | null> {
+    return this.#sweeps.transition(id, transition);
+  }
+
+  deleteSweep(id: string): Promise<boolean> {
+    return this.#sweeps.delete(id);
+  }
+
+  putSweepCells(sweepId: string, cells: readonly SweepCellRecord[]): Promise<void> {
+    return this.#sweeps.putCells(sweepId, cells);
+  }
+
+  listSweepCells(
+    sweepId: string,
+    query: { afterIndex: number; limit: number },
+  ): Promise<SweepCellRecord[]> {
+    return this.#sweeps.listCells(sweepId, query);
+  }
+
+  countSweepCells(sweepId: string): Promise<SweepCellCounts> {
+    return this.#sweeps.countCells(sweepId);
+  }
+
+  findCachedSweepCells(fingerprints: readonly string[]): Promise<Map<string, CachedSweepCell>> {
+    return this.#sweeps.findCached(fingerprints);
   }
 
   ping(): Promise<void> {

@@ -17,6 +17,7 @@ import {
 import Value from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewBacktest, NewWebhook, Store } from './store.js';
+import { sweepStoreContract } from './sweep.contract.js';
 
 export interface StoreHarness {
   store: Store;
@@ -883,6 +884,8 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
       expect(await store.getNotificationSettings(newId())).toBeNull();
     });
   });
+
+  sweepStoreContract(() => store);
 
   describe('health', () => {
     it('answers ping', async () => {

@@ -16,6 +16,9 @@ import type {
   NotificationSettings,
   NotificationSettingsBody,
   NotificationTargets,
+  SweepCellRecord,
+  SweepRecord,
+  SweepRequest,
   WebhookDelivery,
   WebhookRecord,
 } from '@hindsight/models';
@@ -66,6 +69,38 @@ export interface SummaryQuery {
   to?: string;
 }
 
+export interface NewSweep {
+  ownerId: string;
+  name: string;
+  config: SweepRequest;
+  fingerprint: string;
+  combos: SweepRecord['combos'];
+  chunks: number;
+}
+
+export interface SweepTransition {
+  /** Statuses the sweep may be in for the change to apply; terminal ones never match. */
+  from: readonly BacktestStatus[];
+  to: BacktestStatus;
+  patch?: { summary?: unknown; error?: BacktestFailure | null };
+}
+
+export interface SweepPage {
+  items: SweepRecord[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  nextCursor: string | null;
+}
+
+/** How many cells of a sweep the store holds, by status. */
+export interface SweepCellCounts {
+  completed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** What a completed cell leaves in the cache, under the fingerprint of its standalone backtest. */
+export type CachedSweepCell = Pick<SweepCellRecord, 'stats' | 'trial'>;
+
 export type NewApiKey = Omit<ApiKeyRecord, 'id' | 'createdAt'>;
 
 export type NewWebhook = Pick<WebhookRecord, 'ownerId' | 'url' | 'events' | 'secret'> & {
@@ -75,6 +110,8 @@ export type NewWebhook = Pick<WebhookRecord, 'ownerId' | 'url' | 'events' | 'sec
 export type NewWebhookDelivery = Omit<WebhookDelivery, 'id'>;
 
 export const MAX_LOG_PAGE = 10_000;
+/** The largest page of sweep cells `listSweepCells` returns. */
+export const MAX_CELL_PAGE = 10_000;
 /** The largest page `scanBacktests` returns. */
 export const MAX_SCAN_PAGE = 1_000;
 
@@ -166,6 +203,33 @@ export interface Store {
    * settings name it. Read at every terminal transition, so it is indexed by owner.
    */
   notificationTargets(ownerId: string, event: NotificationEvent): Promise<NotificationTargets>;
+  /** Writes a new `queued` sweep. */
+  createSweep(input: NewSweep): Promise<SweepRecord>;
+  getSweep(id: string): Promise<SweepRecord | null>;
+  /** The owner's sweeps, newest first (id breaks ties), a page at a time. */
+  listSweeps(ownerId: string, query: { limit: number; cursor?: string }): Promise<SweepPage>;
+  /** Queued or running sweeps of the owner, for quotas. */
+  countActiveSweeps(ownerId: string): Promise<number>;
+  /**
+   * Compare-and-set, as `transition` for backtests: entering `running` stamps startedAt, a
+   * terminal status finishedAt; the updated record, or null if it did not apply.
+   */
+  transitionSweep(id: string, transition: SweepTransition): Promise<SweepRecord | null>;
+  /** Deletes the sweep and its cells (the cache of cells stays); false if it did not exist. */
+  deleteSweep(id: string): Promise<boolean>;
+  /**
+   * Keeps cells of a sweep; a cell already kept (same index) is left as it is, so a retried
+   * chunk may write its cells again. Completed cells also enter the cache by fingerprint.
+   */
+  putSweepCells(sweepId: string, cells: readonly SweepCellRecord[]): Promise<void>;
+  /** The sweep's cells with an index greater than `afterIndex` (-1 for all), by index. */
+  listSweepCells(
+    sweepId: string,
+    query: { afterIndex: number; limit: number },
+  ): Promise<SweepCellRecord[]>;
+  countSweepCells(sweepId: string): Promise<SweepCellCounts>;
+  /** The cached cells among these fingerprints, by fingerprint. */
+  findCachedSweepCells(fingerprints: readonly string[]): Promise<Map<string, CachedSweepCell>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -24,6 +24,7 @@ import {
   DiskUsage,
   EQUITY_BYTES_PER_BAR,
   enqueueBacktest,
+  fingerprintSalt,
   type Queues,
   type Redis,
   redisKeys,
@@ -36,7 +37,6 @@ import type { Store } from '@hindsight/store';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { checkMarketData } from '../../lib/check-market-data.js';
-import { fingerprintSalt } from '../../lib/engine-version.js';
 import { linksFor, type SubmitAccepted } from '../../schemas/backtest-view.js';
 import type { Principal } from './api-keys.js';
 import { QueueEstimator } from './queue-estimator.js';

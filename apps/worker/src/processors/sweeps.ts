@@ -1,0 +1,233 @@
+import { runSweepChunk, type SweepPlan } from '@hindsight/backtest';
+import { alignBars, type Bars, getStrategy, SimulationAbortedError } from '@hindsight/engine';
+import {
+  comboRequest,
+  fingerprintConfig,
+  isTerminalStatus,
+  type QueueHandlers,
+  type SweepCellRecord,
+  type SweepRecord,
+  toSimulationConfig,
+} from '@hindsight/models';
+import { addSweepChunks, fingerprintSalt } from '@hindsight/service';
+import { FlowProducer } from 'bullmq';
+import { requireBars } from '../bar-source.js';
+import type { WorkerDeps } from '../deps.js';
+import type { JobContext } from '../job-context.js';
+import { finishSweep, sweepCombos } from '../sweep-summary.js';
+
+/** Cells computed between two looks at the sweep's status and two writes of finished cells. */
+const CELLS_PER_WRITE = 64;
+
+/**
+ * The `sweeps` queue: `sweep-data` loads each symbol's bars into the cache once and adds the
+ * chunk flow; each `run-sweep-chunk` runs its share of the combinations on bars loaded once,
+ * skipping those the cell cache already holds; `finish-sweep` ranks and completes the sweep.
+ * Chunks are short (SWEEP_CHUNK_BARS), so they run on the worker's event loop between lock renewals.
+ */
+export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobContext> {
+  const flows = new FlowProducer({ connection: deps.redis, prefix: deps.config.QUEUE_PREFIX });
+  return {
+    'sweep-data': async ({ sweepId }, { job, signal, log }) => {
+      const record = await activeSweep(deps, sweepId);
+      if (!record) return { sweepId, skipped: true };
+      await deps.store.transitionSweep(sweepId, { from: ['queued'], to: 'running' });
+      try {
+        await loadBars(deps, record, signal);
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'HS_ERR_SYMBOL_NOT_FOUND') {
+          await failSweep(deps, sweepId, error as Error & { code: string });
+          return { sweepId, failed: true };
+        }
+        throw error;
+      }
+      // The chunks inherit the tier's priority the api gave this job.
+      const priority = (job.opts as { priority?: number }).priority ?? 0;
+      await addSweepChunks({ flows }, record, priority);
+      log.info({ chunks: record.chunks }, 'sweep chunks added');
+      return { sweepId, chunks: record.chunks };
+    },
+    'run-sweep-chunk': async ({ sweepId, chunk }, { signal, log }) => {
+      const record = await activeSweep(deps, sweepId);
+      if (!record) return { sweepId, chunk, skipped: true };
+      const plan = sweepCombos(record);
+      if (chunk === 0 && plan.skipped.length > 0) {
+        await deps.store.putSweepCells(
+          sweepId,
+          plan.skipped.map((c) => skippedCell(record, c)),
+        );
+      }
+      const mine = chunkOf(plan, record.chunks, chunk);
+      const cells = await runCells(deps, record, mine, signal);
+      log.info({ cells }, 'sweep chunk done');
+      return { sweepId, chunk, cells };
+    },
+    'finish-sweep': async ({ sweepId }, { log }) => {
+      const status = await finishSweep(deps, sweepId);
+      log.info({ status }, 'sweep finished');
+      return { sweepId, status };
+    },
+  };
+}
+
+/** The sweep unless it is gone or already ended (cancelled, say): then the job has nothing to do. */
+async function activeSweep(deps: WorkerDeps, sweepId: string): Promise<SweepRecord | null> {
+  const record = await deps.store.getSweep(sweepId);
+  return record && !isTerminalStatus(record.status) ? record : null;
+}
+
+async function failSweep(deps: WorkerDeps, sweepId: string, error: Error & { code: string }) {
+  await deps.store.transitionSweep(sweepId, {
+    from: ['queued', 'running'],
+    to: 'failed',
+    patch: { error: { code: error.code, message: error.message } },
+  });
+}
+
+interface SweepBars {
+  symbols: Array<{ symbol: string; bars: Bars }>;
+  /**
+   * What each symbol's bars were read from (bar-source.ts), for the cells' fingerprints: a cell
+   * computed on other data is never reused. Null where the bars came from no settled version.
+   */
+  dataVersions: Array<string | null>;
+}
+
+/** The sweep's symbols, aligned on their common bars as a standalone backtest aligns them. */
+async function loadBars(
+  deps: WorkerDeps,
+  record: SweepRecord,
+  signal: AbortSignal | undefined,
+): Promise<SweepBars> {
+  const { config } = record;
+  const loaded = await Promise.all(
+    config.symbols.map(async (symbol) => {
+      const request = { symbol, timeframe: config.timeframe, start: config.start, end: config.end };
+      const { bars, dataVersion } = await deps.bars.load(request, signal);
+      return { symbol, bars: requireBars(request, bars), dataVersion };
+    }),
+  );
+  const aligned = alignBars(loaded.map(({ bars }) => bars));
+  return {
+    symbols: loaded.map(({ symbol }, i) => ({ symbol, bars: aligned[i]! })),
+    dataVersions: loaded.map(({ dataVersion }) => dataVersion),
+  };
+}
+
+/** Chunk k of the runnable combinations: contiguous, as even as the division allows. */
+function chunkOf(plan: SweepPlan, chunks: number, chunk: number): SweepPlan['runnable'] {
+  const size = Math.ceil(plan.runnable.length / chunks);
+  return plan.runnable.slice(chunk * size, (chunk + 1) * size);
+}
+
+/** The indices among `combos` an earlier attempt of this chunk already wrote. */
+async function writtenCells(
+  deps: WorkerDeps,
+  sweepId: string,
+  combos: SweepPlan['runnable'],
+): Promise<Set<number>> {
+  const done = new Set<number>();
+  if (combos.length === 0) return done;
+  const mine = new Set(combos.map((c) => c.index));
+  const last = combos[combos.length - 1]!.index;
+  let after = combos[0]!.index - 1;
+  while (after < last) {
+    const page = await deps.store.listSweepCells(sweepId, { afterIndex: after, limit: 1_000 });
+    for (const cell of page) if (mine.has(cell.index)) done.add(cell.index);
+    if (page.length < 1_000) break;
+    after = page[page.length - 1]!.index;
+  }
+  return done;
+}
+
+/**
+ * The fingerprint a cell is cached under. Bars of no settled version get a fingerprint of their
+ * own (the sweep's id), so their cells are kept but never reused by another sweep.
+ */
+function cellFingerprint(
+  record: SweepRecord,
+  params: Record<string, unknown>,
+  dataVersions: ReadonlyArray<string | null>,
+): string {
+  const versions = dataVersions.map((v) => v ?? `unsettled ${record.id}`);
+  return fingerprintConfig(comboRequest(record.config, params), fingerprintSalt(), versions);
+}
+
+function skippedCell(record: SweepRecord, combo: SweepPlan['skipped'][number]): SweepCellRecord {
+  return {
+    index: combo.index,
+    fingerprint: cellFingerprint(record, combo.params, []),
+    params: combo.params,
+    status: 'skipped',
+    stats: null,
+    trial: null,
+    error: combo.reason,
+  };
+}
+
+/**
+ * Runs the combinations whose cells are neither cached (by fingerprint, unless the request says
+ * `cache: false`) nor already written by an earlier attempt of this chunk, writing cells as they
+ * finish; stops at once when the sweep ends meanwhile (a cancel). Returns the cells computed here.
+ */
+async function runCells(
+  deps: WorkerDeps,
+  record: SweepRecord,
+  combos: SweepPlan['runnable'],
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const { symbols, dataVersions } = await loadBars(deps, record, signal);
+  const fingerprints = combos.map((c) => cellFingerprint(record, c.params, dataVersions));
+  const done = await writtenCells(deps, record.id, combos);
+  const cached = record.config.cache
+    ? await deps.store.findCachedSweepCells(fingerprints)
+    : new Map();
+  const reused: SweepCellRecord[] = [];
+  const todo: Array<{ combo: SweepPlan['runnable'][number]; fingerprint: string }> = [];
+  combos.forEach((combo, i) => {
+    if (done.has(combo.index)) return;
+    const fingerprint = fingerprints[i]!;
+    const hit = cached.get(fingerprint);
+    if (hit) {
+      reused.push({ ...combo, fingerprint, status: 'completed', ...hit, error: null });
+    } else {
+      todo.push({ combo, fingerprint });
+    }
+  });
+  if (reused.length > 0) await deps.store.putSweepCells(record.id, reused);
+  if (todo.length === 0) return 0;
+  const strategy = getStrategy(record.config.strategy.name);
+  const simulation = toSimulationConfig(record.config);
+  for (let start = 0; start < todo.length; start += CELLS_PER_WRITE) {
+    if (!(await activeSweep(deps, record.id))) break;
+    const batch = todo.slice(start, start + CELLS_PER_WRITE);
+    let ran: ReturnType<typeof runSweepChunk>;
+    try {
+      ran = runSweepChunk({
+        strategy,
+        symbols,
+        simulation,
+        combos: batch.map((b) => b.combo),
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      if (error instanceof SimulationAbortedError) break;
+      throw error;
+    }
+    await deps.store.putSweepCells(
+      record.id,
+      ran.map((cell, i) => ({
+        index: cell.index,
+        fingerprint: batch[i]!.fingerprint,
+        params: cell.params,
+        status: cell.status,
+        stats: cell.status === 'completed' ? { ...cell.stats } : null,
+        trial: cell.status === 'completed' ? { ...cell.trial } : null,
+        error: cell.status === 'failed' ? cell.error : null,
+      })),
+    );
+    // Let the lock renewal and other jobs' I/O run between batches.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return todo.length;
+}

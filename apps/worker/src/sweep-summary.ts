@@ -1,0 +1,97 @@
+import {
+  planSweep,
+  type SweepCell,
+  type SweepObjective,
+  type SweepPlan,
+  summarizeSweep,
+} from '@hindsight/backtest';
+import type { Stats, TrialSummary } from '@hindsight/metrics';
+import type { SweepCellRecord, SweepObjectiveSpec, SweepRecord } from '@hindsight/models';
+import type { WorkerDeps } from './deps.js';
+
+const PAGE = 5_000;
+
+/** Plans of recent sweeps: every chunk of a sweep resolves the same combinations. */
+const plans = new Map<string, SweepPlan>();
+const MAX_PLANS = 16;
+
+/** The sweep's combinations, as the api planned them at submit (planSweep is deterministic). */
+export function sweepCombos(record: SweepRecord): SweepPlan {
+  let plan = plans.get(record.id);
+  if (!plan) {
+    const { strategy, grid, search } = record.config;
+    plan = planSweep({
+      strategy: strategy.name,
+      params: strategy.params,
+      grid,
+      ...(search === undefined ? {} : { search }),
+    });
+    if (plans.size >= MAX_PLANS) plans.delete(plans.keys().next().value!);
+    plans.set(record.id, plan);
+  }
+  return plan;
+}
+
+function objectiveOf(spec: SweepObjectiveSpec): SweepObjective {
+  return typeof spec === 'string' ? { key: spec, direction: 'max' } : spec;
+}
+
+/** A stored cell as the sweep core's statistics read it. */
+function asCell(cell: SweepCellRecord): SweepCell | null {
+  if (cell.status === 'completed') {
+    return {
+      index: cell.index,
+      params: cell.params,
+      status: 'completed',
+      stats: cell.stats as unknown as Stats,
+      trial: cell.trial as unknown as TrialSummary,
+    };
+  }
+  if (cell.status === 'failed') {
+    return { index: cell.index, params: cell.params, status: 'failed', error: cell.error ?? '' };
+  }
+  return null;
+}
+
+/**
+ * Ranks every cell of a finished sweep and completes it with the leaderboard, the best cell and
+ * the overfitting statistics; a sweep none of whose combinations completed fails, naming the
+ * first failure. The status it ended with (or found: a cancelled sweep stays cancelled).
+ */
+export async function finishSweep(deps: WorkerDeps, sweepId: string): Promise<string> {
+  const record = await deps.store.getSweep(sweepId);
+  if (!record) return 'deleted';
+  const cells: SweepCell[] = [];
+  let after = -1;
+  for (;;) {
+    const page = await deps.store.listSweepCells(sweepId, { afterIndex: after, limit: PAGE });
+    for (const stored of page) {
+      const cell = asCell(stored);
+      if (cell) cells.push(cell);
+    }
+    if (page.length < PAGE) break;
+    after = page[page.length - 1]!.index;
+  }
+  const expected = record.combos.total - record.combos.skipped;
+  const completed = cells.filter((c) => c.status === 'completed').length;
+  if (completed === 0) {
+    const failure = cells.find((c) => c.status === 'failed');
+    const message =
+      failure?.status === 'failed'
+        ? `every combination failed; the first: ${failure.error}`
+        : `no combination finished (${cells.length} of ${expected} cells)`;
+    const ended = await deps.store.transitionSweep(sweepId, {
+      from: ['queued', 'running'],
+      to: 'failed',
+      patch: { error: { code: 'HS_ERR_VALIDATION', message } },
+    });
+    return ended ? 'failed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
+  }
+  const summary = summarizeSweep(cells, objectiveOf(record.config.objective));
+  const ended = await deps.store.transitionSweep(sweepId, {
+    from: ['queued', 'running'],
+    to: 'completed',
+    patch: { summary },
+  });
+  return ended ? 'completed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
+}

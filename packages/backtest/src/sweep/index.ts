@@ -1,0 +1,21 @@
+export {
+  comboAt,
+  type GridValue,
+  gridSize,
+  planSweep,
+  type RandomSearch,
+  type SweepCombo,
+  type SweepGrid,
+  type SweepPlan,
+  sampleIndices,
+} from './grid.js';
+export { runSweepChunk, SWEEP_PARTITIONS, type SweepCell } from './run-chunk.js';
+export {
+  LEADERBOARD_SIZE,
+  type LeaderboardEntry,
+  rankCells,
+  type SweepObjective,
+  type SweepOverfitting,
+  type SweepSummary,
+  summarizeSweep,
+} from './summarize.js';

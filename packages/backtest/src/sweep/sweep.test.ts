@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { getStrategy, type SimulationConfig, StrategyParamsError } from '@hindsight/engine';
+import { readCsvFile } from '@hindsight/market-data';
+import { describe, expect, it } from 'vitest';
+import { runBacktest } from '../run-backtest.js';
+import { comboAt, planSweep, sampleIndices } from './grid.js';
+import { runSweepChunk } from './run-chunk.js';
+import { rankCells, summarizeSweep } from './summarize.js';
+
+const GOOG = fileURLToPath(new URL('../../../../fixtures/market-data/GOOG.csv', import.meta.url));
+const oracle = JSON.parse(
+  readFileSync(
+    new URL('../../../../fixtures/sweeps/goog-sma-optimize.json', import.meta.url),
+    'utf8',
+  ),
+) as {
+  bestBySharpeRatio: { fast: number; slow: number; sharpeRatio: number };
+  cells: Array<{
+    fast: number;
+    slow: number;
+    sharpeRatio: number;
+    returnPct: number;
+    trades: number;
+  }>;
+};
+
+const range = (lo: number, hi: number, step: number) =>
+  Array.from({ length: Math.floor((hi - lo) / step) + 1 }, (_, i) => lo + i * step);
+const GRID = { fast: range(5, 50, 5), slow: range(10, 200, 10) };
+
+/** backtesting.py's defaults in the oracle: long only, cash 100,000, all-in whole units. */
+const BTPY: SimulationConfig = {
+  cash: 100_000,
+  commission: 0.002,
+  commissionFixed: 0,
+  slippageBps: 0,
+  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
+  fill: 'next_open',
+  finalizeTrades: false,
+  stopLossPct: null,
+  takeProfitPct: null,
+  conventions: 'backtesting.py',
+};
+
+describe('planSweep', () => {
+  it('expands the cross product, skipping and counting what the strategy refuses', () => {
+    const plan = planSweep({ strategy: 'sma_crossover', params: {}, grid: GRID });
+    expect(plan.total).toBe(200);
+    expect(plan.runnable).toHaveLength(175);
+    expect(plan.skipped).toHaveLength(25);
+    expect(plan.skipped[0]).toMatchObject({ params: { fast: 10, slow: 10 }, reason: /< slow/ });
+    // Resolved as a standalone backtest resolves them: defaults filled in.
+    expect(plan.runnable[0]!.params).toEqual({ fast: 5, slow: 10, allowShort: false });
+  });
+
+  it('orders combinations as itertools.product over the sorted names', () => {
+    expect(comboAt({ b: [1, 2], a: [3, 4, 5] }, 0)).toEqual({ a: 3, b: 1 });
+    expect(comboAt({ b: [1, 2], a: [3, 4, 5] }, 1)).toEqual({ a: 3, b: 2 });
+    expect(comboAt({ b: [1, 2], a: [3, 4, 5] }, 5)).toEqual({ a: 5, b: 2 });
+  });
+
+  it('refuses a value off the schema, as a backtest would', () => {
+    expect(() =>
+      planSweep({ strategy: 'sma_crossover', params: {}, grid: { fast: [0, 5], slow: [20] } }),
+    ).toThrow(StrategyParamsError);
+    expect(() =>
+      planSweep({ strategy: 'sma_crossover', params: {}, grid: { speed: [1] } }),
+    ).toThrow(StrategyParamsError);
+  });
+
+  it('samples a random search without repeats, the same for the same seed', () => {
+    const a = sampleIndices(200, 30, 7);
+    expect(new Set(a).size).toBe(30);
+    expect(a).toEqual([...a].sort((x, y) => x - y));
+    expect(a.every((i) => i >= 0 && i < 200)).toBe(true);
+    expect(sampleIndices(200, 30, 7)).toEqual(a);
+    expect(sampleIndices(200, 30, 8)).not.toEqual(a);
+    expect(sampleIndices(5, 30, 7)).toEqual([0, 1, 2, 3, 4]);
+    const plan = planSweep({
+      strategy: 'sma_crossover',
+      params: {},
+      grid: GRID,
+      search: { mode: 'random', samples: 30, seed: 7 },
+    });
+    expect(plan.total).toBe(30);
+    expect(plan.runnable.length + plan.skipped.length).toBe(30);
+  });
+});
+
+describe('the 175-combination GOOG grid against backtesting.py optimize()', async () => {
+  const bars = await readCsvFile(GOOG);
+  const plan = planSweep({ strategy: 'sma_crossover', params: {}, grid: GRID });
+  const cells = runSweepChunk({
+    strategy: getStrategy('sma_crossover'),
+    symbols: [{ symbol: 'GOOG', bars }],
+    simulation: BTPY,
+    combos: plan.runnable,
+  });
+
+  it('every cell: Sharpe, return and trades within 1e-9 of optimize()', () => {
+    expect(cells).toHaveLength(oracle.cells.length);
+    for (const expected of oracle.cells) {
+      const cell = cells.find(
+        (c) => c.params.fast === expected.fast && c.params.slow === expected.slow,
+      );
+      const where = `fast=${expected.fast} slow=${expected.slow}`;
+      expect(cell?.status, where).toBe('completed');
+      if (cell?.status !== 'completed') continue;
+      expect(cell.stats.trades, where).toBe(expected.trades);
+      expect(Math.abs(cell.stats.returnPct - expected.returnPct), where).toBeLessThan(
+        1e-9 * Math.abs(expected.returnPct),
+      );
+      expect(Math.abs(cell.stats.sharpeRatio! - expected.sharpeRatio), where).toBeLessThan(
+        1e-9 * Math.abs(expected.sharpeRatio),
+      );
+    }
+  });
+
+  it('ranks as optimize() does: the same best cell and the same order by Sharpe', () => {
+    const ranked = rankCells(cells, { key: 'sharpeRatio', direction: 'max' });
+    const { fast, slow } = oracle.bestBySharpeRatio;
+    expect(ranked[0]!.params).toMatchObject({ fast, slow });
+    const byOracle = [...oracle.cells].sort((a, b) => b.sharpeRatio - a.sharpeRatio);
+    expect(ranked.map((c) => `${c.params.fast}/${c.params.slow}`)).toEqual(
+      byOracle.map((c) => `${c.fast}/${c.slow}`),
+    );
+  });
+
+  it('every cell equals a standalone backtest with its parameters, bit for bit', () => {
+    for (const cell of cells) {
+      const alone = runBacktest({
+        symbols: [{ symbol: 'GOOG', bars }],
+        strategy: 'sma_crossover',
+        params: { fast: cell.params.fast, slow: cell.params.slow },
+        config: BTPY,
+      });
+      expect(cell.status === 'completed' && cell.stats).toStrictEqual(alone.stats);
+    }
+  });
+
+  it('summarises: leaderboard of 20 with DSR below PSR, PBO over 12,870 splits', () => {
+    const summary = summarizeSweep(cells, { key: 'sharpeRatio', direction: 'max' });
+    expect(summary.best?.params).toMatchObject({ fast: 10, slow: 20 });
+    expect(summary.leaderboard).toHaveLength(20);
+    expect(summary.leaderboard.map((e) => e.rank)).toEqual(range(1, 20, 1));
+    for (const entry of summary.leaderboard) {
+      expect(entry.deflatedSharpeRatio!).toBeLessThan(entry.probabilisticSharpeRatio!);
+    }
+    expect(summary.overfitting.trials).toBe(175);
+    expect(summary.overfitting.splits).toBe(12_870);
+    expect(summary.overfitting.pbo).toBeGreaterThanOrEqual(0);
+    expect(summary.overfitting.pbo).toBeLessThanOrEqual(1);
+    const byDrawdown = summarizeSweep(cells, { key: 'maxDrawdownPct', direction: 'min' });
+    const worst = Math.min(
+      ...cells.map((c) => (c.status === 'completed' ? c.stats.maxDrawdownPct : 0)),
+    );
+    expect(byDrawdown.best?.stats.maxDrawdownPct).toBe(worst);
+  });
+
+  it('a combination that fails fails alone, an abort stops the chunk', () => {
+    const failing = runSweepChunk({
+      strategy: getStrategy('sma_crossover'),
+      symbols: [{ symbol: 'GOOG', bars }],
+      simulation: { ...BTPY, commission: -1 },
+      combos: plan.runnable.slice(0, 2),
+    });
+    expect(failing.map((c) => c.status)).toEqual(['failed', 'failed']);
+    const controller = new AbortController();
+    controller.abort();
+    expect(() =>
+      runSweepChunk({
+        strategy: getStrategy('sma_crossover'),
+        symbols: [{ symbol: 'GOOG', bars }],
+        simulation: BTPY,
+        combos: plan.runnable,
+        signal: controller.signal,
+      }),
+    ).toThrow(/cancelled/);
+  });
+});
