@@ -35,8 +35,11 @@ function baseChart(element: HTMLElement, extra: Parameters<typeof createChart>[1
   });
 }
 
-/** A chart bound to a div for the component's life; `draw` adds its series. */
-function useChart(draw: (chart: IChartApi) => void | (() => void), deps: unknown[]) {
+/**
+ * A chart bound to a div for the component's life, drawn again when `deps` change; `draw` adds
+ * its series and may return a function to run before the chart is removed.
+ */
+function useChart(draw: (chart: IChartApi) => unknown, deps: unknown[]) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!ref.current) return;
@@ -44,10 +47,9 @@ function useChart(draw: (chart: IChartApi) => void | (() => void), deps: unknown
     const cleanup = draw(chart);
     chart.timeScale().fitContent();
     return () => {
-      cleanup?.();
+      if (typeof cleanup === 'function') cleanup();
       chart.remove();
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what redraws.
   }, deps);
   return ref;
 }
@@ -174,8 +176,8 @@ export function PriceChart(props: { bars: Bars; trades: Trade[] }) {
           time: seconds(Date.parse(trade.exitTime)),
           position: long ? 'aboveBar' : 'belowBar',
           shape: 'circle',
+          // The colour says won or lost; the trades table below has the numbers.
           color: trade.pnl >= 0 ? '#146c2e' : '#b3261e',
-          text: `Exit ${num(trade.returnPct, 1)} %`,
         });
       }
       markers.sort((a, b) => (a.time as number) - (b.time as number));
@@ -188,13 +190,15 @@ export function PriceChart(props: { bars: Bars; trades: Trade[] }) {
       ref={ref}
       class="chart tall"
       role="img"
-      aria-label={`Price with ${props.trades.length} trades marked: arrows at entries, circles at exits`}
+      aria-label={`Price with ${props.trades.length} trades marked: arrows at entries, circles at exits (green a win, red a loss)`}
     />
   );
 }
 
 /** Several equity curves on one axis, one colour each (the legend names them). */
-export function OverlayChart(props: { lines: { name: string; time: number[]; values: number[] }[] }) {
+export function OverlayChart(props: {
+  lines: { name: string; time: number[]; values: number[] }[];
+}) {
   const ref = useChart(
     (chart) => {
       props.lines.forEach((line, index) => {

@@ -54,12 +54,16 @@ export function Link(props: {
 }) {
   return (
     <a
-      {...props}
+      href={props.href}
+      class={props.class}
+      aria-current={props['aria-current']}
       onClick={(event) => {
         if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
         event.preventDefault();
         navigate(props.href);
       }}
-    />
+    >
+      {props.children}
+    </a>
   );
 }

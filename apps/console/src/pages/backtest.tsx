@@ -164,10 +164,13 @@ export function BacktestPage(props: { id: string; apiKey: string }) {
             aria-label="Progress of the backtest"
           />
           <p aria-live="polite">
-            {record.status === 'queued' ? 'Waiting for a worker' : `Step: ${live?.step ?? record.step ?? 'starting'}`}
+            {record.status === 'queued'
+              ? 'Waiting for a worker'
+              : `Step: ${live?.step ?? record.step ?? 'starting'}`}
             {' · '}
             {Math.round((live?.progress ?? record.progress) * 100)} %
-            {live?.barsProcessed !== null && live?.barsProcessed !== undefined &&
+            {live?.barsProcessed !== null &&
+              live?.barsProcessed !== undefined &&
               ` · ${num(live.barsProcessed, 0)} bars`}
             {live?.message && ` · ${live.message}`}
           </p>
@@ -193,11 +196,12 @@ export function BacktestPage(props: { id: string; apiKey: string }) {
 function LogLines(props: { lines: ExecutionLogLine[] }) {
   if (props.lines.length === 0) return <p class="hint">No log lines yet.</p>;
   return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1).
     <ol class="log" tabIndex={0} aria-label="Execution log">
       {props.lines.map((line) => (
         <li key={line.seq} class={`log-${line.level}`}>
-          <time dateTime={line.ts}>{line.ts.slice(11, 19)}</time> <span class="level">{line.level}</span>{' '}
-          {line.message}
+          <time dateTime={line.ts}>{line.ts.slice(11, 19)}</time>{' '}
+          <span class="level">{line.level}</span> {line.message}
         </li>
       ))}
     </ol>
@@ -351,7 +355,11 @@ function TradesSection(props: { record: BacktestView; trades: TradesBody }) {
       {symbols.length > 1 && (
         <div class="field inline">
           <label for="price-symbol">Price chart of</label>
-          <select id="price-symbol" value={symbol} onChange={(e) => setSymbol(e.currentTarget.value)}>
+          <select
+            id="price-symbol"
+            value={symbol}
+            onChange={(e) => setSymbol(e.currentTarget.value)}
+          >
             {symbols.map((s) => (
               <option value={s}>{s}</option>
             ))}
@@ -360,7 +368,8 @@ function TradesSection(props: { record: BacktestView; trades: TradesBody }) {
       )}
       {barsError && <p class="error">{barsError}</p>}
       {bars && <PriceChart bars={bars} trades={ofSymbol} />}
-      <div class="scroll" tabIndex={0} role="region" aria-label="Trades table">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1). */}
+      <section class="scroll" tabIndex={0} aria-label="Trades table">
         <table class="data">
           <caption>
             {trades.trades.length} closed and {trades.openTrades.length} open trades (open ones
@@ -407,7 +416,7 @@ function TradesSection(props: { record: BacktestView; trades: TradesBody }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
     </section>
   );
 }

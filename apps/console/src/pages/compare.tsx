@@ -89,7 +89,8 @@ export function ComparePage(props: { ids: string[] }) {
       </section>
       <section aria-labelledby="metrics-title">
         <h2 id="metrics-title">Metrics</h2>
-        <div class="scroll" tabIndex={0} role="region" aria-label="Metrics side by side">
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1). */}
+        <section class="scroll" tabIndex={0} aria-label="Metrics side by side">
           <table class="data">
             <thead>
               <tr>
@@ -110,7 +111,9 @@ export function ComparePage(props: { ids: string[] }) {
                 <tr>
                   <th scope="row">{statLabel(key)}</th>
                   {backtests.map((b) => (
-                    <td class="num">{statValue(key, (b.metrics as Record<string, unknown>)[key])}</td>
+                    <td class="num">
+                      {statValue(key, (b.metrics as Record<string, unknown>)[key])}
+                    </td>
                   ))}
                   <td class="unit">{statUnit(key)}</td>
                 </tr>
@@ -128,15 +131,16 @@ export function ComparePage(props: { ids: string[] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </section>
       <section aria-labelledby="correlation-title">
         <h2 id="correlation-title">Correlation of daily returns</h2>
         <p class="hint">
-          Pearson's r over the days two runs share (the count below each r); “—” below 3 common
-          days or for a flat series.
+          Pearson's r over the days two runs share (the count below each r); “—” below 3 common days
+          or for a flat series.
         </p>
-        <div class="scroll" tabIndex={0} role="region" aria-label="Correlation matrix">
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1). */}
+        <section class="scroll" tabIndex={0} aria-label="Correlation matrix">
           <table class="data matrix">
             <thead>
               <tr>
@@ -151,10 +155,7 @@ export function ComparePage(props: { ids: string[] }) {
                 <tr>
                   <th scope="row">{names.get(correlation.ids[i]!) ?? correlation.ids[i]}</th>
                   {row.map((r, j) => (
-                    <td
-                      class="num"
-                      style={r === null ? undefined : { background: heat(r) }}
-                    >
+                    <td class="num" style={r === null ? undefined : { background: heat(r) }}>
                       {num(r, 3)}
                       <span class="sub">{correlation.days[i]?.[j]} days</span>
                     </td>
@@ -163,7 +164,7 @@ export function ComparePage(props: { ids: string[] }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </section>
     </section>
   );

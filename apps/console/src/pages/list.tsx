@@ -8,7 +8,7 @@ import {
   storedKey,
   v1,
 } from '../api.js';
-import { pct, num, STATUS_WORDS, when } from '../format.js';
+import { num, pct, STATUS_WORDS, when } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { watchBacktest } from '../watch.js';
 
@@ -93,14 +93,18 @@ export function ListPage() {
     const stops = activeIds.map((id) =>
       watchBacktest(id, key, {
         onSnapshot: (record) =>
-          setItems((rows) => rows?.map((row) => (row.id === id ? { ...row, ...record } : row)) ?? null),
+          setItems(
+            (rows) => rows?.map((row) => (row.id === id ? { ...row, ...record } : row)) ?? null,
+          ),
         onEvent: (event) => {
           if (event.type === 'status' || event.type === 'progress') {
             const patch =
               event.type === 'status'
                 ? { status: event.data.status }
                 : { progress: event.data.progress, status: 'running' as const };
-            setItems((rows) => rows?.map((row) => (row.id === id ? { ...row, ...patch } : row)) ?? null);
+            setItems(
+              (rows) => rows?.map((row) => (row.id === id ? { ...row, ...patch } : row)) ?? null,
+            );
           } else if (event.type !== 'log') {
             setReload((n) => n + 1);
           }
@@ -188,12 +192,16 @@ export function ListPage() {
       {items === null && !error && <p>Loading…</p>}
       {items !== null && items.length === 0 && (
         <p>
-          No backtests{query.has('status') || query.has('strategy') || query.has('symbol') ? ' match these filters' : ' yet'}.{' '}
-          <Link href="/new">Start one</Link>.
+          No backtests
+          {query.has('status') || query.has('strategy') || query.has('symbol')
+            ? ' match these filters'
+            : ' yet'}
+          . <Link href="/new">Start one</Link>.
         </p>
       )}
       {items !== null && items.length > 0 && (
-        <div class="scroll" tabIndex={0} role="region" aria-label="Backtests table">
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1).
+        <section class="scroll" tabIndex={0} aria-label="Backtests table">
           <table class="data">
             <caption>
               {items.length} of {total} backtests
@@ -254,7 +262,7 @@ export function ListPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
       {cursor && (
         <button

@@ -89,14 +89,17 @@ export function NewPage() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    api<{ items: Strategy[] }>(v1('/strategies')).then((body) => {
-      setStrategies(body.items);
-      const chosen = body.items.find((s) => s.name === strategyName) ?? body.items[0];
-      if (chosen) {
-        setStrategyName(chosen.name);
-        setParams(initialParams(chosen));
-      }
-    }, (failure) => setFormError(errorText(failure)));
+    api<{ items: Strategy[] }>(v1('/strategies')).then(
+      (body) => {
+        setStrategies(body.items);
+        const chosen = body.items.find((s) => s.name === strategyName) ?? body.items[0];
+        if (chosen) {
+          setStrategyName(chosen.name);
+          setParams(initialParams(chosen));
+        }
+      },
+      (failure) => setFormError(errorText(failure)),
+    );
     api<{ items: SymbolRow[] }>(v1('/market-data/symbols')).then(
       (body) => setSymbols(body.items),
       () => {},
