@@ -98,8 +98,10 @@ export function EquityChart(props: { time: number[]; equity: number[]; drawdownP
 /** The equity of a running backtest as its progress events arrive, by bars processed. */
 export function LiveEquityChart(props: { points: { bar: number; equity: number }[] }) {
   const series = useRef<ISeriesApi<'Line'> | null>(null);
+  const chartRef = useRef<IChartApi | null>(null);
   const shown = useRef(0);
   const ref = useChart((chart) => {
+    chartRef.current = chart;
     chart.applyOptions({
       localization: { timeFormatter: (bar: number) => `bar ${num(bar, 0)}` },
       timeScale: { tickMarkFormatter: (bar: number) => num(bar, 0) },
@@ -112,6 +114,7 @@ export function LiveEquityChart(props: { points: { bar: number; equity: number }
     shown.current = 0;
     return () => {
       series.current = null;
+      chartRef.current = null;
     };
   }, []);
   useEffect(() => {
@@ -121,6 +124,7 @@ export function LiveEquityChart(props: { points: { bar: number; equity: number }
       line.update({ time: point.bar as UTCTimestamp, value: point.equity });
     }
     shown.current = props.points.length;
+    chartRef.current?.timeScale().fitContent();
   }, [props.points]);
   return (
     <div

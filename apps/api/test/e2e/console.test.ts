@@ -104,7 +104,7 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
   let idA = '';
   let idB = '';
 
-  it('signs in with a key typed into the form, refuses a bad one, and submits from the generated form', async () => {
+  it('signs in with a key typed into the form, refuses a bad one, submits from the generated form and cancels a waiting run', async () => {
     pageA = await open(`${http}/`, 'form');
     await pageA.getByLabel('API key').waitFor();
     await shot(pageA, 'sign-in');
@@ -141,6 +141,19 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
     const b = await apiGet<BacktestView>(`/api/v1/backtests/${idB}`);
     expect(b).toMatchObject({ name: 'console sma 5/40', status: 'queued' });
     expect(b.config.strategy.params).toMatchObject({ fast: 5, slow: 40 });
+
+    // A third one, cancelled from its page while it waits.
+    await submitFromForm(pageA, 'console to cancel', '10', '20');
+    await pageA.waitForURL(
+      (url) =>
+        url.pathname.startsWith('/backtests/') &&
+        !url.pathname.endsWith(idA) &&
+        !url.pathname.endsWith(idB),
+    );
+    await pageA.locator('[data-status="queued"]').first().waitFor();
+    await pageA.getByRole('button', { name: 'Cancel' }).click();
+    await pageA.locator('[data-status="cancelled"]').first().waitFor();
+    expect(await pageA.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
   }, 60_000);
 
   it('follows both runs to completion without a reload: the detail page and the list', async () => {
@@ -169,6 +182,21 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
       .poll(() => list.getByRole('row', { name: /console sma 30\/30/ }).textContent())
       .toContain(`${a.summary?.returnPct?.toFixed(2)} %`);
     await shot(list, 'list');
+
+    // Filter and sort, as the api does them.
+    const rows = list.locator('tbody tr');
+    expect(await rows.count()).toBe(3);
+    await list.getByLabel('Status', { exact: true }).selectOption('completed');
+    await expect.poll(() => rows.count()).toBe(2);
+    await list.getByLabel('Sort', { exact: true }).selectOption('-returnPct');
+    const best = (
+      await apiGet<{ items: BacktestView[] }>('/api/v1/backtests?status=completed&sort=-returnPct')
+    ).items[0]!;
+    await expect.poll(() => rows.first().textContent()).toContain(best.name);
+    await list.getByLabel('Status', { exact: true }).selectOption('cancelled');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('Cancelled');
+    await list.getByLabel('Status', { exact: true }).selectOption('');
 
     await list.setViewportSize({ width: 390, height: 844 });
     await shot(list, 'list-phone');
