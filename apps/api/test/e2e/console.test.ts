@@ -235,7 +235,7 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
     ).toBeGreaterThan(0);
     await shot(pageA, 'backtest');
     // The first screen of it, as the README shows it (docs/console.png).
-    await pageA.evaluate(() => window.scrollTo(0, 0));
+    await pageA.evaluate('window.scrollTo(0, 0)');
     await pageA.screenshot({ path: join(SHOTS, 'backtest-top.png') });
     await pageA.setViewportSize({ width: 390, height: 844 });
     await shot(pageA, 'backtest-phone');
