@@ -142,8 +142,23 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
     expect(b).toMatchObject({ name: 'console sma 5/40', status: 'queued' });
     expect(b.config.strategy.params).toMatchObject({ fast: 5, slow: 40 });
 
-    // A third one, cancelled from its page while it waits.
-    await submitFromForm(pageA, 'console to cancel', '10', '20');
+    // A third one written in the rule language: a misspelt function is refused and pointed at
+    // in place; once fixed it is accepted, then cancelled from its page while it waits.
+    await pageA.getByRole('link', { name: 'New backtest' }).first().click();
+    await pageA.getByLabel('Strategy').selectOption('rules');
+    await pageA.getByLabel('Name (optional)').fill('console to cancel');
+    const entry = pageA.getByLabel('entry', { exact: true });
+    expect(await entry.inputValue()).toContain('$fast');
+    await entry.fill('crosses_above(smaa(close, $fast), sma(close, $slow))');
+    await pageA.getByLabel('$slow').fill('20');
+    await pageA.getByRole('button', { name: 'Run backtest' }).click();
+    const entryError = pageA.locator('#param-entry-error');
+    await entryError.waitFor();
+    expect(await entryError.textContent()).toContain("column 15: unknown function 'smaa'");
+    expect(await entry.getAttribute('aria-invalid')).toBe('true');
+    await shot(pageA, 'new-rules-error');
+    await entry.fill('crosses_above(sma(close, $fast), sma(close, $slow))');
+    await pageA.getByRole('button', { name: 'Run backtest' }).click();
     await pageA.waitForURL(
       (url) =>
         url.pathname.startsWith('/backtests/') &&
@@ -151,6 +166,12 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
         !url.pathname.endsWith(idB),
     );
     await pageA.locator('[data-status="queued"]').first().waitFor();
+    const cancelId = decodeURIComponent(new URL(pageA.url()).pathname.split('/').pop()!);
+    const rules = await apiGet<BacktestView>(`/api/v1/backtests/${cancelId}`);
+    expect(rules.config.strategy).toMatchObject({
+      name: 'rules',
+      params: { fast: 10, slow: 20, exit: 'crosses_below(sma(close, $fast), sma(close, $slow))' },
+    });
     await pageA.getByRole('button', { name: 'Cancel' }).click();
     await pageA.locator('[data-status="cancelled"]').first().waitFor();
     expect(await pageA.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
@@ -286,10 +307,10 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
     expect(gone.status).toBe(404);
   }, 90_000);
 
-  it('logged no console errors but the refused sign-in and the refused submit', () => {
+  it('logged no console errors but the refused sign-in and the two refused submits', () => {
     const expected = /Failed to load resource: the server responded with a status of (401|400)/;
     expect(problems.filter((text) => !expected.test(text))).toEqual([]);
-    expect(problems.filter((text) => expected.test(text))).toHaveLength(2);
+    expect(problems.filter((text) => expected.test(text))).toHaveLength(3);
     expect(readFileSync(join(SHOTS, 'backtest.png')).length).toBeGreaterThan(0);
   });
 });

@@ -11,10 +11,27 @@ interface ParamSchema {
   exclusiveMinimum?: number;
   description?: string;
 }
+interface RuleLanguage {
+  series: string[];
+  functions: {
+    name: string;
+    args: { name: string; kind: string }[];
+    returns: string;
+    description: string;
+  }[];
+  operators: { symbol: string; description: string }[];
+  limits: { maxLength: number };
+}
 interface Strategy {
   name: string;
   description: string;
-  params: { properties?: Record<string, ParamSchema>; required?: string[] };
+  params: {
+    properties?: Record<string, ParamSchema>;
+    required?: string[];
+    /** `rules`: any other parameter is a number variable, `$name` in the expressions. */
+    additionalProperties?: boolean | { type?: string };
+  };
+  language?: RuleLanguage;
 }
 interface SymbolRow {
   symbol: string;
@@ -29,17 +46,45 @@ const TIMEFRAMES = ['1m', '5m', '15m', '1h', '1d', '1w'] as const;
 /** Field errors keyed by the form's field ids: `start`, `symbols`, `param-fast`, ... */
 type FieldErrors = Record<string, string>;
 
+/** Variables (`$fast`) named in a strategy's expression parameters, in order of appearance. */
+function variablesOf(strategy: Strategy | undefined, params: Record<string, unknown>): string[] {
+  if (!strategy?.language) return [];
+  const names = new Set<string>();
+  for (const [name, schema] of Object.entries(strategy.params.properties ?? {})) {
+    if (schema.type !== 'string') continue;
+    for (const match of String(params[name] ?? '').matchAll(/\$([A-Za-z_][A-Za-z0-9_]*)/g)) {
+      names.add(match[1]!);
+    }
+  }
+  return [...names];
+}
+
+/** A starting point for `rules`: the SMA crossover, as docs/api.md shows it. */
+const RULES_EXAMPLE: Record<string, unknown> = {
+  entry: 'crosses_above(sma(close, $fast), sma(close, $slow))',
+  exit: 'crosses_below(sma(close, $fast), sma(close, $slow))',
+  fast: 10,
+  slow: 30,
+};
+
 /** Where in the form the api's complaint belongs (docs/api.md, "Errors": `details.issues`). */
 function fieldErrors(error: ApiError): FieldErrors {
   const out: FieldErrors = {};
   const details = (error.details ?? {}) as {
-    issues?: { path?: string; message?: string; param?: string; problem?: string }[];
+    issues?: {
+      path?: string;
+      message?: string;
+      param?: string;
+      problem?: string;
+      column?: number;
+    }[];
     symbol?: string;
     limit?: string;
   };
   for (const issue of details.issues ?? []) {
     if (issue.param) {
       out[`param-${issue.param}`] = issue.problem ?? error.message;
+      if (issue.column !== undefined) out[`param-${issue.param}:column`] = String(issue.column);
       continue;
     }
     const path = (issue.path ?? '').replace(/^\//, '').split(/[/.]/);
@@ -61,6 +106,7 @@ function fieldErrors(error: ApiError): FieldErrors {
 }
 
 function initialParams(strategy: Strategy | undefined): Record<string, unknown> {
+  if (strategy?.language) return { ...RULES_EXAMPLE };
   return Object.fromEntries(
     Object.entries(strategy?.params.properties ?? {}).map(([name, schema]) => [
       name,
@@ -107,6 +153,8 @@ export function NewPage() {
   }, []);
 
   const strategy = strategies.find((s) => s.name === strategyName);
+  const variables = variablesOf(strategy, params);
+  const isVariable = (name: string) => !(name in (strategy?.params.properties ?? {}));
   const set = (field: keyof typeof form) => (event: { currentTarget: { value: string } }) =>
     setForm({ ...form, [field]: event.currentTarget.value });
   const describedBy = (id: string, hint?: boolean) =>
@@ -128,9 +176,16 @@ export function NewPage() {
       Object.entries(params)
         .filter(([, value]) => value !== '')
         .map(([name, value]) => {
-          const type = strategy?.params.properties?.[name]?.type;
+          const type = strategy?.params.properties?.[name]?.type ?? 'number';
           return [name, type === 'integer' || type === 'number' ? Number(value) : value];
-        }),
+        })
+        // Only the variables the expressions name; a stale one would be refused.
+        .filter(
+          ([name]) =>
+            !strategy?.language ||
+            !isVariable(name as string) ||
+            variables.includes(name as string),
+        ),
     );
     const body = {
       ...(form.name.trim() ? { name: form.name.trim() } : {}),
@@ -218,6 +273,44 @@ export function NewPage() {
                 </div>
               );
             }
+            if (schema.type === 'string') {
+              const column = Number(errors[`${id}:column`]);
+              return (
+                <div class="field">
+                  <label for={id}>
+                    {name}
+                    {strategy?.params.required?.includes(name) ? '' : ' (optional)'}
+                  </label>
+                  <textarea
+                    id={id}
+                    class="expression"
+                    rows={2}
+                    spellcheck={false}
+                    autocomplete="off"
+                    maxLength={strategy?.language?.limits.maxLength}
+                    value={String(value ?? '')}
+                    aria-invalid={errors[id] ? true : undefined}
+                    aria-describedby={describedBy(id, true)}
+                    onInput={(e) => setParams({ ...params, [name]: e.currentTarget.value })}
+                  />
+                  <p id={`${id}-hint`} class="hint">
+                    {schema.description}
+                  </p>
+                  {errors[id] && column > 0 && (
+                    <pre class="caret" aria-hidden="true">
+                      {String(value ?? '')}
+                      {'\n'}
+                      {`${' '.repeat(column - 1)}^`}
+                    </pre>
+                  )}
+                  {errors[id] && (
+                    <p id={`${id}-error`} class="field-error">
+                      {errors[id]}
+                    </p>
+                  )}
+                </div>
+              );
+            }
             return (
               <div class="field">
                 <label for={id}>{name}</label>
@@ -255,6 +348,25 @@ export function NewPage() {
               </div>
             );
           })}
+          {variables.map((name) => {
+            const id = `param-${name}`;
+            return (
+              <div class="field">
+                <label for={id}>${name}</label>
+                <input
+                  id={id}
+                  type="number"
+                  step="any"
+                  value={String(params[name] ?? '')}
+                  aria-invalid={errors[id] ? true : undefined}
+                  aria-describedby={describedBy(id)}
+                  onInput={(e) => setParams({ ...params, [name]: e.currentTarget.value })}
+                />
+                <FieldError id={id} />
+              </div>
+            );
+          })}
+          {strategy?.language && <LanguageReference language={strategy.language} />}
         </fieldset>
         <fieldset>
           <legend>Data</legend>
@@ -363,5 +475,42 @@ export function NewPage() {
         </button>
       </form>
     </section>
+  );
+}
+
+/** What the rule language offers, from GET /strategies: series, functions and operators. */
+function LanguageReference(props: { language: RuleLanguage }) {
+  const { language } = props;
+  return (
+    <details class="reference">
+      <summary>The rule language: series, functions, operators</summary>
+      <p>
+        Series: <code>{language.series.join(', ')}</code>. Variables: <code>$name</code>, each a
+        number set above.
+      </p>
+      <dl>
+        {language.functions.map((fn) => (
+          <>
+            <dt>
+              <code>
+                {fn.name}({fn.args.map((arg) => arg.name).join(', ')})
+              </code>{' '}
+              → {fn.returns}
+            </dt>
+            <dd>{fn.description}</dd>
+          </>
+        ))}
+      </dl>
+      <p>
+        Operators:{' '}
+        {language.operators.map((op, index) => (
+          <>
+            {index > 0 && ', '}
+            <code>{op.symbol}</code>
+          </>
+        ))}
+        .
+      </p>
+    </details>
   );
 }
