@@ -171,7 +171,9 @@ async function main(): Promise<number> {
     logger.error({ err: error }, 'the service did not become ready');
     return stop('not ready', 1);
   }
-  logger.info(`Hindsight is ready at ${url.public} (API docs: ${url.public}/docs)`);
+  logger.info(
+    `Hindsight is ready at ${url.public}/ (the web console; API docs: ${url.public}/docs)`,
+  );
   return stopped;
 }
 

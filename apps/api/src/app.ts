@@ -28,6 +28,7 @@ import analyticsRoutes from './routes/analytics/index.js';
 import compareRoutes from './routes/backtests/compare.js';
 import backtestRoutes from './routes/backtests/index.js';
 import resultRoutes from './routes/backtests/results.js';
+import consoleRoutes from './routes/console/index.js';
 import healthRoutes from './routes/health/index.js';
 import marketDataRoutes from './routes/market-data/index.js';
 import notificationRoutes from './routes/notifications/index.js';
@@ -54,7 +55,8 @@ export class AppConfigError extends Error {
 /**
  * The plugin tree: infrastructure (config, CORS, store, Redis, queues, docs, sockets, rate
  * limit), then the services built on it (auth, events, backtests), then the routes - `/api/v1`
- * and `/ws` behind authentication, `/health`, `/ready`, `/docs` and CORS preflights open.
+ * and `/ws` behind authentication, `/health`, `/ready`, `/docs`, the web console at `/` and CORS
+ * preflights open.
  */
 async function app(fastify: FastifyInstance, options: AppOptions) {
   const redisUrl = options.config.REDIS_URL;
@@ -86,6 +88,7 @@ async function app(fastify: FastifyInstance, options: AppOptions) {
   await fastify.register(wsConnections, { pingIntervalMs: options.wsPingIntervalMs });
 
   await fastify.register(healthRoutes);
+  await fastify.register(consoleRoutes);
   await fastify.register(
     async (api) => {
       api.addHook('onRequest', api.authenticate);

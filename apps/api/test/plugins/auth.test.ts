@@ -41,17 +41,21 @@ describe('the first start with no key anywhere', () => {
       logger: pino({ level: 'warn' }, sink),
       announce: (text) => announced.push(text),
     });
-    return { app, lines, announced };
+    return { app, lines, announced, config };
   }
 
   it('creates an admin key, stores only its hash, prints it once in a banner, never in a log line; a restart prints none', async () => {
     const first = await start();
+    const { config } = first;
     const warnings = first.lines.filter((line) => line.msg.includes('admin key was created'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]!.level, 'pino warn').toBe(40);
     expect(first.announced).toHaveLength(1);
     const key = /^ {4}(hs_\S+)$/m.exec(first.announced[0]!)?.[1];
     expect(key).toBeDefined();
+    expect(first.announced[0], 'a link to the console that signs in with the key').toContain(
+      `    http://127.0.0.1:${config.PORT}/#key=${key}\n`,
+    );
     expect(JSON.stringify(first.lines), 'the key is in no log line').not.toContain(key);
     const stored = await first.app.store.findApiKeyByHash(hashApiKey(key!));
     expect(stored).toMatchObject({ userId: 'admin', admin: true });

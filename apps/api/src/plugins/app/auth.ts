@@ -37,9 +37,11 @@ export function presentedKey(request: FastifyRequest): string | null {
 
 /**
  * The first start's admin key, framed for a person: the key stays out of the JSON log lines
- * that log collectors keep and index.
+ * that log collectors keep and index. `consoleUrl` is the web console's address; the link
+ * carries the key as `#key=`, which the console takes and removes from the address bar (a
+ * fragment never reaches a server or its logs).
  */
-export function adminKeyBanner(key: string): string {
+export function adminKeyBanner(key: string, consoleUrl: string): string {
   const rule = '='.repeat(72);
   return [
     rule,
@@ -49,9 +51,19 @@ export function adminKeyBanner(key: string): string {
     `    ${key}`,
     '',
     'Use it as: Authorization: Bearer <key>. Set API_KEYS to configure your own keys.',
+    'Open the web console, signed in with it:',
+    '',
+    `    ${consoleUrl}#key=${encodeURIComponent(key)}`,
+    '',
     rule,
     '',
   ].join('\n');
+}
+
+/** The console's address on this machine: a wildcard HOST is reached through loopback. */
+function consoleUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}/`;
 }
 
 async function auth(
@@ -62,7 +74,7 @@ async function auth(
   const created = await resolver.bootstrapAdminKey();
   if (created) {
     const announce = options.announce ?? ((text: string) => process.stderr.write(text));
-    announce(adminKeyBanner(created));
+    announce(adminKeyBanner(created, consoleUrl(fastify.config.HOST, fastify.config.PORT)));
     fastify.log.warn(
       { userId: 'admin', tier: 'pro' },
       'No API key was configured, so an admin key was created; it was printed once, in a banner on stderr',
