@@ -8,7 +8,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { getStrategy, type SimulationConfig } from '@hindsight/engine';
+import { getStrategy, type SimulationConfig, simulationConfig } from '@hindsight/engine';
 import { syntheticBars } from '@hindsight/market-data';
 import { planSweep, runSweepChunk } from '../src/index.js';
 
@@ -18,18 +18,7 @@ const ROUNDS = 3;
 const range = (lo: number, hi: number, step: number) =>
   Array.from({ length: Math.floor((hi - lo) / step) + 1 }, (_, i) => lo + i * step);
 
-const config: SimulationConfig = {
-  cash: 100_000,
-  commission: 0.002,
-  commissionFixed: 0,
-  slippageBps: 0,
-  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-  fill: 'next_open',
-  finalizeTrades: false,
-  stopLossPct: null,
-  takeProfitPct: null,
-  conventions: 'hindsight',
-};
+const config: SimulationConfig = simulationConfig({ commission: 0.002 });
 
 interface ChildResult {
   backtests: number;

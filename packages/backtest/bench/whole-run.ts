@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBars, type SimulationConfig } from '@hindsight/engine';
+import { createBars, type SimulationConfig, simulationConfig } from '@hindsight/engine';
 import { syntheticBars } from '@hindsight/market-data';
 import { runBacktest } from '../src/index.js';
 
@@ -39,18 +39,7 @@ const STRATEGIES = {
 } as const;
 type StrategyKey = keyof typeof STRATEGIES;
 
-const config: SimulationConfig = {
-  cash: 100_000,
-  commission: 0.001,
-  commissionFixed: 0,
-  slippageBps: 0,
-  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-  fill: 'next_open',
-  finalizeTrades: false,
-  stopLossPct: null,
-  takeProfitPct: null,
-  conventions: 'hindsight',
-};
+const config: SimulationConfig = simulationConfig({ commission: 0.001 });
 
 interface ChildResult {
   bars: number;

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { simulationConfig } from '@hindsight/engine';
 import { readCsvFile } from '@hindsight/market-data';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from './run-backtest.js';
@@ -53,18 +54,12 @@ describe('backtesting.py profile on GOOG, against backtesting.py 0.6.6 published
       symbols: [{ symbol: 'GOOG', bars }],
       strategy: 'sma_crossover',
       params: { fast: 10, slow: 30, allowShort: true },
-      config: {
+      config: simulationConfig({
         cash: 10_000,
         commission: 0,
-        commissionFixed: 0,
-        slippageBps: 0,
-        sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-        fill: 'next_open',
         finalizeTrades: true,
-        stopLossPct: null,
-        takeProfitPct: null,
         conventions: 'backtesting.py',
-      },
+      }),
     });
     expect(stats.start).toBe('2004-08-19T00:00:00.000Z');
     expect(stats.end).toBe('2013-03-01T00:00:00.000Z');

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { simulationConfig } from '@hindsight/engine';
 import { readCsvFile } from '@hindsight/market-data';
 import { describe, expect, it } from 'vitest';
 import { loadOracleCases, oracleMismatches, REPOSITORY_ROOT } from './oracle-cases.js';
@@ -24,18 +25,12 @@ describe('the backtesting.py profile against backtesting.py 0.6.6 itself (fixtur
         symbols: [{ symbol: 'X', bars }],
         strategy: oracle.strategy,
         params: oracle.params,
-        config: {
+        config: simulationConfig({
           cash: oracle.cash,
           commission: oracle.commission,
-          commissionFixed: 0,
-          slippageBps: 0,
-          sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-          fill: 'next_open',
           finalizeTrades: oracle.finalizeTrades,
-          stopLossPct: null,
-          takeProfitPct: null,
           conventions: 'backtesting.py',
-        },
+        }),
       });
       const report = {
         stats: stats as unknown as Record<string, unknown>,

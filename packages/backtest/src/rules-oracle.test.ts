@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { simulationConfig } from '@hindsight/engine';
 import { readCsvFile } from '@hindsight/market-data';
 import { describe, expect, it } from 'vitest';
 import {
@@ -51,18 +52,12 @@ describe('rules written as SmaCross and the RSI strategy against backtesting.py 
         symbols: [{ symbol: 'X', bars }],
         strategy: 'rules',
         params: asRules(oracle),
-        config: {
+        config: simulationConfig({
           cash: oracle.cash,
           commission: oracle.commission,
-          commissionFixed: 0,
-          slippageBps: 0,
-          sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-          fill: 'next_open',
           finalizeTrades: oracle.finalizeTrades,
-          stopLossPct: null,
-          takeProfitPct: null,
           conventions: 'backtesting.py',
-        },
+        }),
       });
       const problems = oracleMismatches(oracle, {
         stats: stats as unknown as Record<string, unknown>,

@@ -8,23 +8,13 @@ import type { Bars } from '../src/bars.js';
 import { sma } from '../src/indicators/sma.js';
 import { crossover, emptySignals, firstDefined, type Signals } from '../src/signals.js';
 import { type SimulationConfig, simulate } from '../src/simulator/index.js';
+import { simulationConfig } from '../src/simulator/types.js';
 import { bestOfAlternating, randomWalk } from './walk.js';
 
 const CASH = 100_000;
 const COMMISSION = 0.001;
 
-const config: SimulationConfig = {
-  cash: CASH,
-  commission: COMMISSION,
-  commissionFixed: 0,
-  slippageBps: 0,
-  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-  fill: 'next_open',
-  finalizeTrades: false,
-  stopLossPct: null,
-  takeProfitPct: null,
-  conventions: 'hindsight',
-};
+const config: SimulationConfig = simulationConfig({ cash: CASH, commission: COMMISSION });
 
 function smaCrossSignals(bars: Bars): Signals {
   const fast = sma(bars.close, 10);

@@ -1,3 +1,4 @@
+import { simulationConfig } from '@hindsight/engine';
 import { describe, expect, it } from 'vitest';
 import { parseBacktestRequest } from './parse-backtest-request.js';
 import { toSimulationConfig } from './simulation-config.js';
@@ -12,18 +13,7 @@ const body = {
 describe('toSimulationConfig', () => {
   it('gives the engine null for an absent stop and target', () => {
     const config = toSimulationConfig(parseBacktestRequest(body));
-    expect(config).toEqual({
-      cash: 100_000,
-      commission: 0.001,
-      commissionFixed: 0,
-      slippageBps: 0,
-      sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-      fill: 'next_open',
-      finalizeTrades: false,
-      stopLossPct: null,
-      takeProfitPct: null,
-      conventions: 'hindsight',
-    });
+    expect(config).toEqual(simulationConfig({ commission: 0.001 }));
   });
 
   it('passes a stop and target through', () => {

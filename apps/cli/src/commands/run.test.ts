@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runBacktest } from '@hindsight/backtest';
-import { DEFAULT_COMMISSION, type SimulationConfig } from '@hindsight/engine';
+import { DEFAULT_COMMISSION, type SimulationConfig, simulationConfig } from '@hindsight/engine';
 import { readCsvFile } from '@hindsight/market-data';
 import { drawdownPct } from '@hindsight/metrics';
 import { toTradeRecord } from '@hindsight/service';
@@ -31,18 +31,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 /** `hindsight run`'s settings when no option changes them. */
-const DEFAULT_CONFIG: SimulationConfig = {
-  cash: 100_000,
-  commission: DEFAULT_COMMISSION,
-  commissionFixed: 0,
-  slippageBps: 0,
-  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-  fill: 'next_open',
-  finalizeTrades: false,
-  stopLossPct: null,
-  takeProfitPct: null,
-  conventions: 'hindsight',
-};
+const DEFAULT_CONFIG: SimulationConfig = simulationConfig();
 
 function badCsv(content: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'hindsight-cli-')), 'bad.csv');

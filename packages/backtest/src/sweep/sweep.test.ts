@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { getStrategy, type SimulationConfig, StrategyParamsError } from '@hindsight/engine';
+import {
+  getStrategy,
+  type SimulationConfig,
+  StrategyParamsError,
+  simulationConfig,
+} from '@hindsight/engine';
 import { readCsvFile } from '@hindsight/market-data';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../run-backtest.js';
@@ -30,18 +35,10 @@ const range = (lo: number, hi: number, step: number) =>
 const GRID = { fast: range(5, 50, 5), slow: range(10, 200, 10) };
 
 /** backtesting.py's defaults in the oracle: long only, cash 100,000, all-in whole units. */
-const BTPY: SimulationConfig = {
-  cash: 100_000,
+const BTPY: SimulationConfig = simulationConfig({
   commission: 0.002,
-  commissionFixed: 0,
-  slippageBps: 0,
-  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-  fill: 'next_open',
-  finalizeTrades: false,
-  stopLossPct: null,
-  takeProfitPct: null,
   conventions: 'backtesting.py',
-};
+});
 
 describe('planSweep', () => {
   it('expands the cross product, skipping and counting what the strategy refuses', () => {

@@ -4,6 +4,7 @@ import { sma } from '../indicators/sma.js';
 import { crossover, emptySignals, firstDefined, type Signals } from '../signals.js';
 import { simulate } from './simulate.js';
 import type { SimulationConfig, Trade } from './types.js';
+import { simulationConfig } from './types.js';
 
 /**
  * kernc/backtesting.py `backtesting/test/_test.py`, `test_compute_stats`:
@@ -30,18 +31,12 @@ const PUBLISHED = {
 
 const DAY = 86_400_000;
 
-const CONFIG: SimulationConfig = {
+const CONFIG: SimulationConfig = simulationConfig({
   cash: 10_000,
   commission: 0,
-  commissionFixed: 0,
-  slippageBps: 0,
-  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-  fill: 'next_open',
   finalizeTrades: true,
-  stopLossPct: null,
-  takeProfitPct: null,
   conventions: 'backtesting.py',
-};
+});
 
 function smaCrossReversal(close: Float64Array, fast: number, slow: number): Signals {
   const fastSma = sma(close, fast);

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SimulationConfigError, validateSimulationConfig } from './config.js';
 import type { SimulationConfig } from './types.js';
+import { simulationConfig } from './types.js';
 
-const VALID: SimulationConfig = {
-  cash: 10_000,
-  commission: 0.001,
-  commissionFixed: 0,
-  slippageBps: 0,
-  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-  fill: 'next_open',
-  finalizeTrades: false,
-  stopLossPct: null,
-  takeProfitPct: null,
-  conventions: 'hindsight',
-};
+const VALID: SimulationConfig = simulationConfig({ cash: 10_000, commission: 0.001 });
 
 function rejection(patch: Record<string, unknown>): SimulationConfigError {
   try {

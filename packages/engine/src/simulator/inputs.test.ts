@@ -5,19 +5,9 @@ import { SimulationConfigError } from './config.js';
 import { validateSimulationInputs } from './inputs.js';
 import { simulate } from './simulate.js';
 import type { SimulationConfig, SymbolInput } from './types.js';
+import { simulationConfig } from './types.js';
 
-const CONFIG: SimulationConfig = {
-  cash: 1000,
-  commission: 0,
-  commissionFixed: 0,
-  slippageBps: 0,
-  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-  fill: 'next_open',
-  finalizeTrades: false,
-  stopLossPct: null,
-  takeProfitPct: null,
-  conventions: 'hindsight',
-};
+const CONFIG: SimulationConfig = simulationConfig({ cash: 1000, commission: 0 });
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);

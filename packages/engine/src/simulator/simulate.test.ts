@@ -8,6 +8,7 @@ import {
   type SimulationOptions,
   type SimulationResult,
   type SymbolInput,
+  simulationConfig,
 } from './types.js';
 
 // Every expected value below is computed by hand in the comment or expression next to it.
@@ -37,18 +38,7 @@ function signals(length: number, flags: Flags, warmup = 0): Signals {
   return out;
 }
 
-const BASE: SimulationConfig = {
-  cash: 1000,
-  commission: 0,
-  commissionFixed: 0,
-  slippageBps: 0,
-  sizing: { mode: 'fraction', fraction: 1, wholeUnits: true },
-  fill: 'next_open',
-  finalizeTrades: false,
-  stopLossPct: null,
-  takeProfitPct: null,
-  conventions: 'hindsight',
-};
+const BASE: SimulationConfig = simulationConfig({ cash: 1000, commission: 0 });
 
 const BACKTESTING_PY: Partial<SimulationConfig> = { conventions: 'backtesting.py' };
 

@@ -46,6 +46,32 @@ export interface SimulationConfig {
   conventions: Conventions;
 }
 
+/**
+ * A run's settings where its caller names none: the api's request schema and the CLI take their
+ * defaults from here, so one home says what an unspecified run does.
+ */
+export const DEFAULT_SIMULATION_CONFIG: Readonly<SimulationConfig> = Object.freeze({
+  cash: 100_000,
+  commission: DEFAULT_COMMISSION,
+  commissionFixed: 0,
+  slippageBps: 0,
+  sizing: Object.freeze({ mode: 'fraction', fraction: 1, wholeUnits: true }),
+  fill: 'next_open',
+  finalizeTrades: false,
+  stopLossPct: null,
+  takeProfitPct: null,
+  conventions: 'hindsight',
+});
+
+/** The default settings with `overrides` on top. */
+export function simulationConfig(overrides: Partial<SimulationConfig> = {}): SimulationConfig {
+  return {
+    ...DEFAULT_SIMULATION_CONFIG,
+    sizing: { ...DEFAULT_SIMULATION_CONFIG.sizing },
+    ...overrides,
+  };
+}
+
 export interface SymbolInput {
   symbol: string;
   bars: Bars;

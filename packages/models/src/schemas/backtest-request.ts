@@ -1,6 +1,6 @@
 import {
   CONVENTIONS,
-  DEFAULT_COMMISSION,
+  DEFAULT_SIMULATION_CONFIG as DEFAULTS,
   FILL_MODES,
   SYMBOL_PATTERN,
   TIMEFRAMES,
@@ -51,7 +51,7 @@ export const Sizing = Type.Union(
       { additionalProperties: false },
     ),
   ],
-  { default: { mode: 'fraction', fraction: 1, wholeUnits: true } },
+  { default: { ...DEFAULTS.sizing } },
 );
 export type Sizing = Static<typeof Sizing>;
 
@@ -72,20 +72,20 @@ export const BacktestRequest = Type.Object(
     timeframe: Type.Enum(TIMEFRAMES, { default: '1d' }),
     start: IsoDate,
     end: IsoDate,
-    cash: Type.Number({ exclusiveMinimum: 0, maximum: 1e12, default: 100_000 }),
+    cash: Type.Number({ exclusiveMinimum: 0, maximum: 1e12, default: DEFAULTS.cash }),
     /** A fraction of notional per fill: 0.001 = 10 bps. */
-    commission: Type.Number({ minimum: 0, maximum: 0.1, default: DEFAULT_COMMISSION }),
+    commission: Type.Number({ minimum: 0, maximum: 0.1, default: DEFAULTS.commission }),
     /** Cash per filled order. */
-    commissionFixed: Type.Number({ minimum: 0, maximum: 1e6, default: 0 }),
-    slippageBps: Type.Number({ minimum: 0, maximum: 1000, default: 0 }),
+    commissionFixed: Type.Number({ minimum: 0, maximum: 1e6, default: DEFAULTS.commissionFixed }),
+    slippageBps: Type.Number({ minimum: 0, maximum: 1000, default: DEFAULTS.slippageBps }),
     sizing: Sizing,
-    fill: Type.Enum(FILL_MODES, { default: 'next_open' }),
-    finalizeTrades: Type.Boolean({ default: false }),
+    fill: Type.Enum(FILL_MODES, { default: DEFAULTS.fill }),
+    finalizeTrades: Type.Boolean({ default: DEFAULTS.finalizeTrades }),
     /** Percent below the entry price, e.g. 5 = close a long 5% under its entry. */
     stopLossPct: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
     takeProfitPct: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),
     /** hindsight is the default profile, as in the engine and the CLI; see docs/conventions.md. */
-    conventions: Type.Enum(CONVENTIONS, { default: 'hindsight' }),
+    conventions: Type.Enum(CONVENTIONS, { default: DEFAULTS.conventions }),
     /** Reuse the result of an identical completed backtest instead of running again. */
     cache: Type.Boolean({ default: true }),
   },
