@@ -314,6 +314,8 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
 
     // In through the list page's Sweeps section.
     const page = await open(`${http}/#key=${encodeURIComponent(KEY)}`, 'sweep');
+    await page.getByRole('link', { name: 'console sweep' }).waitFor();
+    await shot(page, 'list-with-sweep');
     await page.getByRole('link', { name: 'console sweep' }).click();
     await page.waitForURL(`${http}/sweeps/${encodeURIComponent(accepted.id)}`);
     await page.locator('[data-status="completed"]').first().waitFor({ timeout: 60_000 });
@@ -346,13 +348,21 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
       .locator('tbody tr')
       .first();
     const cells = await first.locator('td').allTextContents();
-    expect(cells.slice(0, 4)).toEqual([
+    // Ranked by Sharpe: the objective column is the Sharpe column.
+    const top = sweep.leaderboard[0]!;
+    expect(top.params).toEqual(best.params);
+    expect(cells.slice(0, 3)).toEqual([
       '1',
       `fast ${best.params.fast}, slow ${best.params.slow}`,
       best.stats.sharpeRatio!.toFixed(3),
-      best.stats.sharpeRatio!.toFixed(3),
     ]);
-    expect(cells[6]).toBe(String(best.stats.trades));
+    expect(await first.locator('[data-col="trades"]').textContent()).toBe(
+      String(best.stats.trades),
+    );
+    expect(cells.slice(-2)).toEqual([
+      top.deflatedSharpeRatio!.toFixed(3),
+      top.probabilisticSharpeRatio!.toFixed(3),
+    ]);
     expect(await page.getByRole('row', { name: /^Trials/ }).textContent()).toContain(
       String(sweep.overfitting!.trials),
     );

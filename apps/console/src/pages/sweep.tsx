@@ -273,7 +273,7 @@ function Heatmap(props: { sweep: SweepView; cells: Cell[] }) {
         {yName && ` and ${yName}`}
       </h2>
       {names.length > 1 && (
-        <div class="filters">
+        <div class="filters axes">
           <div class="field">
             <label for="heatmap-x">Across (columns)</label>
             <select id="heatmap-x" value={xName} onChange={(e) => setX(e.currentTarget.value)}>
@@ -315,7 +315,9 @@ function Heatmap(props: { sweep: SweepView; cells: Cell[] }) {
         <table class="heatmap">
           <thead>
             <tr>
-              <th scope="col">{yName ? `${yName} ↓ / ${xName} →` : `${xName} →`}</th>
+              <th scope="col" class="corner">
+                {xName} →{yName && <span class="sub">{yName} ↓</span>}
+              </th>
               {xs.map((x) => (
                 <th scope="col">{String(x)}</th>
               ))}
@@ -378,6 +380,8 @@ function Heatmap(props: { sweep: SweepView; cells: Cell[] }) {
 function Leaderboard(props: { sweep: SweepView }) {
   const { sweep } = props;
   const objective = objectiveOf(sweep);
+  // Ranked by Sharpe already: one column for both.
+  const sharpeIsObjective = objective.key === 'sharpeRatio';
   if (sweep.leaderboard.length === 0) {
     return <p class="notice">No combination has a defined {statLabel(objective.key)} to rank.</p>;
   }
@@ -402,9 +406,11 @@ function Leaderboard(props: { sweep: SweepView }) {
                 {statLabel(objective.key)}
                 <span class="sub">objective · {statUnit(objective.key)}</span>
               </th>
-              <th scope="col" class="num">
-                Sharpe
-              </th>
+              {!sharpeIsObjective && (
+                <th scope="col" class="num">
+                  Sharpe
+                </th>
+              )}
               <th scope="col" class="num">
                 Return
               </th>
@@ -428,10 +434,12 @@ function Leaderboard(props: { sweep: SweepView }) {
                 <td class="num">{entry.rank}</td>
                 <td>{gridParams(sweep, entry.params)}</td>
                 <td class="num">{statValue(objective.key, statOf(entry.stats, objective.key))}</td>
-                <td class="num">{num(entry.stats.sharpeRatio, 3)}</td>
+                {!sharpeIsObjective && <td class="num">{num(entry.stats.sharpeRatio, 3)}</td>}
                 <td class="num">{pct(entry.stats.returnPct)}</td>
                 <td class="num">{pct(entry.stats.maxDrawdownPct)}</td>
-                <td class="num">{num(entry.stats.trades, 0)}</td>
+                <td class="num" data-col="trades">
+                  {num(entry.stats.trades, 0)}
+                </td>
                 <td class="num">{num(entry.deflatedSharpeRatio, 3)}</td>
                 <td class="num">{num(entry.probabilisticSharpeRatio, 3)}</td>
               </tr>
