@@ -8,6 +8,7 @@ import type {
 } from '../../api/src/schemas/backtest-view.js';
 import type { CompareResponse } from '../../api/src/schemas/compare.js';
 import type { EquityBody, ResultBody, TradesBody } from '../../api/src/schemas/result.js';
+import type { SweepResultItem, SweepView } from '../../api/src/schemas/sweep-view.js';
 
 export type {
   BacktestStatus,
@@ -17,8 +18,13 @@ export type {
   EquityBody,
   ResultBody,
   SubmitAccepted,
+  SweepResultItem,
+  SweepView,
   TradesBody,
 };
+// The api exports these two page schemas without a static type (and the console has no typebox).
+export type SweepResultsPage = { items: SweepResultItem[]; next: string | null };
+export type SweepViewPage = { items: SweepView[]; nextCursor: string | null };
 export type Trade = TradesBody['trades'][number];
 
 /** Where the key is kept: this tab's session only, never localStorage or a cookie. */
@@ -95,6 +101,8 @@ export function post<T>(path: string, body?: unknown): Promise<T> {
 export const v1 = (path: string) => `/api/v1${path}`;
 export const backtestPath = (id: string, rest = '') =>
   v1(`/backtests/${encodeURIComponent(id)}${rest}`);
+
+export const sweepPath = (id: string) => v1(`/sweeps/${encodeURIComponent(id)}`);
 
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) return `${error.message} (${error.code})`;

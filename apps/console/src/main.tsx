@@ -6,6 +6,7 @@ import { ComparePage } from './pages/compare.js';
 import { ListPage } from './pages/list.js';
 import { NewPage } from './pages/new.js';
 import { SignIn } from './pages/sign-in.js';
+import { SweepPage } from './pages/sweep.js';
 import { Link, parseRoute, type Route, useLocation } from './router.js';
 import './styles.css';
 
@@ -16,6 +17,7 @@ const TITLES: Record<Route['page'], string> = {
   backtest: 'Backtest',
   new: 'New backtest',
   compare: 'Compare backtests',
+  sweep: 'Sweep',
   'not-found': 'Not found',
 };
 
@@ -78,6 +80,7 @@ function App() {
         {route.page === 'backtest' && <BacktestPage key={route.id} id={route.id} apiKey={key} />}
         {route.page === 'new' && <NewPage />}
         {route.page === 'compare' && <ComparePage key={route.ids.join()} ids={route.ids} />}
+        {route.page === 'sweep' && <SweepPage key={route.id} id={route.id} />}
         {route.page === 'not-found' && (
           <section>
             <h1>Not found</h1>

@@ -7,6 +7,7 @@ export type Route =
   | { page: 'backtest'; id: string }
   | { page: 'new' }
   | { page: 'compare'; ids: string[] }
+  | { page: 'sweep'; id: string }
   | { page: 'not-found' };
 
 export function parseRoute(path: string, search: string): Route {
@@ -18,6 +19,8 @@ export function parseRoute(path: string, search: string): Route {
   }
   const backtest = /^\/backtests\/([^/]+)$/.exec(path);
   if (backtest?.[1]) return { page: 'backtest', id: decodeURIComponent(backtest[1]) };
+  const sweep = /^\/sweeps\/([^/]+)$/.exec(path);
+  if (sweep?.[1]) return { page: 'sweep', id: decodeURIComponent(sweep[1]) };
   return { page: 'not-found' };
 }
 

@@ -6,12 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleDist } from '../../src/routes/console/index.js';
 import type { BacktestView } from '../../src/schemas/backtest-view.js';
 import type { ResultBody } from '../../src/schemas/result.js';
+import type { SweepAccepted, SweepView } from '../../src/schemas/sweep-view.js';
 import {
   bearer,
   KEYS,
   listenLocally,
   startTestApp,
   startWorkerFor,
+  submitBody,
   type TestApp,
 } from '../support.js';
 
@@ -292,6 +294,93 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
     ).toBe(3);
     await shot(list, 'compare');
   }, 60_000);
+
+  it('shows a sweep: progress, the heatmap over two parameters, the leaderboard, overfitting', async () => {
+    const submitted = await fetch(`${http}/api/v1/sweeps`, {
+      method: 'POST',
+      headers: { ...bearer(KEY), 'content-type': 'application/json' },
+      body: JSON.stringify(
+        submitBody({
+          name: 'console sweep',
+          strategy: { name: 'sma_crossover', params: {} },
+          grid: { fast: [5, 10, 15, 20], slow: [20, 30, 40, 50, 60] },
+        }),
+      ),
+    });
+    expect(submitted.status).toBe(202);
+    const accepted = (await submitted.json()) as SweepAccepted;
+    // fast 20 / slow 20 is refused by the strategy's rule: counted as skipped, never run.
+    expect(accepted.combos).toEqual({ total: 20, skipped: 1 });
+
+    // In through the list page's Sweeps section.
+    const page = await open(`${http}/#key=${encodeURIComponent(KEY)}`, 'sweep');
+    await page.getByRole('link', { name: 'console sweep' }).waitFor();
+    await shot(page, 'list-with-sweep');
+    await page.getByRole('link', { name: 'console sweep' }).click();
+    await page.waitForURL(`${http}/sweeps/${encodeURIComponent(accepted.id)}`);
+    await page.locator('[data-status="completed"]').first().waitFor({ timeout: 60_000 });
+    const sweep = await apiGet<SweepView>(`/api/v1/sweeps/${accepted.id}`);
+    expect(sweep.status).toBe('completed');
+    await expect
+      .poll(() => page.locator('[data-combos]').textContent())
+      .toContain('20 of 20 combinations done (100 %) · 1 skipped');
+
+    // One cell per fast x slow pair, filled once every result is read.
+    const heatmap = page.getByRole('region', { name: 'Heatmap of the objective' });
+    await expect.poll(() => heatmap.locator('[data-cell="pending"]').count()).toBe(0);
+    expect(await heatmap.locator('[data-cell]').count()).toBe(20);
+    expect(await heatmap.locator('[data-cell="skipped"]').count()).toBe(1);
+    expect(
+      await heatmap
+        .getByRole('button', { name: 'fast 20, slow 20: skipped', exact: false })
+        .count(),
+    ).toBe(1);
+    const best = sweep.best!;
+    const bestCell = heatmap.locator('.heat-cell.best');
+    expect(await bestCell.count()).toBe(1);
+    expect(await bestCell.getAttribute('aria-label')).toBe(
+      `fast ${best.params.fast}, slow ${best.params.slow}: Sharpe ratio ${best.stats.sharpeRatio!.toFixed(3)} (best)`,
+    );
+
+    // The leaderboard's first row is the api's best.
+    const first = page
+      .getByRole('region', { name: 'Leaderboard table' })
+      .locator('tbody tr')
+      .first();
+    const cells = await first.locator('td').allTextContents();
+    // Ranked by Sharpe: the objective column is the Sharpe column.
+    const top = sweep.leaderboard[0]!;
+    expect(top.params).toEqual(best.params);
+    expect(cells.slice(0, 3)).toEqual([
+      '1',
+      `fast ${best.params.fast}, slow ${best.params.slow}`,
+      best.stats.sharpeRatio!.toFixed(3),
+    ]);
+    expect(await first.locator('[data-col="trades"]').textContent()).toBe(
+      String(best.stats.trades),
+    );
+    expect(cells.slice(-2)).toEqual([
+      top.deflatedSharpeRatio!.toFixed(3),
+      top.probabilisticSharpeRatio!.toFixed(3),
+    ]);
+    expect(await page.getByRole('row', { name: /^Trials/ }).textContent()).toContain(
+      String(sweep.overfitting!.trials),
+    );
+    await shot(page, 'sweep');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'sweep-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The best opens as a full backtest.
+    await page.getByRole('button', { name: 'Open the best as a backtest' }).click();
+    await page.waitForURL((url) => url.pathname.startsWith('/backtests/'));
+    const promotedId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+    const promoted = await apiGet<BacktestView>(`/api/v1/backtests/${promotedId}`);
+    expect(promoted.config.strategy.params).toMatchObject({
+      fast: best.params.fast,
+      slow: best.params.slow,
+    });
+  }, 90_000);
 
   it('reruns and deletes from the detail page', async () => {
     await pageA.getByRole('button', { name: 'Rerun' }).click();

@@ -16,8 +16,8 @@ import { type Bars, EquityChart, LiveEquityChart, PriceChart } from '../charts.j
 import { day, num, pct, when } from '../format.js';
 import { navigate } from '../router.js';
 import { STAT_GROUPS, statUnit, statValue } from '../stats.js';
+import { StatusBadge } from '../status.js';
 import { watchBacktest } from '../watch.js';
-import { StatusBadge } from './list.js';
 
 interface Live {
   progress: number;

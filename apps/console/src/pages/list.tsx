@@ -10,7 +10,9 @@ import {
 } from '../api.js';
 import { num, pct, STATUS_WORDS, when } from '../format.js';
 import { Link, navigate } from '../router.js';
+import { StatusBadge } from '../status.js';
 import { watchBacktest } from '../watch.js';
+import { SweepsSection } from './sweep.js';
 
 const SORTS = [
   ['-createdAt', 'Newest first'],
@@ -283,15 +285,7 @@ export function ListPage() {
           Load more
         </button>
       )}
+      <SweepsSection />
     </section>
-  );
-}
-
-export function StatusBadge(props: { status: BacktestStatus; progress: number }) {
-  return (
-    <span class={`status status-${props.status}`} data-status={props.status}>
-      {STATUS_WORDS[props.status]}
-      {props.status === 'running' && ` ${Math.round(props.progress * 100)} %`}
-    </span>
   );
 }
