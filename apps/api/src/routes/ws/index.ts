@@ -12,8 +12,8 @@ import {
   type TerminalStatus,
 } from '@hindsight/models';
 import { observeEventLag } from '@hindsight/telemetry';
-import Type from 'typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../../plugins/app/api-keys.js';
 import { BacktestIdParams } from '../../schemas/backtest-view.js';
