@@ -1,24 +1,30 @@
 import type { BacktestEvent } from '@hindsight/models';
 import WebSocket from 'ws';
 
-export interface WatchedSocket {
+/** Any event of the live channels, backtest or sweep. */
+type AnyEvent = { type: string; seq: number };
+
+export interface WatchedSocket<E extends AnyEvent = BacktestEvent> {
   socket: WebSocket;
-  events: BacktestEvent[];
+  events: E[];
   /** Resolves when the server closes the socket, with its code and reason. */
   closed: Promise<{ code: number; reason: string }>;
   /** Resolves with the status of a refused upgrade, or null once the socket opened. */
   refused: Promise<number | null>;
   /** Resolves when `predicate` holds for the events received so far. */
-  until(predicate: (events: BacktestEvent[]) => boolean, timeoutMs?: number): Promise<void>;
+  until(predicate: (events: E[]) => boolean, timeoutMs?: number): Promise<void>;
 }
 
 /** A ws client that records every event it receives. */
-export function watch(url: string, headers: Record<string, string> = {}): WatchedSocket {
+export function watch<E extends AnyEvent = BacktestEvent>(
+  url: string,
+  headers: Record<string, string> = {},
+): WatchedSocket<E> {
   const socket = new WebSocket(url, { headers });
-  const events: BacktestEvent[] = [];
+  const events: E[] = [];
   const waiters = new Set<() => void>();
   socket.on('message', (data) => {
-    events.push(JSON.parse(String(data)) as BacktestEvent);
+    events.push(JSON.parse(String(data)) as E);
     for (const waiter of waiters) waiter();
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {

@@ -14,6 +14,7 @@ commands:
   list    list your backtests (--status, --limit, --json)
   status  show one backtest: hindsight status ID
   cancel  cancel a queued or running backtest: hindsight cancel ID
+  sweep   run a parameter sweep on the service, live, then its leaderboard (hindsight sweep --help)
 
   keys    create an API key in the store: hindsight keys create --user U --tier T [--admin]
 `;
@@ -32,6 +33,7 @@ const commands: Record<string, () => Promise<Command>> = {
   list: async () => (await import('./commands/list.js')).listCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   cancel: async () => (await import('./commands/cancel.js')).cancelCommand,
+  sweep: async () => (await import('./commands/sweep.js')).sweepCommand,
   keys: async () => (await import('./commands/keys.js')).keysCommand,
 };
 

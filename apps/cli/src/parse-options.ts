@@ -27,7 +27,8 @@ export function parseParams(pairs: readonly string[]): Record<string, unknown> {
   return params;
 }
 
-function parseValue(raw: string): unknown {
+/** A value as the command line gives it: numbers and booleans parsed, anything else a string. */
+export function parseValue(raw: string): unknown {
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   const value = Number(raw);

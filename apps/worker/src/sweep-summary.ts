@@ -8,6 +8,7 @@ import {
 import type { Stats, TrialSummary } from '@hindsight/metrics';
 import type { SweepCellRecord, SweepObjectiveSpec, SweepRecord } from '@hindsight/models';
 import type { WorkerDeps } from './deps.js';
+import { publishSweepEnd } from './sweep-events.js';
 
 const PAGE = 5_000;
 
@@ -56,9 +57,14 @@ function asCell(cell: SweepCellRecord): SweepCell | null {
 /**
  * Ranks every cell of a finished sweep and completes it with the leaderboard, the best cell and
  * the overfitting statistics; a sweep none of whose combinations completed fails, naming the
- * first failure. The status it ended with (or found: a cancelled sweep stays cancelled).
+ * first failure, then publishes the end on the live channel. The status it ended with (or found:
+ * a cancelled sweep stays cancelled, its end published by whoever cancelled it).
  */
-export async function finishSweep(deps: WorkerDeps, sweepId: string): Promise<string> {
+export async function finishSweep(
+  deps: WorkerDeps,
+  sweepId: string,
+  onEventError: (error: unknown) => void,
+): Promise<string> {
   const record = await deps.store.getSweep(sweepId);
   if (!record) return 'deleted';
   const cells: SweepCell[] = [];
@@ -85,7 +91,9 @@ export async function finishSweep(deps: WorkerDeps, sweepId: string): Promise<st
       to: 'failed',
       patch: { error: { code: 'HS_ERR_VALIDATION', message } },
     });
-    return ended ? 'failed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
+    if (!ended) return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
+    await publishSweepEnd(deps, sweepId, onEventError);
+    return 'failed';
   }
   const summary = summarizeSweep(cells, objectiveOf(record.config.objective));
   const ended = await deps.store.transitionSweep(sweepId, {
@@ -93,5 +101,7 @@ export async function finishSweep(deps: WorkerDeps, sweepId: string): Promise<st
     to: 'completed',
     patch: { summary },
   });
-  return ended ? 'completed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
+  if (!ended) return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
+  await publishSweepEnd(deps, sweepId, onEventError);
+  return 'completed';
 }

@@ -1,8 +1,10 @@
-import type { BacktestEvent } from '@hindsight/models';
+import type { BacktestEvent, SweepEvent } from '@hindsight/models';
 import type { Redis } from 'ioredis';
 import { redisKeys } from './keys.js';
 
-export type BacktestEventListener = (event: BacktestEvent) => void;
+/** Any event of the live channel: a backtest's or a sweep's (see BacktestEventPublisher). */
+type LiveEvent = BacktestEvent | SweepEvent;
+type LiveEventListener = (event: LiveEvent) => void;
 
 export interface EventHubOptions {
   /** Called when a listener throws or a replay read fails; the hub carries on. */
@@ -29,7 +31,7 @@ class Subscription {
     private readonly hub: BacktestEventHub,
     readonly backtestId: string,
     afterSeq: number,
-    private readonly listener: BacktestEventListener,
+    private readonly listener: LiveEventListener,
   ) {
     this.#last = afterSeq;
   }
@@ -38,13 +40,17 @@ class Subscription {
   catchUp(upTo?: number): Promise<void> {
     return this.#enqueue(async () => {
       if (upTo !== undefined && upTo <= this.#last) return;
-      for (const event of await this.hub.readStream(this.backtestId, this.#last + 1, upTo)) {
+      for (const event of await this.hub.readStream<LiveEvent>(
+        this.backtestId,
+        this.#last + 1,
+        upTo,
+      )) {
         this.#deliver(event);
       }
     });
   }
 
-  offer(event: BacktestEvent): void {
+  offer(event: LiveEvent): void {
     if (this.#pending === 0 && event.seq === this.#last + 1) {
       this.#deliver(event);
       return;
@@ -52,7 +58,7 @@ class Subscription {
     this.#enqueue(async () => {
       // A gap means the channel lost messages (a reconnect): the stream still has them.
       if (event.seq > this.#last + 1) {
-        for (const missed of await this.hub.readStream(
+        for (const missed of await this.hub.readStream<LiveEvent>(
           this.backtestId,
           this.#last + 1,
           event.seq - 1,
@@ -74,7 +80,7 @@ class Subscription {
     return run;
   }
 
-  #deliver(event: BacktestEvent): void {
+  #deliver(event: LiveEvent): void {
     if (this.closed || event.seq <= this.#last) return;
     this.#last = event.seq;
     try {
@@ -110,14 +116,19 @@ export class BacktestEventHub {
    * exactly once and in order: first what the stream holds, then live events. Resolves, once the
    * replay is delivered, to the function that ends the subscription.
    */
-  async subscribe(
+  async subscribe<E extends LiveEvent = BacktestEvent>(
     backtestId: string,
     afterSeq: number,
-    listener: BacktestEventListener,
+    listener: (event: E) => void,
   ): Promise<() => void> {
     if (this.#closed) throw new Error('the event hub is closed');
     await this.#ensureSubscribed();
-    const subscription = new Subscription(this, backtestId, afterSeq, listener);
+    const subscription = new Subscription(
+      this,
+      backtestId,
+      afterSeq,
+      listener as LiveEventListener,
+    );
     let set = this.#subscriptions.get(backtestId);
     if (!set) {
       set = new Set();
@@ -166,13 +177,17 @@ export class BacktestEventHub {
   }
 
   /** @internal The stored events with seq in [from, to] (to the end when `to` is unset). */
-  async readStream(backtestId: string, from: number, to?: number): Promise<BacktestEvent[]> {
+  async readStream<E extends LiveEvent = BacktestEvent>(
+    backtestId: string,
+    from: number,
+    to?: number,
+  ): Promise<E[]> {
     const entries = (await this.#redis.xrange(
       redisKeys.eventStream(this.#prefix, backtestId),
       `0-${from}`,
       to === undefined ? '+' : `0-${to}`,
     )) as StreamEntries;
-    return entries.map(([, fields]) => JSON.parse(fields[1]!) as BacktestEvent);
+    return entries.map(([, fields]) => JSON.parse(fields[1]!) as E);
   }
 
   /** @internal */
@@ -209,9 +224,9 @@ export class BacktestEventHub {
     );
     const set = this.#subscriptions.get(backtestId);
     if (!set || set.size === 0) return;
-    let event: BacktestEvent;
+    let event: LiveEvent;
     try {
-      event = (JSON.parse(message) as { event: BacktestEvent }).event;
+      event = (JSON.parse(message) as { event: LiveEvent }).event;
     } catch (error) {
       this.#onError(error);
       return;

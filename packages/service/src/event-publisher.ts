@@ -1,15 +1,17 @@
-import type { BacktestEventOf, BacktestEventType } from '@hindsight/models';
+import type {
+  BacktestEventOf,
+  BacktestEventType,
+  SweepEventOf,
+  SweepEventType,
+} from '@hindsight/models';
 import type { Redis } from 'ioredis';
 import { redisKeys } from './keys.js';
 
 /** What a worker publishes; `snapshot` is made by the api from the store. */
 export type PublishedEventType = Exclude<BacktestEventType, 'snapshot'>;
+type PublishedSweepEventType = Exclude<SweepEventType, 'snapshot'>;
 
-const TERMINAL_EVENTS: ReadonlySet<PublishedEventType> = new Set([
-  'completed',
-  'failed',
-  'cancelled',
-]);
+const TERMINAL_EVENTS: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
 
 /**
  * Numbers, stores and announces one event atomically, so the stream and the channel can never
@@ -83,11 +85,31 @@ export class BacktestEventPublisher {
     this.#terminalTtl = options.terminalTtlSeconds ?? 30;
   }
 
-  async publish<T extends PublishedEventType>(
+  publish<T extends PublishedEventType>(
     backtestId: string,
     type: T,
     data: BacktestEventOf<T>['data'],
   ): Promise<BacktestEventOf<T>> {
+    return this.#publish(backtestId, type, data) as Promise<BacktestEventOf<T>>;
+  }
+
+  /**
+   * A sweep's events share the backtests' stream, seq and channel (ids never collide), so one
+   * hub serves both channels with the same replay and ordering guarantees.
+   */
+  publishSweep<T extends PublishedSweepEventType>(
+    sweepId: string,
+    type: T,
+    data: SweepEventOf<T>['data'],
+  ): Promise<SweepEventOf<T>> {
+    return this.#publish(sweepId, type, data) as Promise<SweepEventOf<T>>;
+  }
+
+  async #publish(
+    backtestId: string,
+    type: string,
+    data: unknown,
+  ): Promise<{ type: string; seq: number; ts: string; data: unknown }> {
     const ts = new Date().toISOString();
     const terminal = TERMINAL_EVENTS.has(type);
     const seq = await this.#redis.hindsightPublishEvent(
@@ -102,7 +124,7 @@ export class BacktestEventPublisher {
       terminal ? this.#terminalTtl : this.#activeTtl,
       terminal ? KEEP_SEQ : this.#activeTtl,
     );
-    return { type, seq, ts, data } as BacktestEventOf<T>;
+    return { type, seq, ts, data };
   }
 
   /**

@@ -9,6 +9,12 @@ export const redisKeys = {
   eventStream: (prefix: string, backtestId: string) => `${prefix}:events:${backtestId}`,
   /** The last seq given to one backtest's events. */
   eventSeq: (prefix: string, backtestId: string) => `${prefix}:events:${backtestId}:seq`,
+  /**
+   * Held for the throttle interval after a sweep's `progress` (kind `progress`) or `leaderboard`
+   * event, by whichever worker published it: all the sweep's workers together stay under the rate.
+   */
+  sweepEventThrottle: (prefix: string, sweepId: string, kind: 'progress' | 'leaderboard') =>
+    `${prefix}:sweep-throttle:${sweepId}:${kind}`,
   /** Pub/sub channel of cancel requests; the message is the backtest id. */
   cancelChannel: (prefix: string) => `${prefix}:cancel`,
   /** Set while a cancel of the backtest is pending, for a worker that missed the message. */

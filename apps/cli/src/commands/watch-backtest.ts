@@ -1,13 +1,15 @@
-import type { BacktestEvent } from '@hindsight/models';
+import type { BacktestEvent, SweepEvent } from '@hindsight/models';
 import WebSocket from 'ws';
 import { CliError } from '../cli-error.js';
 import type { ApiClient } from './api-client.js';
 
-export type TerminalEvent = Extract<BacktestEvent, { type: 'completed' | 'failed' | 'cancelled' }>;
+type LiveEvent = BacktestEvent | SweepEvent;
+type TerminalOf<E extends LiveEvent> = Extract<E, { type: 'completed' | 'failed' | 'cancelled' }>;
+export type TerminalEvent = TerminalOf<BacktestEvent>;
 
-export interface WatchOptions {
+export interface WatchOptions<E extends LiveEvent = BacktestEvent> {
   /** Every event as it arrives, the snapshot included, each seq once. */
-  onEvent?: (event: BacktestEvent) => void;
+  onEvent?: (event: E) => void;
   /** Called before each reconnect, with the attempt number (1, 2, ...). */
   onReconnect?: (attempt: number, afterSeq: number) => void;
   /** Reconnects in a row without receiving anything before giving up. */
@@ -16,33 +18,44 @@ export interface WatchOptions {
   reconnectDelayMs?: number;
 }
 
-const TERMINAL = new Set<BacktestEvent['type']>(['completed', 'failed', 'cancelled']);
+const TERMINAL = new Set<string>(['completed', 'failed', 'cancelled']);
 
 /** Close codes of the api's /ws route that no reconnect can fix. */
 const FATAL_CLOSE_CODES = new Set([4401, 4404, 4429]);
 
-interface Attempt {
-  terminal: TerminalEvent | null;
+interface Attempt<E extends LiveEvent> {
+  terminal: TerminalOf<E> | null;
   /** Why the socket ended without a terminal event; null when the server is unreachable. */
   dropped: { code: number; reason: string } | null;
   received: boolean;
 }
 
-/**
- * Follows one backtest's WebSocket until its terminal event. A dropped socket is reopened with
- * `?after=<last seq>`, so no event is lost or seen twice.
- */
-export async function watchBacktest(
+/** Follows one backtest's WebSocket until its terminal event (see watchEvents). */
+export function watchBacktest(
   client: ApiClient,
   id: string,
   options: WatchOptions = {},
 ): Promise<TerminalEvent> {
+  return watchEvents<BacktestEvent>(client, 'backtest', id, options);
+}
+
+/**
+ * Follows the WebSocket of one backtest or sweep (`/ws/<kind>/<id>`, the same protocol) until
+ * its terminal event. A dropped socket is reopened with `?after=<last seq>`, so no event is lost
+ * or seen twice.
+ */
+export async function watchEvents<E extends LiveEvent>(
+  client: ApiClient,
+  kind: 'backtest' | 'sweep',
+  id: string,
+  options: WatchOptions<E> = {},
+): Promise<TerminalOf<E>> {
   const maxReconnects = options.maxReconnects ?? 10;
   let delay = options.reconnectDelayMs ?? 250;
   let lastSeq = 0;
   let failures = 0;
   for (;;) {
-    const attempt = await connectOnce(client, id, lastSeq, (event) => {
+    const attempt = await connectOnce<E>(client, kind, id, lastSeq, (event) => {
       if (event.type !== 'snapshot') {
         if (event.seq <= lastSeq) return;
         lastSeq = event.seq;
@@ -66,30 +79,31 @@ export async function watchBacktest(
   }
 }
 
-function connectOnce(
+function connectOnce<E extends LiveEvent>(
   client: ApiClient,
+  kind: 'backtest' | 'sweep',
   id: string,
   afterSeq: number,
-  onEvent: (event: BacktestEvent) => void,
-): Promise<Attempt> {
-  const url = client.wsUrl(`/ws/backtest/${encodeURIComponent(id)}?after=${afterSeq}`);
+  onEvent: (event: E) => void,
+): Promise<Attempt<E>> {
+  const url = client.wsUrl(`/ws/${kind}/${encodeURIComponent(id)}?after=${afterSeq}`);
   const socket = new WebSocket(url, { headers: { authorization: `Bearer ${client.key}` } });
-  const attempt: Attempt = { terminal: null, dropped: null, received: false };
-  return new Promise<Attempt>((resolve, reject) => {
+  const attempt: Attempt<E> = { terminal: null, dropped: null, received: false };
+  return new Promise<Attempt<E>>((resolve, reject) => {
     let opened = false;
     socket.on('open', () => {
       opened = true;
     });
     socket.on('message', (data) => {
       attempt.received = true;
-      let event: BacktestEvent;
+      let event: E;
       try {
-        event = JSON.parse(String(data)) as BacktestEvent;
+        event = JSON.parse(String(data)) as E;
       } catch {
         return;
       }
       onEvent(event);
-      if (TERMINAL.has(event.type)) attempt.terminal = event as TerminalEvent;
+      if (TERMINAL.has(event.type)) attempt.terminal = event as TerminalOf<E>;
     });
     socket.on('unexpected-response', (_request, response) => {
       socket.terminate();

@@ -14,6 +14,7 @@ import { FlowProducer } from 'bullmq';
 import { requireBars } from '../bar-source.js';
 import type { WorkerDeps } from '../deps.js';
 import type { JobContext } from '../job-context.js';
+import { publishSweepEnd, publishSweepProgress } from '../sweep-events.js';
 import { finishSweep, sweepCombos } from '../sweep-summary.js';
 
 /** Cells computed between two looks at the sweep's status and two writes of finished cells. */
@@ -36,7 +37,7 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
         await loadBars(deps, record, signal);
       } catch (error) {
         if ((error as { code?: unknown }).code === 'HS_ERR_SYMBOL_NOT_FOUND') {
-          await failSweep(deps, sweepId, error as Error & { code: string });
+          await failSweep(deps, sweepId, error as Error & { code: string }, eventError(log));
           return { sweepId, failed: true };
         }
         throw error;
@@ -58,12 +59,12 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
         );
       }
       const mine = chunkOf(plan, record.chunks, chunk);
-      const cells = await runCells(deps, record, mine, signal);
+      const cells = await runCells(deps, record, mine, signal, eventError(log));
       log.info({ cells }, 'sweep chunk done');
       return { sweepId, chunk, cells };
     },
     'finish-sweep': async ({ sweepId }, { log }) => {
-      const status = await finishSweep(deps, sweepId);
+      const status = await finishSweep(deps, sweepId, eventError(log));
       log.info({ status }, 'sweep finished');
       return { sweepId, status };
     },
@@ -76,12 +77,23 @@ async function activeSweep(deps: WorkerDeps, sweepId: string): Promise<SweepReco
   return record && !isTerminalStatus(record.status) ? record : null;
 }
 
-async function failSweep(deps: WorkerDeps, sweepId: string, error: Error & { code: string }) {
-  await deps.store.transitionSweep(sweepId, {
+/** The live channel is best effort: a failed publish is logged, never fails the job. */
+function eventError(log: JobContext['log']): (error: unknown) => void {
+  return (error) => log.warn({ err: error }, 'sweep event not published');
+}
+
+async function failSweep(
+  deps: WorkerDeps,
+  sweepId: string,
+  error: Error & { code: string },
+  onEventError: (error: unknown) => void,
+) {
+  const ended = await deps.store.transitionSweep(sweepId, {
     from: ['queued', 'running'],
     to: 'failed',
     patch: { error: { code: error.code, message: error.message } },
   });
+  if (ended) await publishSweepEnd(deps, sweepId, onEventError);
 }
 
 interface SweepBars {
@@ -175,6 +187,7 @@ async function runCells(
   record: SweepRecord,
   combos: SweepPlan['runnable'],
   signal: AbortSignal | undefined,
+  onEventError: (error: unknown) => void,
 ): Promise<number> {
   const { symbols, dataVersions } = await loadBars(deps, record, signal);
   const fingerprints = combos.map((c) => cellFingerprint(record, c.params, dataVersions));
@@ -194,7 +207,10 @@ async function runCells(
       todo.push({ combo, fingerprint });
     }
   });
-  if (reused.length > 0) await deps.store.putSweepCells(record.id, reused);
+  if (reused.length > 0) {
+    await deps.store.putSweepCells(record.id, reused);
+    await publishSweepProgress(deps, record, onEventError);
+  }
   if (todo.length === 0) return 0;
   const strategy = getStrategy(record.config.strategy.name);
   const simulation = toSimulationConfig(record.config);
@@ -226,6 +242,7 @@ async function runCells(
         error: cell.status === 'failed' ? cell.error : null,
       })),
     );
+    await publishSweepProgress(deps, record, onEventError);
     // Let the lock renewal and other jobs' I/O run between batches.
     await new Promise((resolve) => setImmediate(resolve));
   }

@@ -18,6 +18,7 @@ import {
   type SweepRequest,
 } from '@hindsight/models';
 import {
+  type BacktestEventPublisher,
   type Config,
   enqueueSweep,
   fingerprintSalt,
@@ -56,6 +57,8 @@ export interface SweepServiceDeps {
   config: Config;
   marketData: MarketDataCache;
   backtests: BacktestService;
+  /** For the `cancelled` event of /ws/sweep/:id: a cancel is the one end the api causes. */
+  publisher: BacktestEventPublisher;
   log: FastifyBaseLogger;
 }
 
@@ -267,14 +270,18 @@ export class SweepService {
       const now = await this.record(principal, id);
       throw createError('HS_ERR_SWEEP_ALREADY_TERMINAL', { id, status: now.status });
     }
+    await this.#announceCancel(id);
     await this.#removeJobs(record);
     return this.view(cancelled);
   }
 
   async remove(principal: Principal, id: string): Promise<void> {
     const record = await this.record(principal, id);
-    if (!isTerminalStatus(record.status)) {
-      await this.deps.store.transitionSweep(id, { from: ['queued', 'running'], to: 'cancelled' });
+    if (
+      !isTerminalStatus(record.status) &&
+      (await this.deps.store.transitionSweep(id, { from: ['queued', 'running'], to: 'cancelled' }))
+    ) {
+      await this.#announceCancel(id);
     }
     await this.#removeJobs(record);
     await this.deps.store.deleteSweep(id);
@@ -294,6 +301,17 @@ export class SweepService {
       null,
     );
     return accepted;
+  }
+
+  /** Best effort: the cancel stands even if Redis cannot carry the event. */
+  async #announceCancel(id: string): Promise<void> {
+    await withTimeout(
+      this.deps.publisher.publishSweep(id, 'cancelled', { reason: null }),
+      1_000,
+      'publishing the cancel',
+    ).catch((error: unknown) =>
+      this.deps.log.warn({ err: error, sweepId: id }, 'sweep cancel not published'),
+    );
   }
 
   /** Best effort: a job a worker holds cannot be removed, and it stops by itself. */
@@ -329,6 +347,7 @@ async function sweepService(fastify: FastifyInstance) {
       config: fastify.config,
       marketData: fastify.marketData,
       backtests: fastify.backtests,
+      publisher: fastify.eventPublisher,
       log: fastify.log,
     }),
   );
@@ -336,5 +355,5 @@ async function sweepService(fastify: FastifyInstance) {
 
 export default fp(sweepService, {
   name: 'sweep-service',
-  dependencies: ['config', 'store', 'queues', 'market-data', 'backtest-service'],
+  dependencies: ['config', 'store', 'queues', 'market-data', 'backtest-service', 'events'],
 });
