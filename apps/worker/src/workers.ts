@@ -133,14 +133,12 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Runnin
   if (partials.length > 0) logger.info({ removed: partials }, 'removed abandoned partial results');
   const metrics = new WorkerTelemetry({ store: deps.store });
   // Each backtest this worker's threads end, counted once (the api's endings arrive as
-  // backtest-finished jobs on the notifications queue).
+  // backtest-finished jobs on the notifications queue). Not logged again here: the job that
+  // ended it has already logged the ending, with its job id.
   const stopCounting = onEnded(endedChannel, ({ backtestId, status }) => {
     deps.store
       .getBacktest(backtestId)
-      .then((record) => {
-        metrics.backtestFinished(status, record);
-        logger.info({ backtestId, status, ownerId: record?.ownerId ?? null }, 'backtest finished');
-      })
+      .then((record) => metrics.backtestFinished(status, record))
       .catch((error) => logger.warn({ err: error, backtestId }, 'ended backtest not counted'));
   });
   const base: WorkerOptions = {

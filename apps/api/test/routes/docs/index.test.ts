@@ -38,9 +38,17 @@ const ROUTES: Array<[string, string]> = [
   ['get', '/api/v1/webhooks/{id}/deliveries'],
   ['get', '/api/v1/notification-settings'],
   ['put', '/api/v1/notification-settings'],
+  ['post', '/api/v1/sweeps'],
+  ['get', '/api/v1/sweeps'],
+  ['get', '/api/v1/sweeps/{id}'],
+  ['get', '/api/v1/sweeps/{id}/results'],
+  ['post', '/api/v1/sweeps/{id}/cancel'],
+  ['post', '/api/v1/sweeps/{id}/promote'],
+  ['delete', '/api/v1/sweeps/{id}'],
   ['get', '/health'],
   ['get', '/ready'],
   ['get', '/ws/backtest/{id}'],
+  ['get', '/ws/sweep/{id}'],
 ];
 
 function collectRefs(node: unknown, out: string[]): string[] {
