@@ -1,5 +1,10 @@
 export { alignBars } from './align.js';
 export {
+  CheckpointFormatError,
+  decodeCheckpointState,
+  encodeCheckpointState,
+} from './checkpoint.js';
+export {
   SimulationConfigError,
   validateBacktestingPySymbolCount,
   validateSimulationConfig,
