@@ -4,6 +4,7 @@ import {
   CheckpointFormatError,
   decodeCheckpointState,
   encodeCheckpointState,
+  encodeTrades,
 } from './checkpoint.js';
 import { SimulationConfigError } from './config.js';
 import { simulate } from './simulate.js';
@@ -43,29 +44,42 @@ const state: SimulationCheckpoint = {
   balance: Float64Array.from([4, 5, 6]),
 };
 
+const series = {
+  equity: state.equity,
+  balance: state.balance,
+  trades: encodeTrades(state.trades, state.symbols),
+};
+
 describe('checkpoint bytes', () => {
   it('round-trip every field, -0 and infinities included', () => {
-    const decoded = decodeCheckpointState(
-      encodeCheckpointState(state),
-      state.equity,
-      state.balance,
-    );
+    const decoded = decodeCheckpointState(encodeCheckpointState(state), series);
     expect(decoded).toEqual(state);
     expect(Object.is(decoded.cash, -0)).toBe(true);
     expect(Object.is(decoded.trades[0]!.pnl, -0)).toBe(true);
   });
 
+  it('read a Node Buffer that is a view of a larger pool', () => {
+    const bytes = encodeCheckpointState(state);
+    const pool = Buffer.alloc(bytes.length + 24, 0xff);
+    pool.set(bytes, 12);
+    const view = pool.subarray(12, 12 + bytes.length);
+    expect(decodeCheckpointState(view, series)).toEqual(state);
+  });
+
   it('refuse truncated or foreign bytes', () => {
     const bytes = encodeCheckpointState(state);
-    const refuse = (b: Uint8Array) => () => decodeCheckpointState(b, state.equity, state.balance);
+    const refuse = (b: Uint8Array) => () => decodeCheckpointState(b, series);
     expect(refuse(bytes.subarray(0, bytes.length - 8))).toThrow(CheckpointFormatError);
     expect(refuse(bytes.subarray(0, 2))).toThrow(CheckpointFormatError);
     expect(refuse(new TextEncoder().encode('\u0002\u0000\u0000\u0000{}'))).toThrow(
       CheckpointFormatError,
     );
-    expect(() => decodeCheckpointState(bytes, state.equity.subarray(0, 2), state.balance)).toThrow(
-      CheckpointFormatError,
-    );
+    for (const short of [
+      { ...series, equity: state.equity.subarray(0, 2) },
+      { ...series, trades: series.trades.subarray(0, 11) },
+    ]) {
+      expect(() => decodeCheckpointState(bytes, short)).toThrow(CheckpointFormatError);
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 import { EXIT_REASONS, type ExitReason, type SimulationCheckpoint, type Trade } from './types.js';
 
-const FORMAT = 'hindsight-simulation-checkpoint/1';
-const TRADE_FIELDS = 10;
+const FORMAT = 'hindsight-simulation-checkpoint/2';
+/** Per trade: its symbol's index, its exit reason's index in EXIT_REASONS, then ten numbers. */
+export const TRADE_WIDTH = 12;
 
 interface StateHeader {
   format: typeof FORMAT;
@@ -9,31 +10,28 @@ interface StateHeader {
   length: number;
   symbols: string[];
   openCount: number;
-  /** Per trade: the index of its symbol, then of its exit reason in EXIT_REASONS. */
-  tradeSymbols: number[];
-  tradeReasons: number[];
+  tradeCount: number;
 }
 
 /**
- * The checkpoint's state less its two series, as bytes: a little-endian u32 header length, the
- * JSON header, padding to 8 bytes, then every number as a float64 (so -0, infinities and every
- * last bit survive, which JSON would not promise).
+ * A checkpoint's state less the series that only grow (equity, cash, closed trades), which its
+ * keeper appends to files of their own: a little-endian u32 header length, the JSON header,
+ * padding to 8 bytes, then every number as a float64 (so -0, infinities and every last bit
+ * survive, which JSON would not promise).
  */
 export function encodeCheckpointState(checkpoint: SimulationCheckpoint): Uint8Array {
   const n = checkpoint.symbols.length;
-  const symbolIndex = new Map(checkpoint.symbols.map((symbol, i) => [symbol, i]));
   const header: StateHeader = {
     format: FORMAT,
     nextBar: checkpoint.nextBar,
     length: checkpoint.length,
     symbols: [...checkpoint.symbols],
     openCount: checkpoint.openCount,
-    tradeSymbols: checkpoint.trades.map((trade) => symbolIndex.get(trade.symbol)!),
-    tradeReasons: checkpoint.trades.map((trade) => EXIT_REASONS.indexOf(trade.exitReason)),
+    tradeCount: checkpoint.trades.length,
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const offset = Math.ceil((4 + json.length) / 8) * 8;
-  const numbers = new Float64Array(1 + 8 * n + TRADE_FIELDS * checkpoint.trades.length);
+  const numbers = new Float64Array(1 + 8 * n);
   let k = 0;
   numbers[k++] = checkpoint.cash;
   for (const column of [
@@ -48,24 +46,6 @@ export function encodeCheckpointState(checkpoint: SimulationCheckpoint): Uint8Ar
   ]) {
     for (let s = 0; s < n; s++) numbers[k++] = column[s]!;
   }
-  for (const t of checkpoint.trades) {
-    numbers.set(
-      [
-        t.size,
-        t.entryBar,
-        t.exitBar,
-        t.entryTime,
-        t.exitTime,
-        t.entryPrice,
-        t.exitPrice,
-        t.pnl,
-        t.commission,
-        t.returnPct,
-      ],
-      k,
-    );
-    k += TRADE_FIELDS;
-  }
   const bytes = new Uint8Array(offset + numbers.byteLength);
   new DataView(bytes.buffer).setUint32(0, json.length, true);
   bytes.set(json, 4);
@@ -73,16 +53,50 @@ export function encodeCheckpointState(checkpoint: SimulationCheckpoint): Uint8Ar
   return bytes;
 }
 
+/** Closed trades `from` on, TRADE_WIDTH float64s each, for appending to the trades already kept. */
+export function encodeTrades(
+  trades: readonly Trade[],
+  symbols: readonly string[],
+  from = 0,
+): Float64Array {
+  const symbolIndex = new Map(symbols.map((symbol, i) => [symbol, i]));
+  const numbers = new Float64Array((trades.length - from) * TRADE_WIDTH);
+  let k = 0;
+  for (let t = from; t < trades.length; t++) {
+    const trade = trades[t]!;
+    numbers[k++] = symbolIndex.get(trade.symbol)!;
+    numbers[k++] = EXIT_REASONS.indexOf(trade.exitReason);
+    numbers[k++] = trade.size;
+    numbers[k++] = trade.entryBar;
+    numbers[k++] = trade.exitBar;
+    numbers[k++] = trade.entryTime;
+    numbers[k++] = trade.exitTime;
+    numbers[k++] = trade.entryPrice;
+    numbers[k++] = trade.exitPrice;
+    numbers[k++] = trade.pnl;
+    numbers[k++] = trade.commission;
+    numbers[k++] = trade.returnPct;
+  }
+  return numbers;
+}
+
 /** Thrown for bytes that are not a checkpoint of this format (truncated, or another version). */
 export class CheckpointFormatError extends Error {
   override readonly name = 'CheckpointFormatError';
 }
 
-/** Reads what encodeCheckpointState wrote; the two series come from the caller's own files. */
+/** What a checkpoint's keeper appended: at least as many bars and trades as the state names. */
+export interface CheckpointSeries {
+  equity: Float64Array;
+  balance: Float64Array;
+  /** encodeTrades' numbers, concatenated. */
+  trades: Float64Array;
+}
+
+/** Reads what encodeCheckpointState wrote, with the series its keeper appended. */
 export function decodeCheckpointState(
   bytes: Uint8Array,
-  equity: Float64Array,
-  balance: Float64Array,
+  series: CheckpointSeries,
 ): SimulationCheckpoint {
   if (bytes.length < 4) throw new CheckpointFormatError('checkpoint too short');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -97,13 +111,22 @@ export function decodeCheckpointState(
   if (header.format !== FORMAT) {
     throw new CheckpointFormatError(`not a ${FORMAT} checkpoint`);
   }
-  const n = header.symbols.length;
-  const tradeCount = header.tradeSymbols.length;
+  const { nextBar, tradeCount, symbols } = header;
+  const n = symbols.length;
   const offset = Math.ceil((4 + jsonLength) / 8) * 8;
-  const count = 1 + 8 * n + TRADE_FIELDS * tradeCount;
-  if (bytes.length !== offset + count * 8) throw new CheckpointFormatError('checkpoint truncated');
-  // A copy, so the numbers are aligned whatever the buffer's offset.
-  const numbers = new Float64Array(bytes.slice(offset).buffer);
+  if (bytes.length !== offset + (1 + 8 * n) * 8) {
+    throw new CheckpointFormatError('checkpoint truncated');
+  }
+  if (
+    series.equity.length < nextBar ||
+    series.balance.length < nextBar ||
+    series.trades.length < tradeCount * TRADE_WIDTH
+  ) {
+    throw new CheckpointFormatError('checkpoint series shorter than its state says');
+  }
+  // A copy (new Uint8Array, not slice: a Node Buffer's slice is a view of a shared pool), so the
+  // numbers are aligned whatever the bytes' offset.
+  const numbers = new Float64Array(new Uint8Array(bytes.subarray(offset)).buffer);
   let k = 1;
   const column = <T extends Float64Array | Int32Array | Uint8Array | Int8Array>(array: T): T => {
     for (let s = 0; s < n; s++) array[s] = numbers[k++]!;
@@ -118,31 +141,27 @@ export function decodeCheckpointState(
   const pendingExit = column(new Uint8Array(n));
   const pendingEntry = column(new Int8Array(n));
   const trades: Trade[] = [];
-  for (let t = 0; t < tradeCount; t++) {
-    const f = numbers.subarray(k, k + TRADE_FIELDS);
-    k += TRADE_FIELDS;
+  const f = series.trades;
+  for (let t = 0, k = 0; t < tradeCount; t++, k += TRADE_WIDTH) {
     trades.push({
-      symbol: header.symbols[header.tradeSymbols[t]!]!,
-      size: f[0]!,
-      entryBar: f[1]!,
-      exitBar: f[2]!,
-      entryTime: f[3]!,
-      exitTime: f[4]!,
-      entryPrice: f[5]!,
-      exitPrice: f[6]!,
-      pnl: f[7]!,
-      commission: f[8]!,
-      returnPct: f[9]!,
-      exitReason: EXIT_REASONS[header.tradeReasons[t]!] as ExitReason,
+      symbol: symbols[f[k]!]!,
+      size: f[k + 2]!,
+      entryBar: f[k + 3]!,
+      exitBar: f[k + 4]!,
+      entryTime: f[k + 5]!,
+      exitTime: f[k + 6]!,
+      entryPrice: f[k + 7]!,
+      exitPrice: f[k + 8]!,
+      pnl: f[k + 9]!,
+      commission: f[k + 10]!,
+      returnPct: f[k + 11]!,
+      exitReason: EXIT_REASONS[f[k + 1]!] as ExitReason,
     });
   }
-  if (equity.length < header.nextBar || balance.length < header.nextBar) {
-    throw new CheckpointFormatError('checkpoint series shorter than its bar');
-  }
   return {
-    nextBar: header.nextBar,
+    nextBar,
     length: header.length,
-    symbols: header.symbols,
+    symbols,
     cash: numbers[0]!,
     openCount: header.openCount,
     size,
@@ -154,7 +173,7 @@ export function decodeCheckpointState(
     trades,
     pendingExit,
     pendingEntry,
-    equity: equity.subarray(0, header.nextBar),
-    balance: balance.subarray(0, header.nextBar),
+    equity: series.equity.subarray(0, nextBar),
+    balance: series.balance.subarray(0, nextBar),
   };
 }

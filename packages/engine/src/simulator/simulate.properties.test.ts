@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { type Bars, createBars, sliceBars } from '../bars.js';
 import type { Signals } from '../signals.js';
 import { BarLoop } from './bar-loop.js';
-import { decodeCheckpointState, encodeCheckpointState } from './checkpoint.js';
+import type { CheckpointSeries } from './checkpoint.js';
+import { decodeCheckpointState, encodeCheckpointState, encodeTrades } from './checkpoint.js';
 import { validateSimulationInputs } from './inputs.js';
 import { simulate } from './simulate.js';
 import type {
@@ -293,20 +294,23 @@ describe('simulate properties', () => {
         const { length, warmup } = validateSimulationInputs(inputs, config);
         const full = new BarLoop(inputs, config, length, warmup, {}).run(general);
         // A checkpoint at every bar, kept as the files would keep it: bytes and two series.
-        const saved: { state: Uint8Array; equity: Float64Array; balance: Float64Array }[] = [];
+        const saved: { state: Uint8Array; series: CheckpointSeries }[] = [];
         const checkpoints = {
           due: () => true,
           save: (checkpoint: SimulationCheckpoint) =>
             saved.push({
               state: encodeCheckpointState(checkpoint),
-              equity: checkpoint.equity.slice(),
-              balance: checkpoint.balance.slice(),
+              series: {
+                equity: checkpoint.equity.slice(),
+                balance: checkpoint.balance.slice(),
+                trades: encodeTrades(checkpoint.trades, checkpoint.symbols),
+              },
             }),
         };
         const options = { checkpoints, progressEveryBars: 1 };
         expect(new BarLoop(inputs, config, length, warmup, options).run(general)).toEqual(full);
-        for (const { state, equity, balance } of saved) {
-          const resumeFrom = decodeCheckpointState(state, equity, balance);
+        for (const { state, series } of saved) {
+          const resumeFrom = decodeCheckpointState(state, series);
           const resumed = new BarLoop(inputs, config, length, warmup, { resumeFrom }).run(general);
           expect(resumed).toEqual(full);
           expect(bits(resumed)).toEqual(bits(full));
