@@ -11,7 +11,6 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type CheckpointSink,
@@ -22,10 +21,8 @@ import {
   TRADE_WIDTH,
 } from '@hindsight/engine';
 import type { BacktestRecord } from '@hindsight/models';
-import { type BacktestLifecycle, type Config, STEP_START } from '@hindsight/service';
+import { type BacktestLifecycle, type Config, checkpointDir, STEP_START } from '@hindsight/service';
 
-/** DATA_ROOT/checkpoints/<backtest id>/: the saved state of a running simulation, if any. */
-const CHECKPOINTS_DIR = 'checkpoints';
 const STATE = 'state.bin';
 const EQUITY = 'equity.f64';
 const CASH = 'cash.f64';
@@ -70,7 +67,7 @@ export class RunCheckpoints {
     intervalMs: number,
     now: () => number = Date.now,
   ) {
-    this.#dir = join(dataRoot, CHECKPOINTS_DIR, backtestId);
+    this.#dir = checkpointDir(dataRoot, backtestId);
     this.#key = key;
     this.#intervalMs = intervalMs;
     this.#now = now;
@@ -187,11 +184,6 @@ export class RunCheckpoints {
     }
     renameSync(temp, join(this.#dir, name));
   }
-}
-
-/** A backtest's checkpoints are gone once it ends: completed, failed, cancelled or deleted. */
-export function removeCheckpoints(dataRoot: string, backtestId: string): Promise<void> {
-  return rm(join(dataRoot, CHECKPOINTS_DIR, backtestId), { recursive: true, force: true });
 }
 
 /**

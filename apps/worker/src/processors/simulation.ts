@@ -1,15 +1,15 @@
 import { runPrepared } from '@hindsight/backtest';
 import { alignBars, BarsIndicators } from '@hindsight/engine';
 import { parseJobPayload, type TerminalStatus } from '@hindsight/models';
-import { removeTaskArtifacts, STEP_START, writeTaskArtifacts } from '@hindsight/service';
+import {
+  removeCheckpoints,
+  removeTaskArtifacts,
+  STEP_START,
+  writeTaskArtifacts,
+} from '@hindsight/service';
 import { type SandboxedJob, UnrecoverableError } from 'bullmq';
 import { requireBars } from '../bar-source.js';
-import {
-  announceResume,
-  openCheckpoints,
-  removeCheckpoints,
-  SIMULATION_SPAN,
-} from '../checkpoints.js';
+import { announceResume, openCheckpoints, SIMULATION_SPAN } from '../checkpoints.js';
 import type { WorkerDeps } from '../deps.js';
 import { BacktestInputError } from '../failure.js';
 import { worthStoring } from '../indicator-cache.js';
