@@ -162,12 +162,16 @@ export class RunCheckpoints {
     }
   }
 
-  /** Appends and syncs, so the state written next never names bars the disk does not hold. */
+  /**
+   * Appends without syncing: a killed process's writes are in the page cache, and after a crash
+   * of the machine a series the journal kept shorter than its state says is refused by the
+   * reader (decodeCheckpointState) and the run starts over. Syncing would cost the first save
+   * of a long run seconds (every bar so far), during which the run hears no cancel.
+   */
   #append(name: string, values: Float64Array): void {
     const fd = openSync(join(this.#dir, name), 'a');
     try {
       writeSync(fd, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

@@ -84,9 +84,15 @@ export async function runSimulationJob(
               dataVersion === null || specs.length === 0 || !worthStoring(deps.config, bars.length)
                 ? []
                 : await deps.indicators.stored(dataVersion, specs, bars.length);
+            // A cancel or a shutdown heard while the bars loaded stops here, before the
+            // strategy's pass over them (seconds, for millions of bars).
+            options.yieldToEvents?.();
+            signal?.throwIfAborted();
             // Nothing stored: the strategy's own pass, which may skip series arrays altogether.
             const indicators = stored.length === 0 ? undefined : new BarsIndicators(bars, stored);
             const signals = strategyFitsBars(prepared, request, bars, indicators);
+            options.yieldToEvents?.();
+            signal?.throwIfAborted();
             return { symbol, bars, signals, dataVersion };
           }),
         );
