@@ -16,4 +16,6 @@ export * from './notifications/index.js';
 export * from './queues.js';
 export * from './redis.js';
 export * from './redis-url.js';
+export * from './sweep-lifecycle.js';
 export * from './sweep-queue.js';
+export * from './with-timeout.js';
