@@ -92,7 +92,12 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
 });
 
-async function call<T>(method: string, path: string, body?: unknown, key = KEYS.bob): Promise<T> {
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  key: string = KEYS.bob,
+): Promise<T> {
   const response = await fetch(`${http}${path}`, {
     method,
     headers: { ...bearer(key), ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -279,9 +284,7 @@ describe('a finished sweep notifies its owner, and only its owner', () => {
     await until('the sweep e-mail', () => mails.length > mailsBefore);
 
     const messages = at().map((request) => ({ request, body: verify(hook.secret, request) }));
-    const completed = messages.find(
-      (m) => (m.body as { type: string }).type === 'sweep.completed',
-    );
+    const completed = messages.find((m) => (m.body as { type: string }).type === 'sweep.completed');
     expect(completed?.request.headers['webhook-id']).toBe(`msg_${id}_${hook.id}`);
     const stats = view.best!.stats as Record<string, unknown>;
     expect(completed?.body).toEqual({
@@ -340,8 +343,9 @@ describe('a finished sweep notifies its owner, and only its owner', () => {
     expect(text).toContain('Subject: [Hindsight] bob sweep: completed');
     expect(text).toContain('Combinations: 6 of 6 done (0 skipped, 0 failed)');
     expect(text).toContain(`https://hindsight.example.com/api/v1/sweeps/${id}`);
-    expect(mails.filter((m) => m.raw.includes('cancelled sweep')), 'cancel not in settings').toEqual(
-      [],
-    );
+    expect(
+      mails.filter((m) => m.raw.includes('cancelled sweep')),
+      'cancel not in settings',
+    ).toEqual([]);
   }, 120_000);
 });
