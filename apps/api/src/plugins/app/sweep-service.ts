@@ -280,7 +280,7 @@ export class SweepService {
   async remove(principal: Principal, id: string): Promise<void> {
     const record = await this.record(principal, id);
     if (!isTerminalStatus(record.status)) {
-      await this.#lifecycle.end(id, 'cancelled', { reason: 'deleted' });
+      await this.#lifecycle.end(id, 'cancelled', { reason: null });
     }
     await this.#removeJobs(record);
     await this.deps.store.deleteSweep(id);
