@@ -72,7 +72,10 @@ describe('the indicators step', { timeout: 180_000 }, () => {
     });
     const after = await Promise.all(paths.map((path) => stat(path)));
     // Reads stamp the mtime (for cleanup); a rewrite would rename a new file into place.
-    expect(after.map((s) => s.ino), 'not rewritten').toEqual(before.map((s) => s.ino));
+    expect(
+      after.map((s) => s.ino),
+      'not rewritten',
+    ).toEqual(before.map((s) => s.ino));
 
     // And a third run with the simulation alone, computing nothing ahead (the small-run path).
     const third = await harness.submit(REQUEST, {}, { barsCached: true });
