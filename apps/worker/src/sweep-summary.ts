@@ -7,8 +7,9 @@ import {
 } from '@hindsight/backtest';
 import type { Stats, TrialSummary } from '@hindsight/metrics';
 import type { SweepCellRecord, SweepObjectiveSpec, SweepRecord } from '@hindsight/models';
+import type { SweepEndOptions } from '@hindsight/service';
 import type { WorkerDeps } from './deps.js';
-import { publishSweepEnd } from './sweep-events.js';
+import { publishFinalProgress } from './sweep-events.js';
 
 const PAGE = 5_000;
 
@@ -57,14 +58,10 @@ function asCell(cell: SweepCellRecord): SweepCell | null {
 /**
  * Ranks every cell of a finished sweep and completes it with the leaderboard, the best cell and
  * the overfitting statistics; a sweep none of whose combinations completed fails, naming the
- * first failure, then publishes the end on the live channel. The status it ended with (or found:
- * a cancelled sweep stays cancelled, its end published by whoever cancelled it).
+ * first failure. The status it ended with (or found: a cancelled sweep stays cancelled, its end
+ * announced by whoever cancelled it).
  */
-export async function finishSweep(
-  deps: WorkerDeps,
-  sweepId: string,
-  onEventError: (error: unknown) => void,
-): Promise<string> {
+export async function finishSweep(deps: WorkerDeps, sweepId: string): Promise<string> {
   const record = await deps.store.getSweep(sweepId);
   if (!record) return 'deleted';
   const cells: SweepCell[] = [];
@@ -86,22 +83,25 @@ export async function finishSweep(
       failure?.status === 'failed'
         ? `every combination failed; the first: ${failure.error}`
         : `no combination finished (${cells.length} of ${expected} cells)`;
-    const ended = await deps.store.transitionSweep(sweepId, {
-      from: ['queued', 'running'],
-      to: 'failed',
-      patch: { error: { code: 'HS_ERR_VALIDATION', message } },
+    const ended = await endSweep(deps, sweepId, 'failed', {
+      error: { code: 'HS_ERR_VALIDATION', message },
     });
-    if (!ended) return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
-    await publishSweepEnd(deps, sweepId, onEventError);
-    return 'failed';
+    return ended ? 'failed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
   }
   const summary = summarizeSweep(cells, objectiveOf(record.config.objective));
-  const ended = await deps.store.transitionSweep(sweepId, {
-    from: ['queued', 'running'],
-    to: 'completed',
-    patch: { summary },
+  const ended = await endSweep(deps, sweepId, 'completed', { summary });
+  return ended ? 'completed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
+}
+
+/** Ends the sweep as a worker does: the final progress goes out before the terminal event. */
+export function endSweep(
+  deps: WorkerDeps,
+  sweepId: string,
+  to: 'completed' | 'failed',
+  patch: SweepEndOptions['patch'],
+): Promise<SweepRecord | null> {
+  return deps.sweepLifecycle.end(sweepId, to, {
+    ...(patch ? { patch } : {}),
+    beforeEvent: (record) => publishFinalProgress(deps, record),
   });
-  if (!ended) return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
-  await publishSweepEnd(deps, sweepId, onEventError);
-  return 'completed';
 }

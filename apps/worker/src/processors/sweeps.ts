@@ -14,8 +14,8 @@ import { FlowProducer } from 'bullmq';
 import { requireBars } from '../bar-source.js';
 import type { WorkerDeps } from '../deps.js';
 import type { JobContext } from '../job-context.js';
-import { publishSweepEnd, publishSweepProgress } from '../sweep-events.js';
-import { finishSweep, sweepCombos } from '../sweep-summary.js';
+import { publishSweepProgress } from '../sweep-events.js';
+import { endSweep, finishSweep, sweepCombos } from '../sweep-summary.js';
 
 /** Cells computed between two looks at the sweep's status and two writes of finished cells. */
 const CELLS_PER_WRITE = 64;
@@ -37,7 +37,8 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
         await loadBars(deps, record, signal);
       } catch (error) {
         if ((error as { code?: unknown }).code === 'HS_ERR_SYMBOL_NOT_FOUND') {
-          await failSweep(deps, sweepId, error as Error & { code: string }, eventError(log));
+          const { code, message } = error as Error & { code: string };
+          await endSweep(deps, sweepId, 'failed', { error: { code, message } });
           return { sweepId, failed: true };
         }
         throw error;
@@ -64,7 +65,7 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
       return { sweepId, chunk, cells };
     },
     'finish-sweep': async ({ sweepId }, { log }) => {
-      const status = await finishSweep(deps, sweepId, eventError(log));
+      const status = await finishSweep(deps, sweepId);
       log.info({ status }, 'sweep finished');
       return { sweepId, status };
     },
@@ -80,20 +81,6 @@ async function activeSweep(deps: WorkerDeps, sweepId: string): Promise<SweepReco
 /** The live channel is best effort: a failed publish is logged, never fails the job. */
 function eventError(log: JobContext['log']): (error: unknown) => void {
   return (error) => log.warn({ err: error }, 'sweep event not published');
-}
-
-async function failSweep(
-  deps: WorkerDeps,
-  sweepId: string,
-  error: Error & { code: string },
-  onEventError: (error: unknown) => void,
-) {
-  const ended = await deps.store.transitionSweep(sweepId, {
-    from: ['queued', 'running'],
-    to: 'failed',
-    patch: { error: { code: error.code, message: error.message } },
-  });
-  if (ended) await publishSweepEnd(deps, sweepId, onEventError);
 }
 
 interface SweepBars {
