@@ -35,7 +35,7 @@ export const SIMULATION_SPAN = STEP_START.saving - STEP_START.simulation;
  * What makes a checkpoint fit a run: the backtest's fingerprint (strategy, parameters, settings)
  * and the version of every symbol's cached bars. A run whose bars changed starts over.
  */
-export function checkpointKey(fingerprint: string, dataVersions: readonly string[]): string {
+function checkpointKey(fingerprint: string, dataVersions: readonly string[]): string {
   return createHash('sha256')
     .update(fingerprint)
     .update('\n')
