@@ -1,43 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../../test/service-fixture.js';
-import { CliError } from '../cli-error.js';
-import { parseGrid, sweepCommand } from './sweep.js';
-
-describe('--grid', () => {
-  it('start:stop:step includes both ends; a list keeps its order', () => {
-    expect(parseGrid(['fast=5:50:5', 'slow=10,30,20'])).toEqual({
-      fast: [5, 10, 15, 20, 25, 30, 35, 40, 45, 50],
-      slow: [10, 30, 20],
-    });
-  });
-
-  it('decimal steps give the decimals written, and a stop off the step is not passed', () => {
-    expect(parseGrid(['x=0.1:0.5:0.1'])).toEqual({ x: [0.1, 0.2, 0.3, 0.4, 0.5] });
-    expect(parseGrid(['x=1:10:4'])).toEqual({ x: [1, 5, 9] });
-  });
-
-  it.each([
-    ['fast', '--grid must look like name=start:stop:step or name=v1,v2,..., got "fast"'],
-    ['=1,2', '--grid must look like name=start:stop:step or name=v1,v2,..., got "=1,2"'],
-    ['fast=', '--grid must look like name=start:stop:step or name=v1,v2,..., got "fast="'],
-    ['fast=5:50', '--grid fast=5:50: a range is start:stop:step, e.g. fast=5:50:5'],
-    ['fast=5:x:5', '--grid fast=5:x:5: "x" is not a number'],
-    ['fast=5:50:0', '--grid fast=5:50:0: the step must be positive'],
-    ['fast=50:5:5', '--grid fast=50:5:5: the stop is below the start'],
-    ['fast=1:5000:1', '--grid fast=1:5000:1: 5000 values, more than the 1000 a parameter may have'],
-    ['fast=5,,10', '--grid fast=5,,10: an empty value'],
-  ])('refuses %s in one line', (spec, message) => {
-    expect(() => parseGrid([spec])).toThrow(new CliError(message));
-  });
-
-  it('refuses a parameter given twice', () => {
-    expect(() => parseGrid(['fast=5', 'fast=10'])).toThrow('--grid fast is given twice');
-  });
-});
+import { submitSweepCommand } from './submit-sweep.js';
 
 /** The command against the real service: the api and a worker as child processes. */
-describe('hindsight sweep against the service', () => {
+describe('hindsight submit-sweep against the service', () => {
   let service: TestService;
   beforeAll(async () => {
     service = await startTestService();
@@ -58,7 +25,7 @@ describe('hindsight sweep against the service', () => {
     stderr.on('data', (chunk: Buffer) => {
       err += chunk.toString();
     });
-    const code = await sweepCommand(argv, { stdout, stderr, env: service.env });
+    const code = await submitSweepCommand(argv, { stdout, stderr, env: service.env });
     return { code, stdout: out, stderr: err };
   }
 
@@ -75,6 +42,7 @@ describe('hindsight sweep against the service', () => {
     'fast=5:20:5',
     '--grid',
     'slow=20,40,60',
+    '--watch',
   ];
 
   it('follows the sweep live, then prints the leaderboard of GET /sweeps/:id', async () => {
@@ -94,7 +62,10 @@ describe('hindsight sweep against the service', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('12 combinations: 11 ran, 1 skipped, 0 failed');
     expect(lines[1]).toMatch(/^rank {2}sharpeRatio/);
-    const rows = lines.slice(2);
+    expect(lines.at(-1)).toMatch(
+      /^probability of backtest overfitting [\d.]+ over \d+ CSCV splits, 11 trials$/,
+    );
+    const rows = lines.slice(2, -1);
     expect(rows).toHaveLength(Math.min(10, view.leaderboard.length));
     rows.forEach((row, i) => {
       const entry = view.leaderboard[i]!;
@@ -112,10 +83,18 @@ describe('hindsight sweep against the service', () => {
     expect(view.config.objective).toBe('returnPct');
   }, 120_000);
 
+  it('without --watch prints the id and leaves the sweep to the service', async () => {
+    const result = await run(SWEEP.slice(0, -1));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^\S+\n$/);
+    const json = await run([...SWEEP.slice(0, -1), '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'queued', combos: { total: 12 } });
+  });
+
   it('a refused sweep is one line from the api', async () => {
-    const result = await run([...SWEEP.slice(0, -2), '--grid', 'slow=2,3']);
+    const result = await run([...SWEEP.slice(0, -3), '--grid', 'slow=2,3']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^hindsight sweep: HS_ERR_SWEEP_EMPTY: .*\(HTTP 400\)\n$/);
+    expect(result.stderr).toMatch(/^hindsight submit-sweep: HS_ERR_SWEEP_EMPTY: .*\(HTTP 400\)\n$/);
   });
 
   it('a bad grid is one line, before anything is sent', async () => {
@@ -123,7 +102,8 @@ describe('hindsight sweep against the service', () => {
     expect(result).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'hindsight sweep: --grid stop=1:2: a range is start:stop:step, e.g. fast=5:50:5\n',
+      stderr:
+        'hindsight submit-sweep: --grid stop=1:2: a range is start:stop:step, e.g. fast=5:50:5\n',
     });
   });
 });
