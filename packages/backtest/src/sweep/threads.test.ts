@@ -10,7 +10,8 @@ const GOOG = fileURLToPath(new URL('../../../../fixtures/market-data/GOOG.csv', 
 const range = (lo: number, hi: number, step: number) =>
   Array.from({ length: Math.floor((hi - lo) / step) + 1 }, (_, i) => lo + i * step);
 
-describe('runSweepThreads', async () => {
+// Threads started from the sources compile them again under tsx: seconds on a busy machine.
+describe('runSweepThreads', { timeout: 60_000 }, async () => {
   const bars = await readCsvFile(GOOG);
   const simulation = simulationConfig({ commission: 0.002, conventions: 'backtesting.py' });
   const plan = planSweep({
