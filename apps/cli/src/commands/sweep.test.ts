@@ -138,6 +138,30 @@ describe('hindsight sweep on this machine', () => {
     expect(one.stdout).toBe(two.stdout);
   }, 60_000);
 
+  it('--objective KEY:min ranks the smallest first', async () => {
+    const result = await run(sweepCommand, [
+      ...GOOG_GRID.slice(0, 4),
+      '--grid',
+      'fast=5,10',
+      '--grid',
+      'slow=20:60:20',
+      '--objective',
+      'volatilityAnnPct:min',
+      '--threads',
+      '1',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const sweep = JSON.parse(result.stdout) as {
+      objective: unknown;
+      leaderboard: Array<{ stats: { volatilityAnnPct: number } }>;
+    };
+    expect(sweep.objective).toEqual({ key: 'volatilityAnnPct', direction: 'min' });
+    const values = sweep.leaderboard.map((e) => e.stats.volatilityAnnPct);
+    expect(values).toHaveLength(6);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+  }, 60_000);
+
   it.each([
     [['--grid', 'fast=5:50'], '--grid fast=5:50: a range is start:stop:step, e.g. fast=5:50:5'],
     [['--grid', 'speed=1,2'], /^sma_crossover: .*speed/],

@@ -37,7 +37,8 @@ ${BARS_USAGE}
 ${GRID_USAGE}
   --param key=value     a fixed strategy parameter (repeatable)
   --objective KEY[:min] the statistic to rank by, maximised (default sharpeRatio); :min to
-                        minimise it (maxDrawdownPct:min)
+                        minimise it (volatilityAnnPct:min; drawdowns are negative, so the
+                        shallowest maxDrawdownPct is the largest: maximise it)
   --threads N           worker threads (default: one per core, here ${defaultSweepThreads()})
 ${SIMULATION_USAGE}
   --json                print one JSON object { combos, objective, best, leaderboard,
