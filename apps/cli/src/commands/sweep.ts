@@ -22,7 +22,7 @@ import { ProgressBar } from './progress-bar.js';
  * The most combinations one local sweep runs: the api's largest random search. Every
  * combination's statistics are kept until the end, so the bound is one of memory.
  */
-export const MAX_LOCAL_COMBOS = 1_000_000;
+const MAX_LOCAL_COMBOS = 1_000_000;
 
 const USAGE = `usage: hindsight sweep (--data FILE.csv | --symbol NAME) --strategy NAME --grid P=SPEC [--grid P2=SPEC ...] [options]
 
