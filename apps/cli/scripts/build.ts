@@ -4,8 +4,8 @@
  * pnpm nor tsx compiling TypeScript.
  *
  * Every module the code imports with a dynamic `import()` (each command from main.ts, the
- * market-data cache behind `run --symbol`, the MongoDB store) is bundled on its own, as
- * dist/<its name>.js, and stays a dynamic import, so a start loads only what it runs: `--help` no
+ * market-data cache behind `run --symbol`, the MongoDB store), and each worker-thread entry (the
+ * local sweep's), is bundled on its own, as dist/<its name>.js, and stays a dynamic import, so a start loads only what it runs: `--help` no
  * command, `run --data` no Redis, DuckDB or MongoDB client. Each bundle is tree-shaken on its
  * own. (esbuild's code splitting would not do: it shares chunks by file, so a chunk that `run`
  * imports would carry the cache that `data` needs.)
@@ -23,6 +23,15 @@ import { build, type Plugin } from 'esbuild';
 
 const CLI_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_OUTDIR = join(CLI_ROOT, 'dist');
+
+/**
+ * Modules started as worker threads by a path beside their starter's own file (esbuild does not
+ * follow `new Worker(new URL(...))`): each is bundled on its own under its file's name, as the
+ * lazy modules are, so the starter finds dist/<name>.js beside the bundle it is inlined in.
+ */
+const THREAD_ENTRIES = [
+  join(CLI_ROOT, '..', '..', 'packages', 'backtest', 'src', 'sweep', 'sweep-thread.ts'),
+];
 
 const RESOLVING = Symbol('resolving');
 
@@ -82,6 +91,7 @@ function lazyName(lazy: LazyModules, file: string): string {
 export async function buildCli(outdir = DEFAULT_OUTDIR): Promise<string> {
   rmSync(outdir, { recursive: true, force: true });
   const lazy: LazyModules = new Map([[join(CLI_ROOT, 'src', 'main.ts'), 'main']]);
+  for (const entry of THREAD_ENTRIES) lazyName(lazy, realpathSync(entry));
   const built = new Set<string>();
   // Bundling a module finds the modules it imports lazily: bundle those next, until none is new.
   for (;;) {

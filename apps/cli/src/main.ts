@@ -5,6 +5,8 @@ const USAGE = `usage: hindsight <command> [options]
 
 commands:
   run     run one backtest on a CSV file or a cached symbol and print its report
+  sweep   run a parameter sweep on every core of this machine, then its leaderboard
+          (hindsight sweep --help)
   data    import, list, show and check cached market data (hindsight data --help)
   cleanup remove old result artifacts and abandoned partial writes (hindsight cleanup --help)
   store   export the store to JSON lines or import it (hindsight store --help)
@@ -14,7 +16,8 @@ commands:
   list    list your backtests (--status, --limit, --json)
   status  show one backtest: hindsight status ID
   cancel  cancel a queued or running backtest: hindsight cancel ID
-  sweep   run a parameter sweep on the service, live, then its leaderboard (hindsight sweep --help)
+  submit-sweep  submit a parameter sweep; --watch follows it live to its leaderboard
+          (hindsight submit-sweep --help)
 
   keys    create an API key in the store: hindsight keys create --user U --tier T [--admin]
 `;
@@ -26,6 +29,7 @@ commands:
  */
 const commands: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.js')).runCommand,
+  sweep: async () => (await import('./commands/sweep.js')).sweepCommand,
   data: async () => (await import('./commands/data.js')).dataCommand,
   cleanup: async () => (await import('./commands/cleanup.js')).cleanupCommand,
   store: async () => (await import('./commands/store.js')).storeCommand,
@@ -33,7 +37,7 @@ const commands: Record<string, () => Promise<Command>> = {
   list: async () => (await import('./commands/list.js')).listCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   cancel: async () => (await import('./commands/cancel.js')).cancelCommand,
-  sweep: async () => (await import('./commands/sweep.js')).sweepCommand,
+  'submit-sweep': async () => (await import('./commands/submit-sweep.js')).submitSweepCommand,
   keys: async () => (await import('./commands/keys.js')).keysCommand,
 };
 

@@ -6,7 +6,9 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../scripts/build.js';
+import type { Command } from '../src/command.js';
 import { runCommand } from '../src/commands/run.js';
+import { sweepCommand } from '../src/commands/sweep.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const GOOG = join(REPO, 'fixtures', 'market-data', 'GOOG.csv');
@@ -65,13 +67,13 @@ function heavy(loaded: string[]): string[] {
   return HEAVY.filter((name) => loaded.some((url) => url.includes(`/node_modules/${name}`)));
 }
 
-async function runInProcess(argv: string[]): Promise<string> {
+async function runInProcess(argv: string[], command: Command = runCommand): Promise<string> {
   const stdout = new PassThrough();
   let out = '';
   stdout.on('data', (chunk) => {
     out += chunk;
   });
-  const code = await runCommand(argv, { stdout, stderr: new PassThrough(), env: {} });
+  const code = await command(argv, { stdout, stderr: new PassThrough(), env: {} });
   expect(code).toBe(0);
   return out;
 }
@@ -92,6 +94,27 @@ describe('the built hindsight executable', { timeout: 60_000 }, () => {
     expect(built.code).toBe(0);
     expect(built.stdout).toBe(await runInProcess(argv));
     expect(built.loaded.some((url) => url.endsWith('/run.js'))).toBe(true);
+    expect(heavy(built.loaded)).toEqual([]);
+  });
+
+  it('sweeps a CSV on worker threads started from the bundle, as the sources do', async () => {
+    const argv = [
+      '--data',
+      GOOG,
+      '--strategy',
+      'sma_crossover',
+      '--grid',
+      'fast=5:20:5',
+      '--grid',
+      'slow=20:60:20',
+      '--threads',
+      '2',
+      '--json',
+    ];
+    const built = runBuilt(['sweep', ...argv]);
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stdout).toBe(await runInProcess(argv, sweepCommand));
+    expect(built.loaded.some((url) => url.endsWith('/dist/sweep-thread.js'))).toBe(true);
     expect(heavy(built.loaded)).toEqual([]);
   });
 

@@ -28,7 +28,7 @@ export interface FaultRig {
   restartRedisEmpty(): Promise<void>;
   killRedis(): Promise<void>;
   startRedis(): Promise<void>;
-  startApi(): Promise<void>;
+  startApi(env?: Record<string, string>): Promise<void>;
   startWorker(env?: Record<string, string>): Promise<void>;
   kill(process: ServiceProcess | undefined): Promise<void>;
   submit(body: Record<string, unknown>, key?: string): Promise<Response>;
@@ -79,10 +79,10 @@ export async function startFaultRig(workerEnv: Record<string, string> = {}): Pro
       await rig.killRedis();
       await rig.startRedis();
     },
-    async startApi() {
+    async startApi(env = {}) {
       rig.api = await startProcess(
         'apps/api/src/server.ts',
-        { ...common, PORT: String(apiPort) },
+        { ...common, PORT: String(apiPort), ...env },
         new URL(`${rig.http}/ready`),
       );
     },

@@ -193,15 +193,16 @@ describe('the 175-combination GOOG grid over REST and two worker processes', () 
     const done = await until(again, ['completed', 'failed']);
     expect(done.status).toBe('completed');
     expect(done.leaderboard).toEqual(view.leaderboard);
-    const computed = workers
+    const chunks = workers
       .flatMap((w) => w.output().split('\n'))
       .filter((line) => line.includes(again) && line.includes('sweep chunk done'))
-      .map((line) => JSON.parse(line).cells as number);
-    expect(computed.length).toBeGreaterThan(0);
+      .map((line) => JSON.parse(line) as { computed: number; reused: number });
+    expect(chunks.length).toBeGreaterThan(0);
     expect(
-      computed.every((n) => n === 0),
-      String(computed),
+      chunks.every((chunk) => chunk.computed === 0),
+      JSON.stringify(chunks),
     ).toBe(true);
+    expect(chunks.reduce((sum, chunk) => sum + chunk.reused, 0)).toBe(175);
   });
 
   it('promotes the best combination to a full backtest', async () => {

@@ -1,129 +1,217 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../../test/service-fixture.js';
-import { CliError } from '../cli-error.js';
-import { parseGrid, sweepCommand } from './sweep.js';
+import { REPOSITORY_ROOT } from '@hindsight/backtest/testing';
+import { describe, expect, it } from 'vitest';
+import { runCommand } from './run.js';
+import { sweepCommand } from './sweep.js';
 
-describe('--grid', () => {
-  it('start:stop:step includes both ends; a list keeps its order', () => {
-    expect(parseGrid(['fast=5:50:5', 'slow=10,30,20'])).toEqual({
-      fast: [5, 10, 15, 20, 25, 30, 35, 40, 45, 50],
-      slow: [10, 30, 20],
-    });
-  });
+const GOOG = join(REPOSITORY_ROOT, 'fixtures/market-data/GOOG.csv');
+/** backtesting.py 0.6.6's optimize() over the same grid (its commands are in the file). */
+const oracle = JSON.parse(
+  readFileSync(join(REPOSITORY_ROOT, 'fixtures/sweeps/goog-sma-optimize.json'), 'utf8'),
+) as {
+  bestBySharpeRatio: { fast: number; slow: number };
+  cells: Array<{
+    fast: number;
+    slow: number;
+    sharpeRatio: number;
+    returnPct: number;
+    trades: number;
+  }>;
+};
 
-  it('decimal steps give the decimals written, and a stop off the step is not passed', () => {
-    expect(parseGrid(['x=0.1:0.5:0.1'])).toEqual({ x: [0.1, 0.2, 0.3, 0.4, 0.5] });
-    expect(parseGrid(['x=1:10:4'])).toEqual({ x: [1, 5, 9] });
+const GOOG_GRID = [
+  '--data',
+  GOOG,
+  '--strategy',
+  'sma_crossover',
+  '--grid',
+  'fast=5:50:5',
+  '--grid',
+  'slow=10:200:10',
+  '--commission',
+  '0.002',
+  '--conventions',
+  'backtesting.py',
+];
+
+async function run(command: typeof sweepCommand, argv: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
   });
+  stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const code = await command(argv, { stdout, stderr, env: {} });
+  return { code, stdout: out, stderr: err };
+}
+
+interface LocalSweep {
+  combos: { total: number; done: number; skipped: number; failed: number };
+  best: { params: Record<string, unknown> };
+  leaderboard: Array<{
+    rank: number;
+    params: { fast: number; slow: number };
+    deflatedSharpeRatio: number;
+    probabilisticSharpeRatio: number;
+  }>;
+  overfitting: { trials: number; pbo: number; splits: number };
+  results: Array<{
+    index: number;
+    params: { fast: number; slow: number };
+    status: string;
+    stats: { sharpeRatio: number; returnPct: number; trades: number } | null;
+  }>;
+}
+
+describe('hindsight sweep on this machine', () => {
+  it('the 175-combination GOOG grid on two threads: every cell and the ranking as optimize()', async () => {
+    const result = await run(sweepCommand, [...GOOG_GRID, '--threads', '2', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/\[##########\] 100% 175 combinations on 2 threads\n/);
+    expect(result.stderr).toMatch(/175 backtests of 2148 bars in [\d.]+ s/);
+    expect(result.stderr).toMatch(/statistics across 175 trials \(DSR, PSR, PBO\) in [\d.]+ s\n$/);
+    const sweep = JSON.parse(result.stdout) as LocalSweep;
+    expect(sweep.combos).toEqual({ total: 200, done: 200, skipped: 25, failed: 0 });
+    expect(sweep.results.map((r) => r.index)).toEqual([...Array(200).keys()]);
+    const completed = sweep.results.filter((r) => r.status === 'completed');
+    expect(completed).toHaveLength(oracle.cells.length);
+    for (const expected of oracle.cells) {
+      const where = `fast=${expected.fast} slow=${expected.slow}`;
+      const cell = completed.find(
+        (c) => c.params.fast === expected.fast && c.params.slow === expected.slow,
+      );
+      expect(cell?.stats, where).toBeDefined();
+      const stats = cell!.stats!;
+      expect(stats.trades, where).toBe(expected.trades);
+      expect(Math.abs(stats.returnPct - expected.returnPct), where).toBeLessThan(
+        1e-9 * Math.abs(expected.returnPct),
+      );
+      expect(Math.abs(stats.sharpeRatio - expected.sharpeRatio), where).toBeLessThan(
+        1e-9 * Math.abs(expected.sharpeRatio),
+      );
+    }
+    const byOracle = [...oracle.cells].sort((a, b) => b.sharpeRatio - a.sharpeRatio);
+    const { fast, slow } = oracle.bestBySharpeRatio;
+    expect(sweep.best.params).toMatchObject({ fast, slow });
+    expect(sweep.leaderboard.map((e) => `${e.params.fast}/${e.params.slow}`)).toEqual(
+      byOracle.slice(0, 20).map((c) => `${c.fast}/${c.slow}`),
+    );
+    for (const entry of sweep.leaderboard) {
+      expect(entry.deflatedSharpeRatio).toBeLessThan(entry.probabilisticSharpeRatio);
+    }
+    expect(sweep.overfitting).toMatchObject({ trials: 175, splits: 12_870 });
+
+    // The best cell is what `hindsight run` prints for its parameters, to the last bit.
+    const alone = await run(runCommand, [
+      ...GOOG_GRID.filter((_, i) => i < 4 || i > 7),
+      '--param',
+      `fast=${fast}`,
+      '--param',
+      `slow=${slow}`,
+      '--json',
+      '--equity',
+      'none',
+    ]);
+    expect(alone.code, alone.stderr).toBe(0);
+    const best = completed.find((c) => c.params.fast === fast && c.params.slow === slow);
+    expect(best?.stats).toEqual((JSON.parse(alone.stdout) as { stats: unknown }).stats);
+  }, 120_000);
+
+  it('prints the top 10 with DSR and PSR, then PBO; the same on one thread', async () => {
+    const grid = [...GOOG_GRID.slice(0, 4), '--grid', 'fast=5,10', '--grid', 'slow=20:60:20'];
+    const two = await run(sweepCommand, [...grid, '--threads', '2']);
+    expect(two.code, two.stderr).toBe(0);
+    const lines = two.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('6 combinations: 6 ran, 0 skipped, 0 failed');
+    expect(lines[1]).toMatch(/^rank {2}sharpeRatio +DSR +PSR +params$/);
+    expect(lines.slice(2, -1)).toHaveLength(6);
+    expect(lines[2]).toMatch(/^ {3}1 {2}\S+ +\S+ +\S+ +fast=\d+ slow=\d+$/);
+    expect(lines.at(-1)).toMatch(
+      /^probability of backtest overfitting [\d.]+ over 12870 CSCV splits, 6 trials$/,
+    );
+    const one = await run(sweepCommand, [...grid, '--threads', '1']);
+    expect(one.stdout).toBe(two.stdout);
+  }, 60_000);
+
+  it('--objective KEY:min ranks the smallest first', async () => {
+    const result = await run(sweepCommand, [
+      ...GOOG_GRID.slice(0, 4),
+      '--grid',
+      'fast=5,10',
+      '--grid',
+      'slow=20:60:20',
+      '--objective',
+      'volatilityAnnPct:min',
+      '--threads',
+      '1',
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const sweep = JSON.parse(result.stdout) as {
+      objective: unknown;
+      leaderboard: Array<{ stats: { volatilityAnnPct: number } }>;
+    };
+    expect(sweep.objective).toEqual({ key: 'volatilityAnnPct', direction: 'min' });
+    const values = sweep.leaderboard.map((e) => e.stats.volatilityAnnPct);
+    expect(values).toHaveLength(6);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+  }, 60_000);
 
   it.each([
-    ['fast', '--grid must look like name=start:stop:step or name=v1,v2,..., got "fast"'],
-    ['=1,2', '--grid must look like name=start:stop:step or name=v1,v2,..., got "=1,2"'],
-    ['fast=', '--grid must look like name=start:stop:step or name=v1,v2,..., got "fast="'],
-    ['fast=5:50', '--grid fast=5:50: a range is start:stop:step, e.g. fast=5:50:5'],
-    ['fast=5:x:5', '--grid fast=5:x:5: "x" is not a number'],
-    ['fast=5:50:0', '--grid fast=5:50:0: the step must be positive'],
-    ['fast=50:5:5', '--grid fast=50:5:5: the stop is below the start'],
-    ['fast=1:5000:1', '--grid fast=1:5000:1: 5000 values, more than the 1000 a parameter may have'],
-    ['fast=5,,10', '--grid fast=5,,10: an empty value'],
-  ])('refuses %s in one line', (spec, message) => {
-    expect(() => parseGrid([spec])).toThrow(new CliError(message));
-  });
-
-  it('refuses a parameter given twice', () => {
-    expect(() => parseGrid(['fast=5', 'fast=10'])).toThrow('--grid fast is given twice');
-  });
-});
-
-/** The command against the real service: the api and a worker as child processes. */
-describe('hindsight sweep against the service', () => {
-  let service: TestService;
-  beforeAll(async () => {
-    service = await startTestService();
-    await service.startWorker();
-  }, 120_000);
-  afterAll(async () => {
-    await service?.stop();
-  });
-
-  async function run(argv: string[]) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    const code = await sweepCommand(argv, { stdout, stderr, env: service.env });
-    return { code, stdout: out, stderr: err };
-  }
-
-  const SWEEP = [
-    '--strategy',
-    'sma_crossover',
-    '--symbol',
-    'synthetic:DEMO',
-    '--start',
-    '2015-01-01',
-    '--end',
-    '2020-12-31',
-    '--grid',
-    'fast=5:20:5',
-    '--grid',
-    'slow=20,40,60',
-  ];
-
-  it('follows the sweep live, then prints the leaderboard of GET /sweeps/:id', async () => {
-    const result = await run(SWEEP);
-    expect(result.code, result.stderr).toBe(0);
-    // 4 x 3 combinations; fast=20 slow=20 is refused by the strategy.
-    expect(result.stderr).toMatch(/^sweep \S+\n/);
-    expect(result.stderr).toContain('12/12 combinations (1 skipped, 0 failed) 100%\n');
-    const id = /^sweep (\S+)/.exec(result.stderr)![1]!;
-    const view = (await (
-      await fetch(`${service.url}/api/v1/sweeps/${id}`, {
-        headers: { authorization: `Bearer ${service.env.HINDSIGHT_API_KEY}` },
-      })
-    ).json()) as {
-      leaderboard: Array<{ rank: number; params: Record<string, unknown> }>;
-    };
-    const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toBe('12 combinations: 11 ran, 1 skipped, 0 failed');
-    expect(lines[1]).toMatch(/^rank {2}sharpeRatio/);
-    const rows = lines.slice(2);
-    expect(rows).toHaveLength(Math.min(10, view.leaderboard.length));
-    rows.forEach((row, i) => {
-      const entry = view.leaderboard[i]!;
-      expect(row).toMatch(
-        new RegExp(`^\\s+${entry.rank} .*fast=${entry.params.fast} slow=${entry.params.slow}$`),
-      );
-    });
-  }, 120_000);
-
-  it('--json prints the finished GET view', async () => {
-    const result = await run([...SWEEP, '--json', '--objective', 'returnPct']);
-    expect(result.code, result.stderr).toBe(0);
-    const view = JSON.parse(result.stdout) as { status: string; config: { objective: string } };
-    expect(view.status).toBe('completed');
-    expect(view.config.objective).toBe('returnPct');
-  }, 120_000);
-
-  it('a refused sweep is one line from the api', async () => {
-    const result = await run([...SWEEP.slice(0, -2), '--grid', 'slow=2,3']);
+    [['--grid', 'fast=5:50'], '--grid fast=5:50: a range is start:stop:step, e.g. fast=5:50:5'],
+    [['--grid', 'speed=1,2'], /^sma_crossover: .*speed/],
+    [['--grid', 'fast=0,5'], /^sma_crossover: fast /],
+    [
+      ['--grid', 'fast=1:1000:1', '--grid', 'slow=1:100:1', '--grid', 'allowShort=true,false'],
+      'the grid has 200,000 combinations, more than the 100,000 a sweep may run: narrow a --grid',
+    ],
+    [['--grid', 'fast=30', '--grid', 'slow=10,20'], /^the strategy refuses all 2 combinations/],
+    [
+      ['--grid', 'fast=5', '--objective', 'luck'],
+      /^--objective: unknown statistic "luck" \(known: /,
+    ],
+    [['--grid', 'fast=5', '--objective', 'sharpeRatio:up'], /^--objective must be KEY/],
+    [
+      ['--grid', 'fast=5', '--threads', '0'],
+      '--threads must be a whole number from 1 to 256, got "0"',
+    ],
+  ])('refuses %j in one line', async (extra, message) => {
+    const result = await run(sweepCommand, [...GOOG_GRID.slice(0, 4), ...extra]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^hindsight sweep: HS_ERR_SWEEP_EMPTY: .*\(HTTP 400\)\n$/);
+    expect(result.stdout).toBe('');
+    const [line, ...more] = result.stderr.split('\n');
+    expect(more).toEqual(['']);
+    expect(line!.startsWith('hindsight sweep: ')).toBe(true);
+    const reason = line!.slice('hindsight sweep: '.length);
+    if (typeof message === 'string') expect(reason).toBe(message);
+    else expect(reason).toMatch(message);
   });
 
-  it('a bad grid is one line, before anything is sent', async () => {
-    const result = await run([...SWEEP, '--grid', 'stop=1:2']);
-    expect(result).toEqual({
-      code: 1,
-      stdout: '',
-      stderr: 'hindsight sweep: --grid stop=1:2: a range is start:stop:step, e.g. fast=5:50:5\n',
-    });
+  it('refuses an unknown strategy, and a sweep without bars or grid, in one line', async () => {
+    const unknown = await run(sweepCommand, [
+      '--data',
+      GOOG,
+      '--strategy',
+      'sma_cross',
+      '--grid',
+      'fast=5',
+    ]);
+    expect(unknown.stderr).toMatch(
+      /^hindsight sweep: unknown strategy 'sma_cross' \(known: .*\)\n$/,
+    );
+    const noData = await run(sweepCommand, ['--strategy', 'sma_crossover', '--grid', 'fast=5']);
+    expect(noData.stderr).toBe(
+      'hindsight sweep: give exactly one of --data FILE.csv or --symbol NAME\n',
+    );
+    const noGrid = await run(sweepCommand, GOOG_GRID.slice(0, 4));
+    expect(noGrid.stderr).toBe(
+      'hindsight sweep: at least one --grid is required, e.g. fast=5:50:5\n',
+    );
   });
 });

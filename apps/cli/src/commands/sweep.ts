@@ -1,202 +1,177 @@
-import { MAX_GRID_VALUES, type SweepEvent } from '@hindsight/models';
+import {
+  defaultSweepThreads,
+  type GridValue,
+  gridSize,
+  planSweep,
+  runSweepThreads,
+  type SweepCell,
+  type SweepObjective,
+  summarizeSweep,
+} from '@hindsight/backtest';
+import { OBJECTIVE_KEYS } from '@hindsight/models';
+import { BARS_OPTIONS, BARS_USAGE, loadBarsFrom } from '../bars-option.js';
 import { CliError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
-import { formatStat } from '../format-stat.js';
-import { parseNumber, parseParams, parseValue } from '../parse-options.js';
-import { API_OPTIONS, API_OPTIONS_USAGE, apiClientFrom } from './api-client.js';
-import { watchEvents } from './watch-backtest.js';
+import { formatLeaderboard } from '../format-leaderboard.js';
+import { GRID_USAGE, parseGrid } from '../grid-option.js';
+import { parseParams } from '../parse-options.js';
+import { SIMULATION_OPTIONS, SIMULATION_USAGE, simulationFrom } from '../simulation-options.js';
+import { ProgressBar } from './progress-bar.js';
 
-const USAGE = `usage: hindsight sweep --symbol S --strategy NAME --grid P=SPEC [--grid P2=SPEC ...] [options]
+/**
+ * The most combinations one local sweep runs, as the service's largest tier (SWEEP_COMBOS_PRO):
+ * every combination's statistics are kept to the end, and the overfitting statistics' cost grows
+ * with the number of trials (CSCV ranks every trial in each of 12,870 splits).
+ */
+const MAX_LOCAL_COMBOS = 100_000;
 
-Submits a parameter sweep to the Hindsight api, follows its progress live, then prints the top 10
-of its leaderboard.
+const USAGE = `usage: hindsight sweep (--data FILE.csv | --symbol NAME) --strategy NAME --grid P=SPEC [--grid P2=SPEC ...] [options]
 
-  --strategy NAME       a built-in strategy (GET /api/v1/strategies lists them)
-  --symbol S            a cached symbol (GOOG) or source:NAME (synthetic:DEMO); repeatable
-  --grid P=SPEC         the values of parameter P to try: start:stop:step (both ends included,
-                        e.g. fast=5:50:5) or a list (fast=5,10,20); repeatable, one per parameter
+Runs a parameter sweep on this machine, one worker thread per core (no service, no Redis): every
+combination of the grid through the same code as a standalone backtest, then the top 10 by the
+objective with their deflated and probabilistic Sharpe ratios, and the probability of backtest
+overfitting of the whole search. (hindsight submit-sweep runs one on the service.)
+
+${BARS_USAGE}
+
+  --strategy NAME       a built-in strategy
+${GRID_USAGE}
   --param key=value     a fixed strategy parameter (repeatable)
-  --objective KEY       the statistic to maximise (api default sharpeRatio)
-  --start DATE, --end DATE  the range of bars, both inclusive
-  --timeframe TF        1m, 5m, 15m, 1h, 1d or 1w (api default 1d)
-  --cash N              starting cash (api default 100000)
-  --commission F        fraction of notional per fill
-  --conventions NAME    hindsight or backtesting.py (api default hindsight)
-  --json                print the finished sweep (GET /api/v1/sweeps/:id) as JSON
-${API_OPTIONS_USAGE}`;
+  --objective KEY[:min] the statistic to rank by, maximised (default sharpeRatio); :min to
+                        minimise it (volatilityAnnPct:min; drawdowns are negative, so the
+                        shallowest maxDrawdownPct is the largest: maximise it)
+  --threads N           worker threads (default: one per core, here ${defaultSweepThreads()})
+${SIMULATION_USAGE}
+  --json                print one JSON object { combos, objective, best, leaderboard,
+                        overfitting, results } in the names of GET /api/v1/sweeps/:id; results
+                        holds every combination { index, params, status, stats, error }
+`;
 
-/** The parts of the api's SweepView this command prints. */
-interface SweepView {
-  id: string;
-  status: string;
-  combos: { total: number; done: number; skipped: number; failed: number };
-  leaderboard: Array<{
-    rank: number;
-    params: Record<string, unknown>;
-    stats: Record<string, number | null>;
-    deflatedSharpeRatio: number | null;
-    probabilisticSharpeRatio: number | null;
-  }>;
-}
-
-const SHOWN = 10;
-
-/** Digits after the point, so 0.1 steps give 0.3, not 0.30000000000000004. */
-function decimals(raw: string): number {
-  const dot = raw.indexOf('.');
-  return dot < 0 ? 0 : raw.length - dot - 1;
-}
-
-function gridNumber(spec: string, raw: string): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value)) {
-    throw new CliError(`--grid ${spec}: "${raw}" is not a number`);
-  }
-  return value;
-}
-
-/** `start:stop:step`, both ends included. */
-function parseRange(spec: string, body: string): number[] {
-  const parts = body.split(':');
-  if (parts.length !== 3) {
-    throw new CliError(`--grid ${spec}: a range is start:stop:step, e.g. fast=5:50:5`);
-  }
-  const [start, stop, step] = parts.map((p) => gridNumber(spec, p.trim())) as [
-    number,
-    number,
-    number,
-  ];
-  if (step <= 0) throw new CliError(`--grid ${spec}: the step must be positive`);
-  if (stop < start) throw new CliError(`--grid ${spec}: the stop is below the start`);
-  const count = Math.floor((stop - start) / step + 1e-9) + 1;
-  if (count > MAX_GRID_VALUES) {
+function parseObjective(raw: string | undefined): SweepObjective {
+  const [key = '', direction = 'max', ...rest] = (raw ?? 'sharpeRatio').split(':');
+  if (!(OBJECTIVE_KEYS as readonly string[]).includes(key)) {
     throw new CliError(
-      `--grid ${spec}: ${count} values, more than the ${MAX_GRID_VALUES} a parameter may have`,
+      `--objective: unknown statistic "${key}" (known: ${OBJECTIVE_KEYS.join(', ')})`,
     );
   }
-  const digits = Math.max(...parts.map((p) => decimals(p.trim())));
-  return Array.from({ length: count }, (_, i) => Number((start + i * step).toFixed(digits)));
-}
-
-/** `--grid` options into the request's grid; every mistake is one line naming the option. */
-export function parseGrid(specs: readonly string[]): Record<string, unknown[]> {
-  const grid: Record<string, unknown[]> = {};
-  for (const spec of specs) {
-    const eq = spec.indexOf('=');
-    const name = spec.slice(0, Math.max(0, eq)).trim();
-    const body = spec.slice(eq + 1).trim();
-    if (eq <= 0 || name === '' || body === '') {
-      throw new CliError(
-        `--grid must look like name=start:stop:step or name=v1,v2,..., got "${spec}"`,
-      );
-    }
-    if (name in grid) throw new CliError(`--grid ${name} is given twice`);
-    if (body.includes(':')) {
-      grid[name] = parseRange(spec, body);
-      continue;
-    }
-    const values = body.split(',').map((raw) => raw.trim());
-    if (values.some((v) => v === '')) throw new CliError(`--grid ${spec}: an empty value`);
-    // Numbers and booleans parsed as --param parses them; the strategy's schema judges the rest.
-    grid[name] = values.map(parseValue);
+  if ((direction !== 'max' && direction !== 'min') || rest.length > 0) {
+    throw new CliError(`--objective must be KEY, KEY:max or KEY:min, got "${raw}"`);
   }
-  return grid;
+  return { key: key as SweepObjective['key'], direction };
 }
 
-function formatParams(params: Record<string, unknown>, keys: readonly string[]): string {
-  return keys.map((key) => `${key}=${String(params[key])}`).join(' ');
-}
-
-function formatLeaderboard(view: SweepView, objective: string, keys: readonly string[]): string {
-  const { combos } = view;
-  const lines = [
-    `${combos.total} combinations: ${combos.done - combos.skipped - combos.failed} ran, ${combos.skipped} skipped, ${combos.failed} failed`,
-    `rank  ${objective.padEnd(14)} DSR     PSR     params`,
-  ];
-  for (const entry of view.leaderboard.slice(0, SHOWN)) {
-    const value = entry.stats[objective] ?? null;
-    lines.push(
-      `${String(entry.rank).padStart(4)}  ${formatStat(value).padEnd(14)} ${formatStat(entry.deflatedSharpeRatio).padEnd(7)} ${formatStat(entry.probabilisticSharpeRatio).padEnd(7)} ${formatParams(entry.params, keys)}`,
-    );
+function parseThreads(raw: string | undefined): number {
+  if (raw === undefined) return defaultSweepThreads();
+  const threads = Number(raw);
+  if (!/^\d+$/.test(raw) || threads < 1 || threads > 256) {
+    throw new CliError(`--threads must be a whole number from 1 to 256, got "${raw}"`);
   }
-  return `${lines.join('\n')}\n`;
+  return threads;
 }
 
-/** `hindsight sweep`: see USAGE. Exit 1 when the sweep fails or is cancelled. */
+/** `hindsight sweep`: see USAGE. */
 export const sweepCommand = defineCommand({
   name: 'sweep',
   usage: USAGE,
   options: {
+    ...BARS_OPTIONS,
     strategy: { type: 'string' },
-    symbol: { type: 'string', multiple: true },
     grid: { type: 'string', multiple: true },
     param: { type: 'string', multiple: true },
     objective: { type: 'string' },
-    start: { type: 'string' },
-    end: { type: 'string' },
-    timeframe: { type: 'string' },
-    cash: { type: 'string' },
-    commission: { type: 'string' },
-    conventions: { type: 'string' },
+    threads: { type: 'string' },
+    ...SIMULATION_OPTIONS,
     json: { type: 'boolean' },
-    ...API_OPTIONS,
   },
+  renamed: { '--from': '--start', '--to': '--end' },
   async run({ values }, io) {
     if (!values.strategy) throw new CliError('--strategy is required (see hindsight sweep --help)');
-    if (!values.symbol?.length) throw new CliError('at least one --symbol is required');
-    if (!values.grid?.length)
+    if (!values.grid?.length) {
       throw new CliError('at least one --grid is required, e.g. fast=5:50:5');
-    const grid = parseGrid(values.grid);
-    // Only what the user gave: the api fills in its defaults and validates everything.
-    const body = {
-      strategy: { name: values.strategy, params: parseParams(values.param ?? []) },
-      symbols: values.symbol,
-      grid,
-      ...(values.objective === undefined ? {} : { objective: values.objective }),
-      ...(values.start === undefined ? {} : { start: values.start }),
-      ...(values.end === undefined ? {} : { end: values.end }),
-      ...(values.timeframe === undefined ? {} : { timeframe: values.timeframe }),
-      ...(values.cash === undefined ? {} : { cash: parseNumber('--cash', values.cash, 0) }),
-      ...(values.commission === undefined
-        ? {}
-        : { commission: parseNumber('--commission', values.commission, 0) }),
-      ...(values.conventions === undefined ? {} : { conventions: values.conventions }),
-    };
-    const client = apiClientFrom(values, io.env);
-    const accepted = await client.request<{ id: string }>('POST', '/api/v1/sweeps', body);
-    io.stderr.write(`sweep ${accepted.id}\n`);
-    const terminal = await watchEvents<SweepEvent>(client, 'sweep', accepted.id, {
-      onEvent: (event) => {
-        if (event.type !== 'progress') return;
-        const { done, total, skipped, failed } = event.data;
-        io.stderr.write(
-          `${done}/${total} combinations (${skipped} skipped, ${failed} failed) ${Math.round(event.data.progress * 100)}%\n`,
-        );
-      },
-      onReconnect: (attempt, after) =>
-        io.stderr.write(`event stream dropped: reconnecting after seq ${after} (try ${attempt})\n`),
-    });
-    const view = await client.request<SweepView>(
-      'GET',
-      `/api/v1/sweeps/${encodeURIComponent(accepted.id)}`,
-    );
-    if (values.json) io.stdout.write(`${JSON.stringify(view)}\n`);
-    switch (terminal.type) {
-      case 'completed':
-        if (!values.json) {
-          io.stdout.write(
-            formatLeaderboard(view, values.objective ?? 'sharpeRatio', Object.keys(grid)),
-          );
-        }
-        return 0;
-      case 'failed':
-        io.stderr.write(
-          `hindsight sweep: sweep ${accepted.id} failed: ${terminal.data.error.code}: ${terminal.data.error.message}\n`,
-        );
-        return 1;
-      case 'cancelled':
-        io.stderr.write(`hindsight sweep: sweep ${accepted.id} was cancelled\n`);
-        return 1;
     }
+    const grid = parseGrid(values.grid) as Record<string, GridValue[]>;
+    const objective = parseObjective(values.objective);
+    const threads = parseThreads(values.threads);
+    const simulation = simulationFrom(values);
+    const size = gridSize(grid);
+    if (size > MAX_LOCAL_COMBOS) {
+      throw new CliError(
+        `the grid has ${size.toLocaleString('en-US')} combinations, more than the ${MAX_LOCAL_COMBOS.toLocaleString('en-US')} a sweep may run: narrow a --grid`,
+      );
+    }
+    const plan = planSweep({
+      strategy: values.strategy,
+      params: parseParams(values.param ?? []),
+      grid,
+    });
+    if (plan.runnable.length === 0) {
+      throw new CliError(
+        `the strategy refuses all ${plan.total} combinations of the grid (${plan.skipped[0]?.reason})`,
+      );
+    }
+    const { symbol, bars } = await loadBarsFrom(values, io.env);
+
+    const bar = new ProgressBar(io.stderr);
+    const step = `${plan.runnable.length} combinations on ${Math.min(threads, plan.runnable.length)} threads`;
+    bar.update({ progress: 0, step, barsProcessed: null });
+    const started = performance.now();
+    const ran = await runSweepThreads({
+      strategy: values.strategy,
+      symbols: [{ symbol, bars }],
+      simulation,
+      combos: plan.runnable,
+      threads,
+      onProgress: (done) =>
+        bar.update({ progress: done / plan.runnable.length, step, barsProcessed: null }),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    bar.done();
+    io.stderr.write(
+      `${ran.length} backtests of ${bars.length} bars in ${seconds.toFixed(2)} s (${Math.round(ran.length / seconds)}/s)\n`,
+    );
+
+    const summarizing = performance.now();
+    const summary = summarizeSweep(ran, objective);
+    io.stderr.write(
+      `statistics across ${summary.overfitting.trials} trials (DSR, PSR, PBO) in ${((performance.now() - summarizing) / 1000).toFixed(2)} s\n`,
+    );
+    const failed = ran.filter((cell) => cell.status === 'failed').length;
+    const combos = { total: plan.total, done: plan.total, skipped: plan.skipped.length, failed };
+    if (values.json) {
+      const results = [
+        ...ran.map(resultItem),
+        ...plan.skipped.map(({ index, params, reason }) => ({
+          index,
+          params,
+          status: 'skipped',
+          stats: null,
+          error: reason,
+        })),
+      ].sort((a, b) => a.index - b.index);
+      io.stdout.write(`${JSON.stringify({ combos, objective, ...summary, results })}\n`);
+    } else {
+      const shown = { combos, leaderboard: summary.leaderboard, overfitting: summary.overfitting };
+      io.stdout.write(formatLeaderboard(shown, objective.key, Object.keys(grid)));
+    }
+    return 0;
   },
 });
+
+/** A cell as GET /api/v1/sweeps/:id/results lists it (no trial summary). */
+function resultItem(cell: SweepCell) {
+  return cell.status === 'completed'
+    ? {
+        index: cell.index,
+        params: cell.params,
+        status: cell.status,
+        stats: cell.stats,
+        error: null,
+      }
+    : {
+        index: cell.index,
+        params: cell.params,
+        status: cell.status,
+        stats: null,
+        error: cell.error,
+      };
+}

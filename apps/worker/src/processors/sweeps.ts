@@ -1,4 +1,4 @@
-import { runSweepChunk, type SweepPlan } from '@hindsight/backtest';
+import { runSweepChunk, type SweepCell, type SweepPlan } from '@hindsight/backtest';
 import { alignBars, type Bars, getStrategy, SimulationAbortedError } from '@hindsight/engine';
 import {
   comboRequest,
@@ -17,8 +17,24 @@ import type { JobContext } from '../job-context.js';
 import { publishSweepProgress } from '../sweep-events.js';
 import { endSweep, finishSweep, sweepCombos } from '../sweep-summary.js';
 
-/** Cells computed between two looks at the sweep's status and two writes of finished cells. */
+/**
+ * The most cells computed, and the longest time spent, between two looks at the sweep's status
+ * and two writes of finished cells: a cancel takes effect, and a lost worker's finished cells
+ * survive it, within about a second even on long series.
+ */
 const CELLS_PER_WRITE = 64;
+const WRITE_INTERVAL_MS = 1_000;
+
+/**
+ * What one run of a chunk did with its combinations: computed them, reused them from the cell
+ * cache (another sweep, or a resubmit, computed them), or found them already written by an
+ * earlier run of this chunk (a worker lost mid-chunk). Logged, and the job's return value.
+ */
+interface ChunkCounts {
+  computed: number;
+  reused: number;
+  resumed: number;
+}
 
 /**
  * The `sweeps` queue: `sweep-data` loads each symbol's bars into the cache once and adds the
@@ -60,9 +76,13 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
         );
       }
       const mine = chunkOf(plan, record.chunks, chunk);
-      const cells = await runCells(deps, record, mine, signal, eventError(log));
-      log.info({ cells }, 'sweep chunk done');
-      return { sweepId, chunk, cells };
+      log.info(
+        { chunk, combos: mine.length, first: mine[0]?.index, last: mine.at(-1)?.index },
+        'sweep chunk started',
+      );
+      const counts = await runCells(deps, record, mine, signal, eventError(log));
+      log.info({ chunk, ...counts }, 'sweep chunk done');
+      return { sweepId, chunk, ...counts };
     },
     'finish-sweep': async ({ sweepId }, { log }) => {
       const status = await finishSweep(deps, sweepId);
@@ -167,7 +187,7 @@ function skippedCell(record: SweepRecord, combo: SweepPlan['skipped'][number]): 
 /**
  * Runs the combinations whose cells are neither cached (by fingerprint, unless the request says
  * `cache: false`) nor already written by an earlier attempt of this chunk, writing cells as they
- * finish; stops at once when the sweep ends meanwhile (a cancel). Returns the cells computed here.
+ * finish; stops at once when the sweep ends meanwhile (a cancel).
  */
 async function runCells(
   deps: WorkerDeps,
@@ -175,7 +195,7 @@ async function runCells(
   combos: SweepPlan['runnable'],
   signal: AbortSignal | undefined,
   onEventError: (error: unknown) => void,
-): Promise<number> {
+): Promise<ChunkCounts> {
   const { symbols, dataVersions } = await loadBars(deps, record, signal);
   const fingerprints = combos.map((c) => cellFingerprint(record, c.params, dataVersions));
   const done = await writtenCells(deps, record.id, combos);
@@ -194,25 +214,37 @@ async function runCells(
       todo.push({ combo, fingerprint });
     }
   });
+  const counts: ChunkCounts = { computed: 0, reused: reused.length, resumed: done.size };
   if (reused.length > 0) {
     await deps.store.putSweepCells(record.id, reused);
     await publishSweepProgress(deps, record, onEventError);
   }
-  if (todo.length === 0) return 0;
   const strategy = getStrategy(record.config.strategy.name);
   const simulation = toSimulationConfig(record.config);
-  for (let start = 0; start < todo.length; start += CELLS_PER_WRITE) {
+  let next = 0;
+  while (next < todo.length) {
     if (!(await activeSweep(deps, record.id))) break;
-    const batch = todo.slice(start, start + CELLS_PER_WRITE);
-    let ran: ReturnType<typeof runSweepChunk>;
+    const started = performance.now();
+    const batch: typeof todo = [];
+    const ran: SweepCell[] = [];
     try {
-      ran = runSweepChunk({
-        strategy,
-        symbols,
-        simulation,
-        combos: batch.map((b) => b.combo),
-        ...(signal === undefined ? {} : { signal }),
-      });
+      while (
+        next < todo.length &&
+        batch.length < CELLS_PER_WRITE &&
+        performance.now() - started < WRITE_INTERVAL_MS
+      ) {
+        const item = todo[next++]!;
+        ran.push(
+          ...runSweepChunk({
+            strategy,
+            symbols,
+            simulation,
+            combos: [item.combo],
+            ...(signal === undefined ? {} : { signal }),
+          }),
+        );
+        batch.push(item);
+      }
     } catch (error) {
       if (error instanceof SimulationAbortedError) break;
       throw error;
@@ -229,9 +261,10 @@ async function runCells(
         error: cell.status === 'failed' ? cell.error : null,
       })),
     );
+    counts.computed += ran.length;
     await publishSweepProgress(deps, record, onEventError);
     // Let the lock renewal and other jobs' I/O run between batches.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return todo.length;
+  return counts;
 }

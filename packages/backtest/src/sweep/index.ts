@@ -19,3 +19,8 @@ export {
   type SweepSummary,
   summarizeSweep,
 } from './summarize.js';
+export {
+  defaultSweepThreads,
+  runSweepThreads,
+  type SweepThreadData,
+} from './threads.js';
