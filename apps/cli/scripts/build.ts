@@ -26,6 +26,13 @@ export const DEFAULT_OUTDIR = join(CLI_ROOT, 'dist');
 
 const RESOLVING = Symbol('resolving');
 
+/**
+ * Third-party packages bundled like workspace code: plain JavaScript with nothing read at run
+ * time, whose many small modules cost more to resolve and load one by one than to bundle
+ * (TypeBox: ~700 files, ~0.4 s of CPU and ~20 MB at every `run`).
+ */
+const BUNDLED = ['typebox'];
+
 /** Module file -> its bundle's name, for every module imported lazily. */
 type LazyModules = Map<string, string>;
 
@@ -56,6 +63,9 @@ function lazyBoundaries(outdir: string, lazy: LazyModules): Plugin {
           return { path: `./${lazyName(lazy, real)}.js`, external: true };
         }
         if (!thirdParty) return { path: real, sideEffects: false };
+        if (BUNDLED.some((name) => real.includes(`${sep}node_modules${sep}${name}${sep}`))) {
+          return { path: real };
+        }
         return {
           path: relative(outdir, real).split(sep).join('/'),
           external: true,
