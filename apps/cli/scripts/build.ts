@@ -11,7 +11,7 @@
  * imports would carry the cache that `data` needs.)
  *
  * Third-party packages stay outside the bundles (native addons, files read at run time), imported
- * by the path they resolve to in this checkout.
+ * by the path they resolve to in this checkout - except those in BUNDLED.
  *
  * Run: pnpm --filter @hindsight/cli build (part of `pnpm build`; bin/hindsight runs it when dist
  * is missing).
