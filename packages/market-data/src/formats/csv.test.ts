@@ -296,3 +296,28 @@ describe('readCsvFile reads a window of whole lines at a time', () => {
     }
   });
 });
+
+describe('readCsvFile sizes its columns from the first window', () => {
+  const header = 'Date,Note,Open,High,Low,Close,Volume\n';
+  const row = (minute: number, note: string) =>
+    `${new Date(Date.UTC(2020, 0, 2) + minute * 60_000).toISOString()},${note},10,11,9,10.5,${minute}\n`;
+
+  it('grows them when later rows are shorter than the first ones', async () => {
+    // A first window of long rows makes the estimate small; the short rows after it overflow it.
+    const text =
+      header + Array.from({ length: 500 }, (_, i) => row(i, i < 4 ? 'x'.repeat(200) : '')).join('');
+    const dir = await temporaryDirectory();
+    try {
+      const path = join(dir.path, 'g.csv');
+      await writeFile(path, text);
+      const expected = rows(parseCsv(text, { fileName: 'g.csv' }));
+      expect(expected).toHaveLength(500);
+      for (const chunkBytes of [256, 1024, 1 << 20]) {
+        const bars = await readCsvFile(path, {}, chunkBytes);
+        expect(rows(bars), `window of ${chunkBytes} bytes`).toEqual(expected);
+      }
+    } finally {
+      await dir.remove();
+    }
+  });
+});
