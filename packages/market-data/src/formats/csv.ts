@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Bars } from '@hindsight/engine';
 import { CsvImportError } from '../errors.js';
-import { IsoTimeParser } from '../time/iso-time.js';
+import { DATE_TIME_LENGTH, IsoTimeParser } from '../time/iso-time.js';
 import { isUtcZone, ZoneConverter } from '../time/timezone.js';
 import { parseDecimal } from './decimal.js';
 import { barProblem, MAX_PRICE, MAX_VOLUME } from './validation.js';
@@ -164,6 +164,11 @@ class CsvParser {
   private readonly delimiter: number;
   private readonly timeParser = new IsoTimeParser();
   private readonly zone: ZoneConverter | null;
+  /**
+   * Whether the time field may be read by `IsoTimeParser.sameDateTime` where it starts: not when
+   * the delimiter is one of its characters (then the field ends inside it).
+   */
+  private readonly timeShortcut: boolean;
   private readonly values = new Float64Array(6);
   private roles = new Int8Array(0);
   private fieldCount = 0;
@@ -183,6 +188,7 @@ class CsvParser {
   constructor(options: ParseCsvOptions) {
     this.file = options.fileName;
     this.delimiter = delimiterByte(options.delimiter, this.fail);
+    this.timeShortcut = !/[0-9\-: Tt]/.test(String.fromCharCode(this.delimiter));
     this.zone = isUtcZone(options.timezone) ? null : new ZoneConverter(options.timezone!);
     this.mapping = options.columns;
   }
@@ -267,7 +273,17 @@ class CsvParser {
    * of the file.
    */
   rows(bytes: Uint8Array, start: number, length: number, final: boolean): number {
-    const { delimiter, fieldCount, roles, values, timeParser, zone, hasVolume, fail } = this;
+    const {
+      delimiter,
+      fieldCount,
+      roles,
+      values,
+      timeParser,
+      timeShortcut,
+      zone,
+      hasVolume,
+      fail,
+    } = this;
     let [time, open, high, low, close, volume] = this.columns as Columns;
     let capacity = time.length;
     let pos = start;
@@ -276,9 +292,12 @@ class CsvParser {
     let previousLine = this.previousLine;
     let timeStart = 0;
     let timeEnd = 0;
+    // The time when the row's field had the common shape (see `sameDateTime`), else NaN.
+    let shortcutTime = Number.NaN;
     rows: while (pos < length) {
       const rowStart = pos;
       const rowLine = line;
+      shortcutTime = Number.NaN;
       if (isBlankLine(bytes, pos, length)) {
         pos = nextLine(bytes, pos, length);
         this.line = ++line;
@@ -349,10 +368,24 @@ class CsvParser {
             values[role] = fieldNumber(bytes, fieldStart, pos, role, rowLine, fail);
           }
         } else {
-          pos = fieldEnd(bytes, pos, length, delimiter);
-          if (role === TIME) {
-            timeStart = fieldStart;
-            timeEnd = pos;
+          let shortcut = false;
+          if (role === TIME && timeShortcut) {
+            const t = timeParser.sameDateTime(bytes, pos);
+            const after = pos + DATE_TIME_LENGTH;
+            // It is the whole field if fieldEnd would stop right after it.
+            const byte = after < length ? bytes[after] : LF;
+            if (!Number.isNaN(t) && (byte === delimiter || byte === LF || byte === CR)) {
+              shortcutTime = t;
+              shortcut = true;
+              pos = after;
+            }
+          }
+          if (!shortcut) {
+            pos = fieldEnd(bytes, pos, length, delimiter);
+            if (role === TIME) {
+              timeStart = fieldStart;
+              timeEnd = pos;
+            }
           }
         }
         // Now at a delimiter, a line end or the end of the file.
@@ -375,15 +408,12 @@ class CsvParser {
       pos = nextLine(bytes, pos, length);
       line++;
 
-      while (timeStart < timeEnd && (bytes[timeStart] === SPACE || bytes[timeStart] === TAB)) {
-        timeStart++;
-      }
-      while (timeEnd > timeStart && (bytes[timeEnd - 1] === SPACE || bytes[timeEnd - 1] === TAB)) {
-        timeEnd--;
-      }
-      let t = timeParser.parse(bytes, timeStart, timeEnd);
+      let t = shortcutTime;
+      if (Number.isNaN(t)) t = parseTime(timeParser, bytes, timeStart, timeEnd);
       if (Number.isNaN(t)) {
-        const raw = decoder.decode(bytes.subarray(timeStart, timeEnd));
+        const raw = decoder
+          .decode(bytes.subarray(timeStart, timeEnd))
+          .replace(/^[ \t]+|[ \t]+$/g, '');
         fail(
           rowLine,
           raw === '' ? 'time is empty' : `time '${raw}' is not an ISO date or date-time`,
@@ -476,6 +506,15 @@ function nextLine(bytes: Uint8Array, pos: number, length: number): number {
   if (i < length && bytes[i] === CR) i++;
   if (i < length && bytes[i] === LF) i++;
   return i;
+}
+
+/** The time field `bytes[start, end)`, blanks around it dropped: see IsoTimeParser.parse. */
+function parseTime(parser: IsoTimeParser, bytes: Uint8Array, start: number, end: number): number {
+  let from = start;
+  let to = end;
+  while (from < to && (bytes[from] === SPACE || bytes[from] === TAB)) from++;
+  while (to > from && (bytes[to - 1] === SPACE || bytes[to - 1] === TAB)) to--;
+  return parser.parse(bytes, from, to);
 }
 
 /** The first delimiter or line end at or after `pos`. */
