@@ -296,3 +296,145 @@ describe('readCsvFile reads a window of whole lines at a time', () => {
     }
   });
 });
+
+describe('readCsvFile sizes its columns from the first window', () => {
+  const header = 'Date,Note,Open,High,Low,Close,Volume\n';
+  const row = (minute: number, note: string) =>
+    `${new Date(Date.UTC(2020, 0, 2) + minute * 60_000).toISOString()},${note},10,11,9,10.5,${minute}\n`;
+
+  it('grows them when later rows are shorter than the first ones', async () => {
+    // A first window of long rows makes the estimate small; the short rows after it overflow it.
+    const text =
+      header + Array.from({ length: 500 }, (_, i) => row(i, i < 4 ? 'x'.repeat(200) : '')).join('');
+    const dir = await temporaryDirectory();
+    try {
+      const path = join(dir.path, 'g.csv');
+      await writeFile(path, text);
+      const expected = rows(parseCsv(text, { fileName: 'g.csv' }));
+      expect(expected).toHaveLength(500);
+      for (const chunkBytes of [256, 1024, 1 << 20]) {
+        const bars = await readCsvFile(path, {}, chunkBytes);
+        expect(rows(bars), `window of ${chunkBytes} bytes`).toEqual(expected);
+      }
+    } finally {
+      await dir.remove();
+    }
+  });
+});
+
+describe('parseCsv reads the common date-time shape as the general parser does', () => {
+  const header = 'Date,Open,High,Low,Close,Volume\n';
+  const at = (text: string) => Date.parse(text.replace(' ', 'T') + (/[Z+]/.test(text) ? '' : 'Z'));
+
+  it.each([
+    ['a space', '2020-01-02 09:30:00', '2020-01-02 09:31:05'],
+    ['a T', '2020-01-02T09:30:00', '2020-01-02T23:59:59'],
+    ['a new date', '2020-01-02 23:59:00', '2020-01-03 00:00:00'],
+    ['an offset after the same date', '2020-01-02 09:30:00', '2020-01-02 10:31:05Z'],
+    ['milliseconds', '2020-01-02 09:30:00', '2020-01-02 09:30:00.250'],
+    ['minutes only', '2020-01-02 09:30:00', '2020-01-02 09:31'],
+    ['blanks around the field', '2020-01-02 09:30:00', '  2020-01-02 09:31:00\t'],
+  ])('%s', (_, first, second) => {
+    const bars = parseCsv(`${header}${first},10,11,9,10.5,1\n${second},10,11,9,10.5,2\n`, {
+      fileName: 'x.csv',
+    });
+    expect(Array.from(bars.time)).toEqual([at(first), at(second.trim())]);
+  });
+
+  it('takes the time as the last field, quoted, or with an import timezone', () => {
+    const text =
+      'Open,High,Low,Close,Volume,Date\n' +
+      '10,11,9,10.5,1,2020-01-02 09:30:00\r\n' +
+      '10,11,9,10.5,1,2020-01-02 09:31:00\r\n' +
+      '10,11,9,10.5,1,"2020-01-02 09:32:00"';
+    const bars = parseCsv(text, { fileName: 'x.csv', timezone: 'America/New_York' });
+    expect(Array.from(bars.time)).toEqual([
+      Date.UTC(2020, 0, 2, 14, 30),
+      Date.UTC(2020, 0, 2, 14, 31),
+      Date.UTC(2020, 0, 2, 14, 32),
+    ]);
+  });
+
+  it('splits at a delimiter that the date-time contains', () => {
+    const bars = parseCsv(
+      'Date Open High Low Close\n2020-01-02 10 11 9 10.5\n2020-01-03 10 11 9 10.5\n',
+      {
+        fileName: 'x.csv',
+        delimiter: ' ',
+      },
+    );
+    expect(Array.from(bars.time)).toEqual([day('2020-01-02'), day('2020-01-03')]);
+  });
+
+  it.each([
+    [
+      'an hour of 24',
+      '2020-01-02 24:00:00',
+      "time '2020-01-02 24:00:00' is not an ISO date or date-time",
+    ],
+    [
+      'a minute of 60',
+      '2020-01-02 09:60:00',
+      "time '2020-01-02 09:60:00' is not an ISO date or date-time",
+    ],
+    [
+      'a second of 60',
+      '2020-01-02 09:30:60',
+      "time '2020-01-02 09:30:60' is not an ISO date or date-time",
+    ],
+    [
+      'a letter in the time',
+      '2020-01-02 09:3x:00',
+      "time '2020-01-02 09:3x:00' is not an ISO date or date-time",
+    ],
+    [
+      'text after the time',
+      '2020-01-02 09:31:00 x',
+      "time '2020-01-02 09:31:00 x' is not an ISO date or date-time",
+    ],
+    ['an empty time', ' ', 'time is empty'],
+  ])('rejects %s on the line it is on', (_, second, problem) => {
+    const error = csvError(
+      `${header}2020-01-02 09:30:00,10,11,9,10.5,1\n${second},10,11,9,10.5,2\n`,
+    );
+    expect(error).toMatchObject({ line: 3, problem });
+  });
+});
+
+describe('parseCsv numbers', () => {
+  const header = 'Date,Open,High,Low,Close,Volume\n';
+
+  it.each([
+    ['exponents', '1e1,1.1E1,9.5e+0,100e-1', [10, 11, 9.5, 10]],
+    ['a plus sign and blanks', '+10, 11 ,\t9,10.5', [10, 11, 9, 10.5]],
+    ['leading and trailing zeros', '010.50,011.000,09,10.5', [10.5, 11, 9, 10.5]],
+    ['points at either end', '10.,11.0,.9e1,10.5', [10, 11, 9, 10.5]],
+    [
+      'more than 15 digits',
+      '10.000000000000001,11.0000000000000001,9,10.5',
+      [10.000000000000001, 11, 9, 10.5],
+    ],
+  ])('%s, exactly as Number() reads them', (_, prices, expected) => {
+    const bars = parseCsv(`${header}2020-01-02,${prices},100\n`, { fileName: 'x.csv' });
+    expect([bars.open[0], bars.high[0], bars.low[0], bars.close[0]]).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'a negative price',
+      '2020-01-02,-10,11,9,10.5,1',
+      "open -10 must be positive and at most 1000000000000 (larger prices overflow the engine's products)",
+    ],
+    ['a lone minus', '2020-01-02,10,11,-,10.5,1', "low '-' is not a number"],
+    ['two points', '2020-01-02,10,11,9,10.5.1,1', "close '10.5.1' is not a number"],
+    ['a bare exponent', '2020-01-02,10,11e,9,10.5,1', "high '11e' is not a number"],
+    ['a comma decimal in quotes', '2020-01-02,"10,5",11,9,10.5,1', "open '10,5' is not a number"],
+    ['an empty volume', '2020-01-02,10,11,9,10.5,', 'volume is empty'],
+  ])('rejects %s', (_, row, problem) => {
+    expect(
+      csvError(
+        `${header}2020-01-02,10,11,9,10.5,1\n`.replace('2020-01-02', '2020-01-01') + `${row}\n`,
+      ),
+    ).toMatchObject({ line: 3, problem });
+  });
+});

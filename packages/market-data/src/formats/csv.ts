@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Bars } from '@hindsight/engine';
 import { CsvImportError } from '../errors.js';
-import { IsoTimeParser } from '../time/iso-time.js';
+import { DATE_TIME_LENGTH, IsoTimeParser } from '../time/iso-time.js';
 import { isUtcZone, ZoneConverter } from '../time/timezone.js';
 import { parseDecimal } from './decimal.js';
 import { barProblem, MAX_PRICE, MAX_VOLUME } from './validation.js';
@@ -32,6 +32,8 @@ export interface ParseCsvOptions extends CsvOptions {
 
 const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 type Field = (typeof FIELDS)[number];
+/** One Float64Array per field, in the order of FIELDS. */
+type Columns = [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
 const TIME_NAMES = new Set(['date', 'datetime', 'date time', 'time', 'timestamp']);
 
 const IGNORED = -1;
@@ -53,9 +55,10 @@ const decoder = new TextDecoder();
 const CHUNK_BYTES = 1 << 20;
 
 /**
- * Reads and parses a CSV file of bars (see `parseCsv`), a window of whole lines at a time: the
- * file is never held whole, only the columns of bars. A first pass counts the line ends, so
- * the columns are allocated once at their size. `chunkBytes` sizes the window (tests).
+ * Reads and parses a CSV file of bars (see `parseCsv`), a window of whole lines at a time into one
+ * reused buffer: the file is never held whole, only the columns of bars. The columns are sized
+ * once, from the file's size and the rows of the first window, and grow only if the rest of the
+ * file has shorter rows. `chunkBytes` sizes the window (tests).
  */
 export async function readCsvFile(
   path: string,
@@ -73,18 +76,10 @@ export async function readCsvFile(
   };
   const file = await open(path, 'r').catch(cannotRead);
   try {
+    const size = (await file.stat().catch(cannotRead)).size;
     let buffer = Buffer.allocUnsafe(chunkBytes);
     const read = (at: number, offset: number) =>
       file.read(buffer, at, buffer.length - at, offset).then((r) => r.bytesRead, cannotRead);
-
-    let lf = 0;
-    let cr = 0;
-    for (let offset = 0, got = await read(0, 0); got > 0; got = await read(0, offset)) {
-      const chunk = buffer.subarray(0, got);
-      lf += countByte(chunk, LF, 0);
-      cr += countByte(chunk, CR, 0);
-      offset += got;
-    }
 
     const parser = new CsvParser({ ...options, fileName });
     let filled = 0;
@@ -103,7 +98,7 @@ export async function readCsvFile(
       if (end > 0 || final) {
         if (first) {
           pos = parser.header(buffer, 0, end);
-          parser.allocate(Math.max(lf, cr) + 1);
+          parser.allocate(parser.estimateRows(buffer, pos, end, size - pos));
           first = false;
         }
         pos = parser.rows(buffer, pos, end, final);
@@ -122,6 +117,13 @@ export async function readCsvFile(
   } finally {
     await file.close();
   }
+}
+
+/** Line ends of `bytes[from, to)`: LF, CRLF or (old Mac files) a lone CR, each counted once. */
+function lineEnds(bytes: Uint8Array, from: number, to: number): number {
+  // As a plain Uint8Array: a Buffer's indexOf goes through Node's slower wrapper.
+  const window = new Uint8Array(bytes.buffer, bytes.byteOffset + from, to - from);
+  return Math.max(countByte(window, LF, 0), countByte(window, CR, 0));
 }
 
 /** Index after the last line end of `bytes[0, filled)` that is surely whole; 0 if none. */
@@ -148,7 +150,7 @@ export function parseCsv(input: string | Uint8Array, options: ParseCsvOptions): 
   const parser = new CsvParser(options);
   const pos = parser.header(bytes, 0, bytes.length);
   // One bar per line at most; lines end in LF, CRLF or (old Mac files) a lone CR.
-  parser.allocate(Math.max(countByte(bytes, LF, pos), countByte(bytes, CR, pos)) + 1);
+  parser.allocate(lineEnds(bytes, pos, bytes.length) + 1);
   parser.rows(bytes, pos, bytes.length, true);
   return parser.bars();
 }
@@ -162,6 +164,11 @@ class CsvParser {
   private readonly delimiter: number;
   private readonly timeParser = new IsoTimeParser();
   private readonly zone: ZoneConverter | null;
+  /**
+   * Whether the time field may be read by `IsoTimeParser.sameDateTime` where it starts: not when
+   * the delimiter is one of its characters (then the field ends inside it).
+   */
+  private readonly timeShortcut: boolean;
   private readonly values = new Float64Array(6);
   private roles = new Int8Array(0);
   private fieldCount = 0;
@@ -181,6 +188,7 @@ class CsvParser {
   constructor(options: ParseCsvOptions) {
     this.file = options.fileName;
     this.delimiter = delimiterByte(options.delimiter, this.fail);
+    this.timeShortcut = !/[0-9\-: Tt]/.test(String.fromCharCode(this.delimiter));
     this.zone = isUtcZone(options.timezone) ? null : new ZoneConverter(options.timezone!);
     this.mapping = options.columns;
   }
@@ -230,9 +238,32 @@ class CsvParser {
     return pos;
   }
 
-  /** Room for `capacity` bars: at least the rows to come. */
+  /** Room for `capacity` bars; `rows` grows the columns if more come. */
   allocate(capacity: number): void {
     this.columns = FIELDS.map(() => new Float64Array(capacity));
+  }
+
+  /**
+   * Rows to make room for when `bytes[start, end)` is the first window of the `size` bytes of rows
+   * in a file: its line ends scaled to the whole with 1% to spare, but no more rows than the file
+   * can hold (each has at least one byte per field).
+   */
+  estimateRows(bytes: Uint8Array, start: number, end: number, size: number): number {
+    const lines = lineEnds(bytes, start, end) + 1;
+    const estimate = Math.ceil((lines * 1.01 * size) / Math.max(1, end - start)) + 16;
+    return Math.min(estimate, Math.ceil(size / this.fieldCount) + 1);
+  }
+
+  /** Columns ~1/8 longer than needed for the rows so far, with those rows in them. */
+  private grow(): Float64Array[] {
+    const n = this.n;
+    const capacity = n + (n >>> 3) + 1024;
+    this.columns = this.columns.map((column) => {
+      const longer = new Float64Array(capacity);
+      longer.set(column.subarray(0, n));
+      return longer;
+    });
+    return this.columns;
   }
 
   /**
@@ -242,27 +273,34 @@ class CsvParser {
    * of the file.
    */
   rows(bytes: Uint8Array, start: number, length: number, final: boolean): number {
-    const { delimiter, fieldCount, roles, values, timeParser, zone, hasVolume, fail } = this;
-    const [time, open, high, low, close, volume] = this.columns as [
-      Float64Array,
-      Float64Array,
-      Float64Array,
-      Float64Array,
-      Float64Array,
-      Float64Array,
-    ];
+    const {
+      delimiter,
+      fieldCount,
+      roles,
+      values,
+      timeParser,
+      timeShortcut,
+      zone,
+      hasVolume,
+      fail,
+    } = this;
+    let [time, open, high, low, close, volume] = this.columns as Columns;
+    let capacity = time.length;
     let pos = start;
     let n = this.n;
     let line = this.line;
     let previousLine = this.previousLine;
     let timeStart = 0;
     let timeEnd = 0;
+    // The time when the row's field had the common shape (see `sameDateTime`), else NaN.
+    let shortcutTime = Number.NaN;
     rows: while (pos < length) {
       const rowStart = pos;
       const rowLine = line;
+      shortcutTime = Number.NaN;
       if (isBlankLine(bytes, pos, length)) {
         pos = nextLine(bytes, pos, length);
-        line++;
+        this.line = ++line;
         continue;
       }
       for (let field = 0; field < fieldCount; field++) {
@@ -330,10 +368,24 @@ class CsvParser {
             values[role] = fieldNumber(bytes, fieldStart, pos, role, rowLine, fail);
           }
         } else {
-          pos = fieldEnd(bytes, pos, length, delimiter);
-          if (role === TIME) {
-            timeStart = fieldStart;
-            timeEnd = pos;
+          let shortcut = false;
+          if (role === TIME && timeShortcut) {
+            const t = timeParser.sameDateTime(bytes, pos);
+            const after = pos + DATE_TIME_LENGTH;
+            // It is the whole field if fieldEnd would stop right after it.
+            const byte = after < length ? bytes[after] : LF;
+            if (!Number.isNaN(t) && (byte === delimiter || byte === LF || byte === CR)) {
+              shortcutTime = t;
+              shortcut = true;
+              pos = after;
+            }
+          }
+          if (!shortcut) {
+            pos = fieldEnd(bytes, pos, length, delimiter);
+            if (role === TIME) {
+              timeStart = fieldStart;
+              timeEnd = pos;
+            }
           }
         }
         // Now at a delimiter, a line end or the end of the file.
@@ -356,15 +408,12 @@ class CsvParser {
       pos = nextLine(bytes, pos, length);
       line++;
 
-      while (timeStart < timeEnd && (bytes[timeStart] === SPACE || bytes[timeStart] === TAB)) {
-        timeStart++;
-      }
-      while (timeEnd > timeStart && (bytes[timeEnd - 1] === SPACE || bytes[timeEnd - 1] === TAB)) {
-        timeEnd--;
-      }
-      let t = timeParser.parse(bytes, timeStart, timeEnd);
+      let t = shortcutTime;
+      if (Number.isNaN(t)) t = parseTime(timeParser, bytes, timeStart, timeEnd);
       if (Number.isNaN(t)) {
-        const raw = decoder.decode(bytes.subarray(timeStart, timeEnd));
+        const raw = decoder
+          .decode(bytes.subarray(timeStart, timeEnd))
+          .replace(/^[ \t]+|[ \t]+$/g, '');
         fail(
           rowLine,
           raw === '' ? 'time is empty' : `time '${raw}' is not an ISO date or date-time`,
@@ -395,6 +444,10 @@ class CsvParser {
         );
         if (problem !== null) fail(rowLine, problem);
       }
+      if (n === capacity) {
+        [time, open, high, low, close, volume] = this.grow() as Columns;
+        capacity = time.length;
+      }
       time[n] = t;
       open[n] = o;
       high[n] = h;
@@ -403,10 +456,12 @@ class CsvParser {
       volume[n] = v;
       previousLine = rowLine;
       n++;
+      // The state as each row ends, not once after the loop: code after a loop that ran its
+      // first window on-stack-replaced would have no type feedback and deoptimise every window.
+      this.n = n;
+      this.line = line;
+      this.previousLine = previousLine;
     }
-    this.n = n;
-    this.line = line;
-    this.previousLine = previousLine;
     return pos;
   }
 
@@ -416,7 +471,7 @@ class CsvParser {
     if (n === 0) this.fail(null, 'no bars after the header');
     const [time, open, high, low, close, volume] = this.columns.map((column) =>
       column.subarray(0, n),
-    ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    ) as Columns;
     return { length: n, time, open, high, low, close, volume };
   }
 }
@@ -451,6 +506,15 @@ function nextLine(bytes: Uint8Array, pos: number, length: number): number {
   if (i < length && bytes[i] === CR) i++;
   if (i < length && bytes[i] === LF) i++;
   return i;
+}
+
+/** The time field `bytes[start, end)`, blanks around it dropped: see IsoTimeParser.parse. */
+function parseTime(parser: IsoTimeParser, bytes: Uint8Array, start: number, end: number): number {
+  let from = start;
+  let to = end;
+  while (from < to && (bytes[from] === SPACE || bytes[from] === TAB)) from++;
+  while (to > from && (bytes[to - 1] === SPACE || bytes[to - 1] === TAB)) to--;
+  return parser.parse(bytes, from, to);
 }
 
 /** The first delimiter or line end at or after `pos`. */
