@@ -412,7 +412,7 @@ describe('parseCsv numbers', () => {
     [
       'more than 15 digits',
       '10.000000000000001,11.0000000000000001,9,10.5',
-      [10.000000000000001, 11, 9, 10.5],
+      [Number('10.000000000000001'), 11, 9, 10.5],
     ],
   ])('%s, exactly as Number() reads them', (_, prices, expected) => {
     const bars = parseCsv(`${header}2020-01-02,${prices},100\n`, { fileName: 'x.csv' });
@@ -433,7 +433,7 @@ describe('parseCsv numbers', () => {
   ])('rejects %s', (_, row, problem) => {
     expect(
       csvError(
-        `${header}2020-01-02,10,11,9,10.5,1\n`.replace('2020-01-02', '2020-01-01') + `${row}\n`,
+        `${`${header}2020-01-02,10,11,9,10.5,1\n`.replace('2020-01-02', '2020-01-01')}${row}\n`,
       ),
     ).toMatchObject({ line: 3, problem });
   });
