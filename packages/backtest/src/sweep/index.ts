@@ -19,3 +19,4 @@ export {
   type SweepSummary,
   summarizeSweep,
 } from './summarize.js';
+export * from './walk-forward/index.js';
