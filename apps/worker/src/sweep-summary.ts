@@ -3,12 +3,19 @@ import {
   type SweepCell,
   type SweepObjective,
   type SweepPlan,
+  type SweepSummary,
   summarizeSweep,
 } from '@hindsight/backtest';
 import type { Stats, TrialSummary } from '@hindsight/metrics';
-import type { SweepCellRecord, SweepObjectiveSpec, SweepRecord } from '@hindsight/models';
+import type {
+  SweepCellRecord,
+  SweepObjectiveSpec,
+  SweepRecord,
+  WalkForwardReport,
+} from '@hindsight/models';
 import type { WorkerDeps } from './deps.js';
 import { publishSweepEnd } from './sweep-events.js';
+import { sweepWalkForward } from './sweep-walk-forward.js';
 
 const PAGE = 5_000;
 
@@ -57,13 +64,15 @@ function asCell(cell: SweepCellRecord): SweepCell | null {
 /**
  * Ranks every cell of a finished sweep and completes it with the leaderboard, the best cell and
  * the overfitting statistics; a sweep none of whose combinations completed fails, naming the
- * first failure, then publishes the end on the live channel. The status it ended with (or found:
+ * first failure; with `walkForward`, the analysis runs here on every runnable combination (a
+ * failure there fails the sweep with HS_ERR_WALK_FORWARD_WINDOWS). Then it publishes the end on the live channel. The status it ended with (or found:
  * a cancelled sweep stays cancelled, its end published by whoever cancelled it).
  */
 export async function finishSweep(
   deps: WorkerDeps,
   sweepId: string,
   onEventError: (error: unknown) => void,
+  signal?: AbortSignal,
 ): Promise<string> {
   const record = await deps.store.getSweep(sweepId);
   if (!record) return 'deleted';
@@ -80,22 +89,41 @@ export async function finishSweep(
   }
   const expected = record.combos.total - record.combos.skipped;
   const completed = cells.filter((c) => c.status === 'completed').length;
-  if (completed === 0) {
-    const failure = cells.find((c) => c.status === 'failed');
-    const message =
-      failure?.status === 'failed'
-        ? `every combination failed; the first: ${failure.error}`
-        : `no combination finished (${cells.length} of ${expected} cells)`;
+  const fail = async (code: string, message: string) => {
     const ended = await deps.store.transitionSweep(sweepId, {
       from: ['queued', 'running'],
       to: 'failed',
-      patch: { error: { code: 'HS_ERR_VALIDATION', message } },
+      patch: { error: { code, message } },
     });
     if (!ended) return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
     await publishSweepEnd(deps, sweepId, onEventError);
     return 'failed';
+  };
+  if (completed === 0) {
+    const failure = cells.find((c) => c.status === 'failed');
+    return fail(
+      'HS_ERR_VALIDATION',
+      failure?.status === 'failed'
+        ? `every combination failed; the first: ${failure.error}`
+        : `no combination finished (${cells.length} of ${expected} cells)`,
+    );
   }
-  const summary = summarizeSweep(cells, objectiveOf(record.config.objective));
+  const objective = objectiveOf(record.config.objective);
+  const summary: SweepSummary & { walkForward?: WalkForwardReport } = summarizeSweep(
+    cells,
+    objective,
+  );
+  if (record.config.walkForward !== undefined) {
+    let report: WalkForwardReport | null;
+    try {
+      report = await sweepWalkForward(deps, record, sweepCombos(record), objective, signal);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'HS_ERR_WALK_FORWARD_WINDOWS') throw error;
+      return fail('HS_ERR_WALK_FORWARD_WINDOWS', (error as Error).message);
+    }
+    if (report === null) return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
+    summary.walkForward = report;
+  }
   const ended = await deps.store.transitionSweep(sweepId, {
     from: ['queued', 'running'],
     to: 'completed',

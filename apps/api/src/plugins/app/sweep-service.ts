@@ -16,6 +16,7 @@ import {
   type SweepCellRecord,
   type SweepRecord,
   type SweepRequest,
+  type WalkForwardReport,
 } from '@hindsight/models';
 import {
   type BacktestEventPublisher,
@@ -199,7 +200,7 @@ export class SweepService {
     // Chunk 0 writes the skipped cells; before it runs they are known from the plan anyway.
     const skipped = record.combos.skipped;
     const done = counts.completed + counts.failed + skipped;
-    const summary = record.summary as SweepSummary | null;
+    const summary = record.summary as (SweepSummary & { walkForward?: WalkForwardReport }) | null;
     return {
       id: record.id,
       name: record.name,
@@ -219,6 +220,7 @@ export class SweepService {
         probabilisticSharpeRatio: entry.probabilisticSharpeRatio,
       })),
       overfitting: (summary?.overfitting ?? null) as SweepOverfitting | null,
+      ...(summary?.walkForward === undefined ? {} : { walkForward: summary.walkForward }),
       error: record.error,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,

@@ -5,6 +5,7 @@ import {
   resolveParams,
   type SimulationConfig,
   STRATEGY_NAMES,
+  type StrategyDefinition,
   simulationConfig,
   sliceBars,
   sliceSignals,
@@ -126,8 +127,8 @@ describe('walkForwardEfficiency', () => {
 describe('signals are causal: on a prefix of the bars they are the full signals sliced', async () => {
   const bars = await readCsvFile(GOOG);
   it.each(STRATEGY_NAMES.filter((name) => name !== 'rules'))('%s', (name) => {
-    const strategy = getStrategy(name);
-    const params = resolveParams(name, {});
+    const strategy: StrategyDefinition = getStrategy(name);
+    const params = resolveParams(name, {}) as Record<string, unknown>;
     const full = strategy.signals(bars, params);
     for (const end of [300, 1076, 1612]) {
       const prefix = strategy.signals(sliceBars(bars, 0, end), params);
@@ -147,7 +148,7 @@ function cagrPct(time: Float64Array, equity: Float64Array): number {
  * end only (never on later bars), then a standalone run over the window's bars.
  */
 function alone(bars: Bars, params: Record<string, unknown>, from: number, to: number) {
-  const strategy = getStrategy('sma_crossover');
+  const strategy: StrategyDefinition = getStrategy('sma_crossover');
   const signals = strategy.signals(sliceBars(bars, 0, to), params);
   return runPrepared({ strategy, params, simulation: BTPY }, [
     { symbol: 'GOOG', bars: sliceBars(bars, from, to), signals: sliceSignals(signals, from, to) },

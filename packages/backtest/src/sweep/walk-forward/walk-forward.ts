@@ -9,10 +9,11 @@ import {
   type Trade,
 } from '@hindsight/engine';
 import { computeStats, downsample, type Stats } from '@hindsight/metrics';
+import type { WalkForwardFoldReport, WalkForwardReport, WalkForwardSpec } from '@hindsight/models';
 import { type BacktestOutput, benchmarkClose, runPrepared } from '../../run-backtest.js';
 import type { SweepCombo } from '../grid.js';
 import type { SweepObjective } from '../summarize.js';
-import { type BarWindow, type WalkForwardSpec, walkForwardWindows } from './windows.js';
+import { type BarWindow, walkForwardWindows } from './windows.js';
 
 /** The stitched out-of-sample equity is thinned (M4) beyond this many points. */
 export const WALK_FORWARD_EQUITY_POINTS = 2_000;
@@ -22,46 +23,6 @@ const BATCH = 32;
 /** A walk-forward analysis that cannot run on these bars: its windows, or a warm-up too long. */
 export class WalkForwardError extends Error {
   override readonly name = 'WalkForwardError';
-}
-
-export interface WindowReport {
-  /** The window's first and last bar (both inclusive), 0 being the sweep's first bar. */
-  firstBar: number;
-  lastBar: number;
-  /** Times of those bars, ISO 8601. */
-  start: string;
-  end: string;
-}
-
-export interface WalkForwardFoldReport {
-  fold: number;
-  inSample: WindowReport;
-  outOfSample: WindowReport;
-  /** The combination that ranked first by the objective on the in-sample window. */
-  index: number;
-  params: Record<string, unknown>;
-  /** Its objective there; the best among `candidates`. */
-  inSampleObjective: number;
-  /** Combinations whose objective was defined on the in-sample window. */
-  candidates: number;
-  inSampleStats: Stats;
-  outOfSampleStats: Stats;
-  /** outOfSampleStats.cagrPct / inSampleStats.cagrPct; null unless the in-sample CAGR is > 0. */
-  efficiency: number | null;
-}
-
-export interface WalkForwardReport {
-  mode: WalkForwardSpec['mode'];
-  inSampleFraction: number;
-  objective: SweepObjective;
-  inSampleBars: number;
-  outOfSampleBars: number;
-  folds: WalkForwardFoldReport[];
-  /** Statistics of the stitched out-of-sample equity. */
-  stats: Stats;
-  /** Stitched out-of-sample CAGR / mean in-sample CAGR of the chosen parameters (statistics.md). */
-  efficiency: number | null;
-  equity: { points: number; downsampled: boolean; time: number[]; equity: number[] };
 }
 
 export interface WalkForwardInput {
@@ -126,12 +87,7 @@ export async function runWalkForward(input: WalkForwardInput): Promise<WalkForwa
     for (let c = start; c < Math.min(combos.length, start + BATCH); c++) {
       const combo = combos[c]!;
       const signals = signalsOf(input, combo.params);
-      const warmup = Math.max(...signals.map((s) => s.warmup));
-      if (warmup > windows.inSampleBars - 2) {
-        throw new WalkForwardError(
-          `${JSON.stringify(combo.params)} warms up over ${warmup + 1} bars, leaving no bar to trade in the first in-sample window of ${windows.inSampleBars} bars: use fewer folds, a larger inSampleFraction or a longer range`,
-        );
-      }
+      assertWarmupFits(combo, signals, windows.inSampleBars);
       const run = { strategy: input.strategy, params: combo.params, simulation: input.simulation };
       for (const fold of windows.folds) {
         const value = objectiveOf(
@@ -178,7 +134,7 @@ export async function runWalkForward(input: WalkForwardInput): Promise<WalkForwa
   return {
     mode: input.spec.mode,
     inSampleFraction: input.spec.inSampleFraction,
-    objective,
+    objective: { ...objective },
     inSampleBars: windows.inSampleBars,
     outOfSampleBars: windows.outOfSampleBars,
     folds: folds.map(({ run: _run, ...fold }) => fold),
@@ -194,6 +150,35 @@ export async function runWalkForward(input: WalkForwardInput): Promise<WalkForwa
       equity: [...thinned.values],
     },
   };
+}
+
+/**
+ * What runWalkForward would refuse, found before it runs: windows of fewer than two bars, or a
+ * combination whose warm-up leaves no bar to decide on in the first in-sample window (the
+ * shortest stretch of history any in-sample window has). Costs one signals pass per combination
+ * over the first in-sample window's bars.
+ * @throws WalkForwardError
+ */
+export function checkWalkForward(
+  input: Pick<WalkForwardInput, 'strategy' | 'symbols' | 'combos' | 'spec'>,
+): void {
+  const { inSampleBars } = windowsOrThrow(input.symbols[0]!.bars.length, input.spec);
+  for (const combo of input.combos) {
+    const signals = input.symbols.map((s) =>
+      input.strategy.signals(sliceBars(s.bars, 0, inSampleBars), combo.params),
+    );
+    assertWarmupFits(combo, signals, inSampleBars);
+  }
+}
+
+/** The first in-sample window must leave at least one bar to decide on after the warm-up. */
+function assertWarmupFits(combo: SweepCombo, signals: readonly Signals[], inSampleBars: number) {
+  const warmup = Math.max(...signals.map((s) => s.warmup));
+  if (warmup > inSampleBars - 2) {
+    throw new WalkForwardError(
+      `${JSON.stringify(combo.params)} warms up over ${warmup + 1} bars, leaving no bar to trade in the first in-sample window of ${inSampleBars} bars: use fewer folds, a larger inSampleFraction or a longer range`,
+    );
+  }
 }
 
 /**
@@ -293,7 +278,7 @@ function stitch(
   return { time, equity, stats };
 }
 
-function windowReport(time: Float64Array, window: BarWindow): WindowReport {
+function windowReport(time: Float64Array, window: BarWindow): WalkForwardFoldReport['inSample'] {
   return {
     firstBar: window.from,
     lastBar: window.to - 1,

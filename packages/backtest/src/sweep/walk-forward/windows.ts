@@ -1,11 +1,4 @@
-/** How a walk-forward analysis cuts the bars: `folds` out-of-sample windows after an in-sample one. */
-export interface WalkForwardSpec {
-  folds: number;
-  /** rolling: in-sample windows of one length slide with the folds; anchored: they start at bar 0. */
-  mode: 'rolling' | 'anchored';
-  /** The in-sample share of one fold's bars (in-sample plus out-of-sample), 0 < f < 1. */
-  inSampleFraction: number;
-}
+import type { WalkForwardSpec } from '@hindsight/models';
 
 /** Bars [from, to) of the series: `to` exclusive. */
 export interface BarWindow {
