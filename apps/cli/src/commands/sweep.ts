@@ -1,4 +1,4 @@
-import { MAX_GRID_VALUES, type SweepEvent } from '@hindsight/models';
+import { MAX_GRID_VALUES, type SweepEvent, type WalkForwardReport } from '@hindsight/models';
 import { CliError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
 import { formatStat } from '../format-stat.js';
@@ -17,6 +17,10 @@ of its leaderboard.
                         e.g. fast=5:50:5) or a list (fast=5,10,20); repeatable, one per parameter
   --param key=value     a fixed strategy parameter (repeatable)
   --objective KEY       the statistic to maximise (api default sharpeRatio)
+  --walk-forward K      also a walk-forward analysis in K folds (2..20): optimise in sample,
+                        test the choice on the window after; prints each fold's choice
+  --walk-forward-mode M rolling (api default) or anchored
+  --in-sample-fraction F  each fold's in-sample share, 0 < F < 1 (api default 0.75)
   --start DATE, --end DATE  the range of bars, both inclusive
   --timeframe TF        1m, 5m, 15m, 1h, 1d or 1w (api default 1d)
   --cash N              starting cash (api default 100000)
@@ -37,6 +41,7 @@ interface SweepView {
     deflatedSharpeRatio: number | null;
     probabilisticSharpeRatio: number | null;
   }>;
+  walkForward?: WalkForwardReport;
 }
 
 const SHOWN = 10;
@@ -122,6 +127,48 @@ function formatLeaderboard(view: SweepView, objective: string, keys: readonly st
   return `${lines.join('\n')}\n`;
 }
 
+/** One line a fold: its windows' dates, the parameters chosen in sample, both objectives. */
+function formatWalkForward(report: WalkForwardReport, keys: readonly string[]): string {
+  const { key } = report.objective;
+  const day = (iso: string) => iso.slice(0, 10);
+  const lines = [
+    `walk-forward, ${report.folds.length} ${report.mode} folds (${report.inSampleBars} in-sample, ${report.outOfSampleBars} out-of-sample bars):`,
+    `fold  in sample               out of sample            IS ${key.padEnd(11)} OOS ${key.padEnd(10)} params`,
+  ];
+  for (const fold of report.folds) {
+    const oos = fold.outOfSampleStats[key as keyof typeof fold.outOfSampleStats] as number | null;
+    lines.push(
+      `${String(fold.fold).padStart(4)}  ${day(fold.inSample.start)}..${day(fold.inSample.end)}  ${day(fold.outOfSample.start)}..${day(fold.outOfSample.end)}  ${formatStat(fold.inSampleObjective).padEnd(14)} ${formatStat(oos).padEnd(14)} ${formatParams(fold.params, keys)}`,
+    );
+  }
+  lines.push(
+    `stitched out of sample: return ${formatStat(report.stats.returnPct)} %, ${key} ${formatStat(report.stats[key as keyof typeof report.stats] as number | null)}; walk-forward efficiency ${formatStat(report.efficiency)}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** `--walk-forward` and its two options into the request's `walkForward`, checked by the api. */
+function walkForwardOf(values: {
+  'walk-forward'?: string | undefined;
+  'walk-forward-mode'?: string | undefined;
+  'in-sample-fraction'?: string | undefined;
+}): Record<string, unknown> | undefined {
+  const folds = values['walk-forward'];
+  if (folds === undefined) {
+    if (values['walk-forward-mode'] !== undefined || values['in-sample-fraction'] !== undefined) {
+      throw new CliError('--walk-forward-mode and --in-sample-fraction need --walk-forward K');
+    }
+    return undefined;
+  }
+  return {
+    folds: parseNumber('--walk-forward', folds, 0),
+    ...(values['walk-forward-mode'] === undefined ? {} : { mode: values['walk-forward-mode'] }),
+    ...(values['in-sample-fraction'] === undefined
+      ? {}
+      : { inSampleFraction: parseNumber('--in-sample-fraction', values['in-sample-fraction'], 0) }),
+  };
+}
+
 /** `hindsight sweep`: see USAGE. Exit 1 when the sweep fails or is cancelled. */
 export const sweepCommand = defineCommand({
   name: 'sweep',
@@ -132,6 +179,9 @@ export const sweepCommand = defineCommand({
     grid: { type: 'string', multiple: true },
     param: { type: 'string', multiple: true },
     objective: { type: 'string' },
+    'walk-forward': { type: 'string' },
+    'walk-forward-mode': { type: 'string' },
+    'in-sample-fraction': { type: 'string' },
     start: { type: 'string' },
     end: { type: 'string' },
     timeframe: { type: 'string' },
@@ -147,6 +197,7 @@ export const sweepCommand = defineCommand({
     if (!values.grid?.length)
       throw new CliError('at least one --grid is required, e.g. fast=5:50:5');
     const grid = parseGrid(values.grid);
+    const walkForward = walkForwardOf(values);
     // Only what the user gave: the api fills in its defaults and validates everything.
     const body = {
       strategy: { name: values.strategy, params: parseParams(values.param ?? []) },
@@ -161,6 +212,7 @@ export const sweepCommand = defineCommand({
         ? {}
         : { commission: parseNumber('--commission', values.commission, 0) }),
       ...(values.conventions === undefined ? {} : { conventions: values.conventions }),
+      ...(walkForward === undefined ? {} : { walkForward }),
     };
     const client = apiClientFrom(values, io.env);
     const accepted = await client.request<{ id: string }>('POST', '/api/v1/sweeps', body);
@@ -187,6 +239,9 @@ export const sweepCommand = defineCommand({
           io.stdout.write(
             formatLeaderboard(view, values.objective ?? 'sharpeRatio', Object.keys(grid)),
           );
+          if (view.walkForward) {
+            io.stdout.write(formatWalkForward(view.walkForward, Object.keys(grid)));
+          }
         }
         return 0;
       case 'failed':
