@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   type Bars,
+  createBars,
   getStrategy,
   resolveParams,
   type SimulationConfig,
@@ -239,9 +240,9 @@ describe('runWalkForward on the 175-combination GOOG grid', async () => {
     rolling.folds.forEach((fold, i) => {
       const run = alone(bars, fold.params, fold.outOfSample.firstBar, fold.outOfSample.lastBar + 1);
       const curve = run.simulation.equity;
-      const scale = level / BTPY.cash;
       for (let t = 0; t < curve.length; t++) {
-        expect(equity[i * 268 + t]).toBeCloseTo(curve[t]! * scale, 6);
+        const expected = i === 0 ? curve[t]! : level * (curve[t]! / BTPY.cash);
+        expect(equity[i * 268 + t]).toBe(expected);
       }
       // Flat across the seam: no trade fills before a window's second bar.
       if (i > 0) expect(equity[i * 268]).toBe(equity[i * 268 - 1]);
@@ -276,6 +277,46 @@ describe('runWalkForward on the 175-combination GOOG grid', async () => {
         expect(fold.efficiency).toBeCloseTo(oos / isCagr[i]!, 12);
       });
     }
+  });
+
+  it('two symbols: each fold out of sample equals the two-symbol run over its window', async () => {
+    // A second series on the same dates: GOOG's bars reversed in price order, so it trades apart.
+    const mirror = createBars({
+      time: bars.time,
+      open: bars.open.slice().reverse(),
+      high: bars.high.slice().reverse(),
+      low: bars.low.slice().reverse(),
+      close: bars.close.slice().reverse(),
+      volume: bars.volume.slice().reverse(),
+    });
+    const symbols = [
+      { symbol: 'GOOG', bars },
+      { symbol: 'MIRROR', bars: mirror },
+    ];
+    const simulation = simulationConfig({ commission: 0.001 });
+    const report = (await runWalkForward({
+      ...input,
+      symbols,
+      simulation,
+      spec: { folds: 3, mode: 'anchored', inSampleFraction: 0.6 },
+    }))!;
+    const strategy: StrategyDefinition = getStrategy('sma_crossover');
+    for (const fold of report.folds) {
+      const to = fold.outOfSample.lastBar + 1;
+      const from = fold.outOfSample.firstBar;
+      const run = runPrepared(
+        { strategy, params: fold.params, simulation },
+        symbols.map((s) => ({
+          symbol: s.symbol,
+          bars: sliceBars(s.bars, from, to),
+          signals: sliceSignals(strategy.signals(sliceBars(s.bars, 0, to), fold.params), from, to),
+        })),
+      );
+      expect(fold.outOfSampleStats, `fold ${fold.fold}`).toStrictEqual(run.stats);
+    }
+    expect(report.stats.trades).toBe(
+      report.folds.reduce((n, f) => n + f.outOfSampleStats.trades, 0),
+    );
   });
 
   it('refuses a warm-up longer than the first in-sample window, and stops when paused off', async () => {

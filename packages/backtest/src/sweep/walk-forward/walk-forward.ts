@@ -244,11 +244,17 @@ function stitch(
   const equity = new Float64Array(time.length);
   const trades: Trade[] = [];
   const openTrades: Trade[] = [];
-  let scale = 1;
+  const { cash } = input.simulation;
+  let level = cash;
   let offset = 0;
   for (const { run } of folds) {
     const curve = run.simulation.equity;
-    for (let t = 0; t < curve.length; t++) equity[offset + t] = curve[t]! * scale;
+    // level * (E[t] / C): a window's first bar (E[0] = C, nothing fills before bar 1) is exactly
+    // the level the previous window ended on, and the first window is exactly its own curve.
+    for (let t = 0; t < curve.length; t++) {
+      equity[offset + t] = offset === 0 ? curve[t]! : level * (curve[t]! / cash);
+    }
+    const scale = level / cash;
     const shift = (trade: Trade): Trade => ({
       ...trade,
       entryBar: trade.entryBar + offset,
@@ -260,7 +266,7 @@ function stitch(
     trades.push(...run.simulation.trades.map(shift));
     openTrades.push(...run.simulation.openTrades.map(shift));
     offset += curve.length;
-    scale = equity[offset - 1]! / input.simulation.cash;
+    level = equity[offset - 1]!;
   }
   const weight = 1 / input.symbols.length;
   const close = benchmarkClose(
