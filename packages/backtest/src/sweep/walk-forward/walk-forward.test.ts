@@ -127,9 +127,16 @@ describe('walkForwardEfficiency', () => {
 
 describe('signals are causal: on a prefix of the bars they are the full signals sliced', async () => {
   const bars = await readCsvFile(GOOG);
-  it.each(STRATEGY_NAMES.filter((name) => name !== 'rules'))('%s', (name) => {
+  // rules has no default expressions: one reading MACD, an EMA crossing and the bar's own range.
+  const RULES = {
+    entry: 'crosses_above(ema(close, $fast), ema(close, $slow)) and macd(close, 12, 26, 9) > 0',
+    exit: 'close < open or rsi(close, 14) > 70',
+    fast: 8,
+    slow: 40,
+  };
+  it.each(STRATEGY_NAMES)('%s', (name) => {
     const strategy: StrategyDefinition = getStrategy(name);
-    const params = resolveParams(name, {}) as Record<string, unknown>;
+    const params = resolveParams(name, name === 'rules' ? RULES : {}) as Record<string, unknown>;
     const full = strategy.signals(bars, params);
     for (const end of [300, 1076, 1612]) {
       const prefix = strategy.signals(sliceBars(bars, 0, end), params);
