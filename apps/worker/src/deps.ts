@@ -8,6 +8,7 @@ import {
   DiskUsage,
   type Logger,
   type Redis,
+  SweepLifecycle,
   webhookRetry,
 } from '@hindsight/service';
 import { createStore, type Store } from '@hindsight/store';
@@ -25,6 +26,8 @@ export interface WorkerDeps {
   events: BacktestEventPublisher;
   cancels: CancelChannel;
   lifecycle: BacktestLifecycle;
+  /** Where a sweep ends: its terminal event and its owner's notifications. */
+  sweepLifecycle: SweepLifecycle;
   bars: BarSource;
   /** Indicator series of cached bars, computed by the indicators step, read by the simulation. */
   indicators: IndicatorCache;
@@ -63,6 +66,13 @@ export async function createWorkerDeps(
     webhookRetry: webhookRetry(config),
     onEnded: (backtestId, status) => ended.post({ backtestId, status }),
   });
+  const sweepLifecycle = new SweepLifecycle({
+    store,
+    events,
+    notifications,
+    logger,
+    webhookRetry: webhookRetry(config),
+  });
   return {
     config,
     redis,
@@ -70,6 +80,7 @@ export async function createWorkerDeps(
     events,
     cancels,
     lifecycle,
+    sweepLifecycle,
     bars,
     indicators: new IndicatorCache(config.DATA_ROOT),
     barsCached: new BarsCachedHints(redis, prefix),

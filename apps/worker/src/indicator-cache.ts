@@ -1,11 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SeriesSpec, seriesKey } from '@hindsight/engine';
-import type { Config } from '@hindsight/service';
-
-/** DATA_ROOT/indicators holds the series; `hindsight cleanup` may empty it at any time. */
-const INDICATORS_DIR = 'indicators';
+import { type Config, indicatorsRoot } from '@hindsight/service';
 
 /**
  * Whether series of this many bars are stored and read rather than computed inline: below the
@@ -27,19 +24,21 @@ export interface CachedSeries {
 }
 
 /**
- * Indicator series of cached bars, content-addressed: a series is stored under the sha256 of the
+ * Indicator series of cached bars, under DATA_ROOT/indicators, content-addressed: a series is stored under the sha256 of the
  * bars' data version (LoadedBars.dataVersion: series, span and cache version, which never change
  * once published) and the series' key (name and parameters), as Float64 little-endian values, one
  * per bar. Equal keys mean equal values, so a file once written is never rewritten, and a reader
  * may take whichever writer's file it finds. A file is written beside its name and renamed into
  * place, so a reader never sees half of one; racing writers of one series each rename a complete
- * copy of the same values.
+ * copy of the same values. Every read stamps the file's mtime, so `hindsight cleanup` can remove
+ * the series not used for a while (cleanupIndicators); a series removed under a reader is
+ * computed again.
  */
 export class IndicatorCache {
   readonly #root: string;
 
   constructor(dataRoot: string) {
-    this.#root = join(dataRoot, INDICATORS_DIR);
+    this.#root = indicatorsRoot(dataRoot);
   }
 
   /** Where the series of these bars is stored. */
@@ -55,18 +54,31 @@ export class IndicatorCache {
 
   /** The stored series, or null when there is none (or one of the wrong length: not these bars). */
   async read(dataVersion: string, spec: SeriesSpec, length: number): Promise<Float64Array | null> {
+    const path = this.pathOf(dataVersion, spec);
     let bytes: Buffer;
     try {
-      bytes = await readFile(this.pathOf(dataVersion, spec));
+      bytes = await readFile(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
     if (bytes.byteLength !== length * Float64Array.BYTES_PER_ELEMENT) return null;
+    await this.#markUsed(path);
     // A copy into its own aligned buffer: a Buffer may sit at any offset of a shared pool.
     const values = new Float64Array(length);
     new Uint8Array(values.buffer).set(bytes);
     return values;
+  }
+
+  /**
+   * Stamps the series as used now, for cleanupIndicators: atime is no guide, as many file systems
+   * are mounted noatime. A file cleanup removed just now needs no stamp.
+   */
+  async #markUsed(path: string): Promise<void> {
+    const now = new Date();
+    await utimes(path, now, now).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
   }
 
   /** Stores a series atomically (see the class comment). */

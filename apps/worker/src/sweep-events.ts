@@ -90,30 +90,12 @@ export async function publishSweepProgress(
 }
 
 /**
- * After the sweep ended with `status` (this worker made the transition): the final progress
- * and leaderboard, unthrottled, then the terminal event.
+ * Before the terminal event of a sweep this worker ended: the final progress and, for a completed
+ * one, leaderboard, unthrottled (SweepLifecycle publishes the terminal event after them).
  */
-export async function publishSweepEnd(
-  deps: WorkerDeps,
-  sweepId: string,
-  onError: (error: unknown) => void,
-): Promise<void> {
-  try {
-    const record = await deps.store.getSweep(sweepId);
-    if (!record) return;
-    await deps.events.publishSweep(sweepId, 'progress', await progressOf(deps, record));
-    if (record.status === 'completed') {
-      await deps.events.publishSweep(sweepId, 'leaderboard', await liveLeaderboard(deps, record));
-      const best = (record.summary as { best?: { params: Record<string, unknown> } } | null)?.best;
-      await deps.events.publishSweep(sweepId, 'completed', {
-        best: best ? { params: best.params } : null,
-      });
-    } else if (record.status === 'failed') {
-      await deps.events.publishSweep(sweepId, 'failed', {
-        error: record.error ?? { code: 'HS_ERR_INTERNAL', message: 'failed' },
-      });
-    }
-  } catch (error) {
-    onError(error);
+export async function publishFinalProgress(deps: WorkerDeps, record: SweepRecord): Promise<void> {
+  await deps.events.publishSweep(record.id, 'progress', await progressOf(deps, record));
+  if (record.status === 'completed') {
+    await deps.events.publishSweep(record.id, 'leaderboard', await liveLeaderboard(deps, record));
   }
 }

@@ -13,8 +13,9 @@ import type {
   SweepRecord,
   WalkForwardReport,
 } from '@hindsight/models';
+import type { SweepEndOptions } from '@hindsight/service';
 import type { WorkerDeps } from './deps.js';
-import { publishSweepEnd } from './sweep-events.js';
+import { publishFinalProgress } from './sweep-events.js';
 import { sweepWalkForward } from './sweep-walk-forward.js';
 
 const PAGE = 5_000;
@@ -64,14 +65,14 @@ function asCell(cell: SweepCellRecord): SweepCell | null {
 /**
  * Ranks every cell of a finished sweep and completes it with the leaderboard, the best cell and
  * the overfitting statistics; a sweep none of whose combinations completed fails, naming the
- * first failure; with `walkForward`, the analysis runs here on every runnable combination (a
- * failure there fails the sweep with HS_ERR_WALK_FORWARD_WINDOWS). Then it publishes the end on the live channel. The status it ended with (or found:
- * a cancelled sweep stays cancelled, its end published by whoever cancelled it).
+ * first failure. With `walkForward`, the analysis runs here on every runnable combination (a
+ * failure there fails the sweep with HS_ERR_WALK_FORWARD_WINDOWS; a cancel meanwhile stops it).
+ * The status it ended with (or found: a cancelled sweep stays cancelled, its end announced by
+ * whoever cancelled it).
  */
 export async function finishSweep(
   deps: WorkerDeps,
   sweepId: string,
-  onEventError: (error: unknown) => void,
   signal?: AbortSignal,
 ): Promise<string> {
   const record = await deps.store.getSweep(sweepId);
@@ -89,24 +90,16 @@ export async function finishSweep(
   }
   const expected = record.combos.total - record.combos.skipped;
   const completed = cells.filter((c) => c.status === 'completed').length;
-  const fail = async (code: string, message: string) => {
-    const ended = await deps.store.transitionSweep(sweepId, {
-      from: ['queued', 'running'],
-      to: 'failed',
-      patch: { error: { code, message } },
-    });
-    if (!ended) return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
-    await publishSweepEnd(deps, sweepId, onEventError);
-    return 'failed';
-  };
   if (completed === 0) {
     const failure = cells.find((c) => c.status === 'failed');
-    return fail(
-      'HS_ERR_VALIDATION',
+    const message =
       failure?.status === 'failed'
         ? `every combination failed; the first: ${failure.error}`
-        : `no combination finished (${cells.length} of ${expected} cells)`,
-    );
+        : `no combination finished (${cells.length} of ${expected} cells)`;
+    const ended = await endSweep(deps, sweepId, 'failed', {
+      error: { code: 'HS_ERR_VALIDATION', message },
+    });
+    return ended ? 'failed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
   }
   const objective = objectiveOf(record.config.objective);
   const summary: SweepSummary & { walkForward?: WalkForwardReport } = summarizeSweep(
@@ -119,17 +112,27 @@ export async function finishSweep(
       report = await sweepWalkForward(deps, record, sweepCombos(record), objective, signal);
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'HS_ERR_WALK_FORWARD_WINDOWS') throw error;
-      return fail('HS_ERR_WALK_FORWARD_WINDOWS', (error as Error).message);
+      const ended = await endSweep(deps, sweepId, 'failed', {
+        error: { code: 'HS_ERR_WALK_FORWARD_WINDOWS', message: (error as Error).message },
+      });
+      return ended ? 'failed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
     }
     if (report === null) return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
     summary.walkForward = report;
   }
-  const ended = await deps.store.transitionSweep(sweepId, {
-    from: ['queued', 'running'],
-    to: 'completed',
-    patch: { summary },
+  const ended = await endSweep(deps, sweepId, 'completed', { summary });
+  return ended ? 'completed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
+}
+
+/** Ends the sweep as a worker does: the final progress goes out before the terminal event. */
+export function endSweep(
+  deps: WorkerDeps,
+  sweepId: string,
+  to: 'completed' | 'failed',
+  patch: SweepEndOptions['patch'],
+): Promise<SweepRecord | null> {
+  return deps.sweepLifecycle.end(sweepId, to, {
+    ...(patch ? { patch } : {}),
+    beforeEvent: (record) => publishFinalProgress(deps, record),
   });
-  if (!ended) return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
-  await publishSweepEnd(deps, sweepId, onEventError);
-  return 'completed';
 }

@@ -72,6 +72,9 @@ export const sweepJobIds = {
   data: (sweepId: string) => `${sweepId}-sweep-data`,
   chunk: (sweepId: string, chunk: number) => `${sweepId}-sweep-chunk-${chunk}`,
   finish: (sweepId: string) => `${sweepId}-sweep-finish`,
+  /** The `webhook-id` of the sweep's message to one subscription, as for a backtest. */
+  webhook: (sweepId: string, webhookId: string) => `msg_${sweepId}_${webhookId}`,
+  email: (sweepId: string) => `${sweepId}-sweep-email`,
 };
 
 const SweepJob = Type.Object({ sweepId: Id }, { additionalProperties: false });
@@ -128,31 +131,44 @@ export const JOBS = {
     removeOnFail: { age: 7 * DAY, count: 5_000 },
     jobId: (p) => backtestJobIds.notify(p.backtestId, p.status),
   }),
-  /** One message to one subscription, added only when the owner subscribed to the event. */
+  /**
+   * One message to one subscription, added only when the owner subscribed to the event; about a
+   * backtest or a sweep (the id it names).
+   */
   'deliver-webhook': defineJob({
     queue: 'notifications',
-    payload: Type.Object(
-      { backtestId: Id, webhookId: Id, event: NotificationEvent },
-      { additionalProperties: false },
-    ),
+    payload: Type.Union([
+      Type.Object(
+        { backtestId: Id, webhookId: Id, event: NotificationEvent },
+        { additionalProperties: false },
+      ),
+      Type.Object(
+        { sweepId: Id, webhookId: Id, event: NotificationEvent },
+        { additionalProperties: false },
+      ),
+    ]),
     attempts: WEBHOOK_RETRY.attempts,
     backoff: { type: 'exponential', delay: WEBHOOK_RETRY.delayMs },
     removeOnComplete: { age: DAY, count: 1_000 },
     removeOnFail: { age: 7 * DAY, count: 5_000 },
-    jobId: (p) => backtestJobIds.webhook(p.backtestId, p.webhookId),
+    jobId: (p) =>
+      'sweepId' in p
+        ? sweepJobIds.webhook(p.sweepId, p.webhookId)
+        : backtestJobIds.webhook(p.backtestId, p.webhookId),
   }),
   /** The owner's e-mail about one event, added only when their settings include it. */
   'send-email': defineJob({
     queue: 'notifications',
-    payload: Type.Object(
-      { backtestId: Id, event: NotificationEvent },
-      { additionalProperties: false },
-    ),
+    payload: Type.Union([
+      Type.Object({ backtestId: Id, event: NotificationEvent }, { additionalProperties: false }),
+      Type.Object({ sweepId: Id, event: NotificationEvent }, { additionalProperties: false }),
+    ]),
     attempts: 6,
     backoff: { type: 'exponential', delay: 30_000 },
     removeOnComplete: { age: DAY, count: 1_000 },
     removeOnFail: { age: 7 * DAY, count: 5_000 },
-    jobId: (p) => backtestJobIds.email(p.backtestId),
+    jobId: (p) =>
+      'sweepId' in p ? sweepJobIds.email(p.sweepId) : backtestJobIds.email(p.backtestId),
   }),
   // A sweep: `sweep-data` loads the bars once, then adds the flow of `finish-sweep` over every
   // `run-sweep-chunk` (sweepChunkFlow). Chunks keep each cell in the store as they finish, so a

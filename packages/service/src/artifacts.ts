@@ -41,6 +41,8 @@ export const EQUITY_PREVIEW_POINTS = 4000;
 const TRADES_PER_WRITE = 1000;
 
 export const TASKS_DIR = 'tasks';
+/** DATA_ROOT/checkpoints/<id>/: a running simulation's saved state (apps/worker/src/checkpoints.ts). */
+export const CHECKPOINTS_DIR = 'checkpoints';
 /** Directories being written start with this; `hindsight cleanup` removes abandoned ones. */
 export const TEMP_DIR_PREFIX = '.tmp-';
 /**
@@ -387,6 +389,15 @@ export async function readEquityPreview(
 }
 
 /** Removes a backtest's result directory (DELETE /backtests/:id); false if there was none. */
+export function checkpointDir(dataRoot: string, backtestId: string): string {
+  return join(dataRoot, CHECKPOINTS_DIR, backtestId);
+}
+
+/** A backtest's checkpoints are gone once it ends: completed, failed, cancelled or deleted. */
+export function removeCheckpoints(dataRoot: string, backtestId: string): Promise<void> {
+  return rm(checkpointDir(dataRoot, backtestId), { recursive: true, force: true });
+}
+
 export async function removeTaskArtifacts(dataRoot: string, backtestId: string): Promise<boolean> {
   const dir = taskDir(dataRoot, backtestId);
   try {

@@ -138,6 +138,13 @@ export const ConfigSchema = Type.Object(
       'bars of a symbol from which its indicator series are computed by their own job and stored; below, the simulation computes them inline',
       1e9,
     ),
+    CHECKPOINT_INTERVAL_MS: Type.Integer({
+      minimum: 0,
+      maximum: 3_600_000,
+      default: 5_000,
+      description:
+        'milliseconds between two checkpoints of a running simulation (under DATA_ROOT/checkpoints), so a retry after a lost worker resumes there; 0: never',
+    }),
     WORKER_METRICS_PORT: port(9464, 'Prometheus /metrics port of the worker'),
     WORKER_SHUTDOWN_GRACE_SECONDS: count(
       3,

@@ -3,7 +3,6 @@ import {
   type BacktestRecord,
   type BacktestStep,
   type BacktestSummary,
-  eventForStatus,
   isHindsightError,
   jobSpec,
   type LogLevel,
@@ -15,7 +14,8 @@ import type { Store } from '@hindsight/store';
 import type { Queue } from 'bullmq';
 import type { BacktestEventPublisher } from './event-publisher.js';
 import type { Logger } from './logger.js';
-import { queueNotifications, type WebhookRetry } from './notifications/dispatch.js';
+import { notifyOwner, type WebhookRetry } from './notifications/dispatch.js';
+import { withTimeout } from './with-timeout.js';
 
 /** Where each step's progress starts; a step fills the span up to the next one. */
 export const STEP_START: Readonly<Record<BacktestStep, number>> = {
@@ -63,14 +63,6 @@ export interface EndOptions {
    * the queues): runs alongside it, so a Redis that is down costs one wait, not two.
    */
   alongside?: () => Promise<unknown>;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -242,27 +234,18 @@ export class BacktestLifecycle {
     backtest: { id: string; ownerId: string | null },
     status: TerminalStatus,
   ): Promise<void> {
-    const { ownerId } = backtest;
-    if (ownerId === null) return;
-    const queued = queueNotifications(
+    if (backtest.ownerId === null) return;
+    await notifyOwner(
       {
         store: this.deps.store,
         queue: this.deps.notifications,
+        logger: this.deps.logger,
+        redisTimeoutMs: this.deps.redisTimeoutMs,
         ...(this.deps.webhookRetry ? { retry: this.deps.webhookRetry } : {}),
       },
-      { id: backtest.id, ownerId },
-      eventForStatus(status),
+      { kind: 'backtest', id: backtest.id, ownerId: backtest.ownerId },
+      status,
     );
-    const ms = this.deps.redisTimeoutMs;
-    try {
-      await (ms === undefined ? queued : withTimeout(queued, ms, 'queueing the notifications'));
-    } catch (error) {
-      // As with the finished job: the backtest's ending stands even if its messages are lost.
-      this.deps.logger.warn(
-        { err: error, backtestId: backtest.id },
-        'could not queue notifications',
-      );
-    }
   }
 
   #publish(...args: Parameters<BacktestEventPublisher['publish']>): Promise<unknown> {

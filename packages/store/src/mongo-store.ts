@@ -57,6 +57,7 @@ import {
   type NewSweep,
   type NewWebhook,
   type NewWebhookDelivery,
+  type NotificationSettingsRecord,
   type Store,
   type SummaryQuery,
   type SweepCellCounts,
@@ -188,6 +189,8 @@ interface DeliveryDoc {
   messageId: string;
   event: string;
   backtestId: string | null;
+  /** Absent on deliveries recorded before sweeps notified. */
+  sweepId?: string | null;
   attempt: number;
   at: Date;
   statusCode: number | null;
@@ -226,6 +229,7 @@ const deliverySchema = new Schema<DeliveryDoc>(
     messageId: { type: String },
     event: { type: String },
     backtestId: { type: String, default: null },
+    sweepId: { type: String, default: null },
     attempt: { type: Number },
     at: { type: Date },
     statusCode: { type: Number, default: null },
@@ -305,12 +309,22 @@ function toDelivery(doc: DeliveryDoc): WebhookDelivery {
     messageId: doc.messageId,
     event: doc.event as WebhookDelivery['event'],
     backtestId: doc.backtestId ?? null,
+    sweepId: doc.sweepId ?? null,
     attempt: doc.attempt,
     at: iso(doc.at),
     statusCode: doc.statusCode ?? null,
     error: doc.error ?? null,
     durationMs: doc.durationMs,
     ok: doc.ok,
+  };
+}
+
+function toSettingsRecord(doc: SettingsDoc): NotificationSettingsRecord {
+  return {
+    ownerId: doc._id,
+    email: doc.email ?? null,
+    events: doc.events as NotificationSettings['events'],
+    updatedAt: iso(doc.updatedAt),
   };
 }
 
@@ -904,6 +918,41 @@ export class MongoStore implements Store {
     });
   }
 
+  listAllWebhooks(): Promise<WebhookRecord[]> {
+    return this.run(async () => {
+      const docs = await this.webhooks.find({}).sort({ _id: 1 }).lean<WebhookDoc[]>();
+      return docs.map(toWebhook);
+    });
+  }
+
+  restoreWebhook(record: WebhookRecord): Promise<boolean> {
+    return this.run(async () => {
+      const doc: WebhookDoc = {
+        _id: record.id,
+        ownerId: record.ownerId,
+        url: record.url,
+        events: [...record.events],
+        description: record.description,
+        secret: record.secret,
+        enabled: record.enabled,
+        disabledReason: record.disabledReason,
+        createdAt: new Date(record.createdAt),
+      };
+      return this.#insertNew(this.webhooks, doc);
+    });
+  }
+
+  /** Inserts a document; false when one with its id exists. */
+  async #insertNew<T>(model: Model<T>, doc: T & { _id: string }): Promise<boolean> {
+    try {
+      await model.collection.insertOne(doc as unknown as mongoose.mongo.Document);
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+    return true;
+  }
+
   deleteWebhook(id: string): Promise<boolean> {
     return this.run(async () => {
       const result = await this.webhooks.deleteOne({ _id: id }).exec();
@@ -945,14 +994,28 @@ export class MongoStore implements Store {
   getNotificationSettings(ownerId: string): Promise<NotificationSettings | null> {
     return this.run(async () => {
       const doc = await this.settings.findById(ownerId).lean<SettingsDoc>().exec();
-      return doc
-        ? {
-            email: doc.email ?? null,
-            events: doc.events as NotificationSettings['events'],
-            updatedAt: iso(doc.updatedAt),
-          }
-        : null;
+      if (!doc) return null;
+      const { ownerId: _owner, ...settings } = toSettingsRecord(doc);
+      return settings;
     });
+  }
+
+  listAllNotificationSettings(): Promise<NotificationSettingsRecord[]> {
+    return this.run(async () => {
+      const docs = await this.settings.find({}).sort({ _id: 1 }).lean<SettingsDoc[]>();
+      return docs.map(toSettingsRecord);
+    });
+  }
+
+  restoreNotificationSettings(record: NotificationSettingsRecord): Promise<boolean> {
+    return this.run(() =>
+      this.#insertNew(this.settings, {
+        _id: record.ownerId,
+        email: record.email,
+        events: [...record.events],
+        updatedAt: new Date(record.updatedAt),
+      } satisfies SettingsDoc),
+    );
   }
 
   putNotificationSettings(

@@ -59,7 +59,56 @@ describe('SqliteStore on disk', () => {
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => SqliteStore.open(file)).toThrow(StoreSchemaError);
-    expect(() => SqliteStore.open(file)).toThrow(/schema version 99; this build knows 1/);
+    expect(() => SqliteStore.open(file)).toThrow(/schema version 99; this build knows 2/);
+  });
+
+  it('brings a version 1 file up: deliveries gain their sweep id, old rows keep null', async () => {
+    const file = freshFile();
+    const raw = new Database(file);
+    // The version 1 table, as the first webhooks release created it.
+    raw.exec(`CREATE TABLE webhook_deliveries (id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL,
+      message_id TEXT NOT NULL, event TEXT NOT NULL, backtest_id TEXT, attempt INTEGER NOT NULL,
+      at TEXT NOT NULL, status_code INTEGER, error TEXT, duration_ms REAL NOT NULL,
+      ok INTEGER NOT NULL) STRICT`);
+    raw
+      .prepare('INSERT INTO webhook_deliveries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(
+        'd1',
+        'w1',
+        'msg_b_w1',
+        'backtest.completed',
+        'b',
+        1,
+        '2026-01-01T00:00:00.000Z',
+        200,
+        null,
+        3,
+        1,
+      );
+    raw.pragma('user_version = 1');
+    raw.close();
+    const store = SqliteStore.open(file);
+    const recorded = await store.recordWebhookDelivery({
+      webhookId: 'w1',
+      messageId: 'msg_s_w1',
+      event: 'sweep.completed',
+      backtestId: null,
+      sweepId: 's',
+      attempt: 1,
+      at: '2026-01-01T00:00:01.000Z',
+      statusCode: 200,
+      error: null,
+      durationMs: 2,
+      ok: true,
+    });
+    expect(await store.listWebhookDeliveries('w1', 10)).toEqual([
+      recorded,
+      expect.objectContaining({ id: 'd1', backtestId: 'b', sweepId: null }),
+    ]);
+    await store.close();
+    const reopened = new Database(file);
+    expect(reopened.pragma('user_version', { simple: true })).toBe(2);
+    reopened.close();
   });
 
   it('answers HS_ERR_STORE_UNAVAILABLE once closed', async () => {

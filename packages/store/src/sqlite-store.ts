@@ -49,6 +49,7 @@ import {
   type NewSweep,
   type NewWebhook,
   type NewWebhookDelivery,
+  type NotificationSettingsRecord,
   type Store,
   type SummaryQuery,
   type SweepCellCounts,
@@ -57,7 +58,8 @@ import {
   type Transition,
 } from './store.js';
 
-const SCHEMA_VERSION = 1;
+/** 2: webhook_deliveries.sweep_id (sweep notifications); migrate() brings a 1 up. */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS backtests (
@@ -129,7 +131,8 @@ CREATE TABLE IF NOT EXISTS webhook_deliveries (
   status_code INTEGER,
   error TEXT,
   duration_ms REAL NOT NULL,
-  ok INTEGER NOT NULL
+  ok INTEGER NOT NULL,
+  sweep_id TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id);
 CREATE TABLE IF NOT EXISTS notification_settings (
@@ -197,6 +200,7 @@ interface DeliveryRow {
   error: string | null;
   duration_ms: number;
   ok: number;
+  sweep_id: string | null;
 }
 
 interface SettingsRow {
@@ -227,6 +231,7 @@ function toDelivery(row: DeliveryRow): WebhookDelivery {
     messageId: row.message_id,
     event: row.event as WebhookDelivery['event'],
     backtestId: row.backtest_id,
+    sweepId: row.sweep_id,
     attempt: row.attempt,
     at: row.at,
     statusCode: row.status_code,
@@ -326,6 +331,14 @@ function enterWalMode(db: Database.Database, busyTimeoutMs: number): void {
   }
 }
 
+/**
+ * Brings a file of an older schema up to this one; the CREATE statements (IF NOT EXISTS) already
+ * added any new table. Version 0 is a new file, which they created whole.
+ */
+function migrate(db: Database.Database, from: number): void {
+  if (from === 1) db.exec('ALTER TABLE webhook_deliveries ADD COLUMN sweep_id TEXT');
+}
+
 /** The file was written by a newer Hindsight whose tables this build does not know. */
 export class StoreSchemaError extends Error {
   override readonly name = 'StoreSchemaError';
@@ -377,6 +390,7 @@ export class SqliteStore implements Store {
           if (version > SCHEMA_VERSION) throw new StoreSchemaError(file, version);
           opened.exec(SCHEMA);
           opened.exec(SWEEP_SCHEMA);
+          migrate(opened, version);
           opened.pragma(`user_version = ${SCHEMA_VERSION}`);
         })
         .immediate();
@@ -851,6 +865,34 @@ export class SqliteStore implements Store {
     );
   }
 
+  listAllWebhooks(): Promise<WebhookRecord[]> {
+    return this.run(() =>
+      (this.statement('SELECT * FROM webhooks ORDER BY id').all() as WebhookRow[]).map(toWebhook),
+    );
+  }
+
+  restoreWebhook(record: WebhookRecord): Promise<boolean> {
+    return this.run(() => {
+      const row: WebhookRow = {
+        id: record.id,
+        owner_id: record.ownerId,
+        url: record.url,
+        events: JSON.stringify(record.events),
+        description: record.description,
+        secret: record.secret,
+        enabled: record.enabled ? 1 : 0,
+        disabled_reason: record.disabledReason,
+        created_at: record.createdAt,
+      };
+      return (
+        this.statement(
+          `INSERT INTO webhooks VALUES (@id, @owner_id, @url, @events, @description, @secret,
+            @enabled, @disabled_reason, @created_at) ON CONFLICT DO NOTHING`,
+        ).run(row).changes > 0
+      );
+    });
+  }
+
   deleteWebhook(id: string): Promise<boolean> {
     return this.run(() =>
       this.db
@@ -879,6 +921,7 @@ export class SqliteStore implements Store {
         message_id: input.messageId,
         event: input.event,
         backtest_id: input.backtestId,
+        sweep_id: input.sweepId,
         attempt: input.attempt,
         at: new Date(input.at).toISOString(),
         status_code: input.statusCode,
@@ -887,8 +930,9 @@ export class SqliteStore implements Store {
         ok: input.ok ? 1 : 0,
       };
       this.statement(
-        `INSERT INTO webhook_deliveries VALUES (@id, @webhook_id, @message_id, @event,
-          @backtest_id, @attempt, @at, @status_code, @error, @duration_ms, @ok)`,
+        `INSERT INTO webhook_deliveries (id, webhook_id, message_id, event, backtest_id, sweep_id,
+          attempt, at, status_code, error, duration_ms, ok) VALUES (@id, @webhook_id, @message_id,
+          @event, @backtest_id, @sweep_id, @attempt, @at, @status_code, @error, @duration_ms, @ok)`,
       ).run(row);
       return toDelivery(row);
     });
@@ -931,6 +975,26 @@ export class SqliteStore implements Store {
       ).run(row);
       return toSettings(row);
     });
+  }
+
+  listAllNotificationSettings(): Promise<NotificationSettingsRecord[]> {
+    return this.run(() =>
+      (
+        this.statement(
+          'SELECT * FROM notification_settings ORDER BY owner_id',
+        ).all() as SettingsRow[]
+      ).map((row) => ({ ownerId: row.owner_id, ...toSettings(row), updatedAt: row.updated_at })),
+    );
+  }
+
+  restoreNotificationSettings(record: NotificationSettingsRecord): Promise<boolean> {
+    return this.run(
+      () =>
+        this.statement(
+          `INSERT INTO notification_settings VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        ).run(record.ownerId, record.email, JSON.stringify(record.events), record.updatedAt)
+          .changes > 0,
+    );
   }
 
   notificationTargets(ownerId: string, event: NotificationEvent): Promise<NotificationTargets> {

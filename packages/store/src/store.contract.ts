@@ -80,7 +80,8 @@ function delivery(webhookId: string, attempt: number, at = '2026-01-01T00:00:00Z
     webhookId,
     messageId: `msg_${webhookId}`,
     event: 'backtest.completed' as const,
-    backtestId: newId(),
+    backtestId: newId() as string | null,
+    sweepId: null as string | null,
     attempt,
     at,
     statusCode: 500,
@@ -836,6 +837,57 @@ export function storeContract(open: () => Promise<StoreHarness>): void {
       expect(await store.listWebhookDeliveries(a.id, 10)).toEqual([second, first]);
       expect(await store.listWebhookDeliveries(a.id, 1)).toEqual([second]);
       expect(await codeOf(store.listWebhookDeliveries(a.id, 0))).toBe('HS_ERR_VALIDATION');
+    });
+
+    it('record a sweep message attempt with its sweep id', async () => {
+      const a = await hook(newId(), ['sweep.completed']);
+      const sweepId = newId();
+      const recorded = await store.recordWebhookDelivery({
+        ...delivery(a.id, 1),
+        event: 'sweep.completed',
+        backtestId: null,
+        sweepId,
+      });
+      expect(Value.Check(WebhookDelivery, recorded), 'matches WebhookDelivery').toBe(true);
+      expect(recorded).toMatchObject({ event: 'sweep.completed', backtestId: null, sweepId });
+      expect(await store.listWebhookDeliveries(a.id, 10)).toEqual([recorded]);
+    });
+
+    it('restoreWebhook writes a subscription as exported - secret, disabled state - once', async () => {
+      const owner = newId();
+      const original = await hook(owner, ['backtest.failed', 'sweep.completed']);
+      await store.disableWebhook(original.id, 'failed for a day');
+      const exported = await store.getWebhook(original.id);
+      expect((await store.listAllWebhooks()).find((h) => h.id === original.id)).toEqual(exported);
+      const copy = { ...exported!, id: newId(), secret: 'whsec_b3RoZXI=' };
+      expect(await store.restoreWebhook(copy)).toBe(true);
+      expect(await store.restoreWebhook({ ...copy, url: 'https://elsewhere.example.com/' })).toBe(
+        false,
+      );
+      expect(await store.getWebhook(copy.id)).toEqual(copy);
+      const all = await store.listAllWebhooks();
+      expect(
+        all.map((h) => h.id),
+        'in id order',
+      ).toEqual(all.map((h) => h.id).toSorted());
+    });
+
+    it('restoreNotificationSettings writes settings as exported, unless the owner has some', async () => {
+      const owner = newId();
+      const record = {
+        ownerId: owner,
+        email: 'r@example.com',
+        events: ['sweep.failed' as const],
+        updatedAt: '2024-01-02T03:04:05.000Z',
+      };
+      expect(await store.restoreNotificationSettings(record)).toBe(true);
+      expect(await store.restoreNotificationSettings({ ...record, email: null })).toBe(false);
+      const { ownerId: _owner, ...settings } = record;
+      expect(await store.getNotificationSettings(owner)).toEqual(settings);
+      expect(
+        (await store.listAllNotificationSettings()).filter((r) => r.ownerId === owner),
+      ).toEqual([record]);
+      expect((await store.notificationTargets(owner, 'sweep.failed')).email).toBe('r@example.com');
     });
 
     it('name as targets only enabled subscriptions to the event, and e-mail settings naming it', async () => {

@@ -109,6 +109,12 @@ export type NewWebhook = Pick<WebhookRecord, 'ownerId' | 'url' | 'events' | 'sec
 
 export type NewWebhookDelivery = Omit<WebhookDelivery, 'id'>;
 
+/** One owner's e-mail settings as stored (and exported). */
+export type NotificationSettingsRecord = NotificationSettings & {
+  ownerId: string;
+  updatedAt: string;
+};
+
 export const MAX_LOG_PAGE = 10_000;
 /** The largest page of sweep cells `listSweepCells` returns. */
 export const MAX_CELL_PAGE = 10_000;
@@ -183,6 +189,13 @@ export interface Store {
   getWebhook(id: string): Promise<WebhookRecord | null>;
   /** The owner's subscriptions, oldest first. */
   listWebhooks(ownerId: string): Promise<WebhookRecord[]>;
+  /** Every owner's subscriptions with their secrets, in id order: for an export. */
+  listAllWebhooks(): Promise<WebhookRecord[]>;
+  /**
+   * Writes a subscription exactly as exported - id, secret, enabled - so its signatures still
+   * verify; false, writing nothing, when one with that id exists.
+   */
+  restoreWebhook(record: WebhookRecord): Promise<boolean>;
   /** Deletes the subscription and its delivery attempts; false if it did not exist. */
   deleteWebhook(id: string): Promise<boolean>;
   /** Stops deliveries to an enabled subscription, saying why; false if it was not enabled. */
@@ -198,6 +211,10 @@ export interface Store {
     ownerId: string,
     settings: NotificationSettingsBody,
   ): Promise<NotificationSettings>;
+  /** Every owner's e-mail settings, by owner: for an export. */
+  listAllNotificationSettings(): Promise<NotificationSettingsRecord[]>;
+  /** Writes an owner's settings as exported; false, writing nothing, when the owner has some. */
+  restoreNotificationSettings(record: NotificationSettingsRecord): Promise<boolean>;
   /**
    * Who hears of `event` of the owner: enabled subscriptions to it and the e-mail address if the
    * settings name it. Read at every terminal transition, so it is indexed by owner.

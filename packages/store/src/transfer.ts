@@ -1,25 +1,52 @@
-import type { ApiKeyRecord, BacktestRecord, ExecutionLogLine } from '@hindsight/models';
-import { MAX_LOG_PAGE, MAX_SCAN_PAGE, type Store } from './store.js';
+import type {
+  ApiKeyRecord,
+  BacktestRecord,
+  ExecutionLogLine,
+  WebhookRecord,
+} from '@hindsight/models';
+import {
+  MAX_LOG_PAGE,
+  MAX_SCAN_PAGE,
+  type NotificationSettingsRecord,
+  type Store,
+} from './store.js';
 
 /**
  * The store's JSON-lines dump, for moving between SQLite and MongoDB and for backups: a header,
- * one line per API key, one per backtest with its log lines, and a trailer with the counts.
- * A file without its trailer was cut short and is refused at the end of an import.
+ * one line per API key, per webhook subscription (with its signing secret, so receivers'
+ * signature checks still pass after a move) and per user's e-mail settings, one per backtest
+ * with its log lines, and a trailer with the counts. Delivery attempts are history and stay
+ * behind. A file without its trailer was cut short and is refused at the end of an import.
  */
 export const TRANSFER_FORMAT = 'hindsight-store';
-export const TRANSFER_VERSION = 1;
+/** 2 added webhooks and notification settings; a version 1 file (without them) still imports. */
+export const TRANSFER_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, TRANSFER_VERSION];
 
 export interface TransferCounts {
   apiKeys: number;
+  webhooks: number;
+  notificationSettings: number;
   backtests: number;
   logs: number;
 }
+const COUNTED = ['apiKeys', 'webhooks', 'notificationSettings', 'backtests', 'logs'] as const;
 
 export type TransferLine =
   | { kind: 'header'; format: typeof TRANSFER_FORMAT; version: number; exportedAt: string }
   | { kind: 'apiKey'; record: ApiKeyRecord }
+  | { kind: 'webhook'; record: WebhookRecord }
+  | { kind: 'notificationSettings'; record: NotificationSettingsRecord }
   | { kind: 'backtest'; record: BacktestRecord; logs: ExecutionLogLine[] }
   | { kind: 'trailer'; counts: TransferCounts };
+const KINDS = new Set([
+  'header',
+  'apiKey',
+  'webhook',
+  'notificationSettings',
+  'backtest',
+  'trailer',
+]);
 
 export interface ImportResult {
   /** What the trailer says the file holds. */
@@ -34,7 +61,14 @@ export class TransferError extends Error {
   override readonly name = 'TransferError';
 }
 
-const zero = (): TransferCounts => ({ apiKeys: 0, backtests: 0, logs: 0 });
+/** Counts of nothing, for exportLines to fill. */
+export const emptyTransferCounts = (): TransferCounts => ({
+  apiKeys: 0,
+  webhooks: 0,
+  notificationSettings: 0,
+  backtests: 0,
+  logs: 0,
+});
 
 async function logsOf(store: Store, backtestId: string): Promise<ExecutionLogLine[]> {
   const lines: ExecutionLogLine[] = [];
@@ -54,7 +88,7 @@ async function logsOf(store: Store, backtestId: string): Promise<ExecutionLogLin
  */
 export async function* exportLines(
   store: Store,
-  counts: TransferCounts = zero(),
+  counts: TransferCounts = emptyTransferCounts(),
 ): AsyncGenerator<string> {
   const header: TransferLine = {
     kind: 'header',
@@ -66,6 +100,14 @@ export async function* exportLines(
   for (const record of await store.listApiKeys()) {
     counts.apiKeys += 1;
     yield JSON.stringify({ kind: 'apiKey', record } satisfies TransferLine);
+  }
+  for (const record of await store.listAllWebhooks()) {
+    counts.webhooks += 1;
+    yield JSON.stringify({ kind: 'webhook', record } satisfies TransferLine);
+  }
+  for (const record of await store.listAllNotificationSettings()) {
+    counts.notificationSettings += 1;
+    yield JSON.stringify({ kind: 'notificationSettings', record } satisfies TransferLine);
   }
   let after: string | null = null;
   for (;;) {
@@ -90,9 +132,9 @@ function parseLine(text: string, lineNumber: number): TransferLine {
     throw new TransferError(`line ${lineNumber}: not JSON (${(error as Error).message})`);
   }
   const kind = (value as { kind?: unknown } | null)?.kind;
-  if (kind !== 'header' && kind !== 'apiKey' && kind !== 'backtest' && kind !== 'trailer') {
+  if (typeof kind !== 'string' || !KINDS.has(kind)) {
     throw new TransferError(
-      `line ${lineNumber}: kind must be header, apiKey, backtest or trailer, got ${JSON.stringify(kind)}`,
+      `line ${lineNumber}: kind must be one of ${[...KINDS].join(', ')}, got ${JSON.stringify(kind)}`,
     );
   }
   return value as TransferLine;
@@ -109,9 +151,9 @@ export async function importLines(
   lines: AsyncIterable<string>,
   onProgress?: (result: ImportResult) => void,
 ): Promise<ImportResult> {
-  const imported = zero();
-  const skipped = zero();
-  const read = zero();
+  const imported = emptyTransferCounts();
+  const skipped = emptyTransferCounts();
+  const read = emptyTransferCounts();
   let expected: TransferCounts | null = null;
   let lineNumber = 0;
   for await (const text of lines) {
@@ -127,9 +169,9 @@ export async function importLines(
     switch (line.kind) {
       case 'header':
         if (lineNumber !== 1) throw new TransferError(`line ${lineNumber}: a second header`);
-        if (line.format !== TRANSFER_FORMAT || line.version !== TRANSFER_VERSION) {
+        if (line.format !== TRANSFER_FORMAT || !READABLE_VERSIONS.includes(line.version)) {
           throw new TransferError(
-            `line 1: format ${line.format} version ${line.version} is not ${TRANSFER_FORMAT} version ${TRANSFER_VERSION}`,
+            `line 1: format ${line.format} version ${line.version} is not ${TRANSFER_FORMAT} version ${READABLE_VERSIONS.join(' or ')}`,
           );
         }
         break;
@@ -137,6 +179,18 @@ export async function importLines(
         read.apiKeys += 1;
         const target = (await store.restoreApiKey(line.record)) ? imported : skipped;
         target.apiKeys += 1;
+        break;
+      }
+      case 'webhook': {
+        read.webhooks += 1;
+        const target = (await store.restoreWebhook(line.record)) ? imported : skipped;
+        target.webhooks += 1;
+        break;
+      }
+      case 'notificationSettings': {
+        read.notificationSettings += 1;
+        const target = (await store.restoreNotificationSettings(line.record)) ? imported : skipped;
+        target.notificationSettings += 1;
         break;
       }
       case 'backtest': {
@@ -148,7 +202,8 @@ export async function importLines(
         break;
       }
       case 'trailer':
-        expected = line.counts;
+        // A version 1 trailer counts no webhooks or settings: it has none.
+        expected = { ...emptyTransferCounts(), ...line.counts };
         break;
     }
     if (onProgress && lineNumber % 1_000 === 0) {
@@ -160,7 +215,7 @@ export async function importLines(
       `no trailer after line ${lineNumber}: the file was cut short (run the export again)`,
     );
   }
-  for (const kind of ['apiKeys', 'backtests', 'logs'] as const) {
+  for (const kind of COUNTED) {
     if (read[kind] !== expected[kind] || imported[kind] + skipped[kind] !== expected[kind]) {
       throw new TransferError(
         `${kind}: the trailer says ${expected[kind]}, the file has ${read[kind]}, imported ${imported[kind]} + skipped ${skipped[kind]}`,

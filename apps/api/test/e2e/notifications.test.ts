@@ -6,6 +6,7 @@ import { SMTPServer } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BacktestView } from '../../src/schemas/backtest-view.js';
+import type { SweepView } from '../../src/schemas/sweep-view.js';
 import {
   bearer,
   KEYS,
@@ -45,9 +46,9 @@ beforeAll(async () => {
     });
     request.on('end', () => {
       received.push({ path: request.url ?? '', headers: request.headers, body });
-      // /flaky fails its first message once; /down never answers 2xx.
+      // /flaky fails its first message once; /down never answers 2xx; the others take all.
       if (request.url === '/flaky') response.writeHead(++flakyCalls === 1 ? 500 : 200).end();
-      else response.writeHead(503).end();
+      else response.writeHead(request.url === '/down' ? 503 : 200).end();
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -91,10 +92,15 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
 });
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function call<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  key: string = KEYS.bob,
+): Promise<T> {
   const response = await fetch(`${http}${path}`, {
     method,
-    headers: { ...bearer(KEYS.bob), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...bearer(key), ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();
@@ -217,5 +223,129 @@ describe('a finished backtest notifies its owner', () => {
     expect(text).toContain(`https://hindsight.example.com/api/v1/backtests/${id}`);
     expect(text).toContain(`Trades: ${record.summary?.trades}`);
     expect(text).toMatch(/Content-Type: text\/html/);
+  }, 120_000);
+});
+
+const range = (lo: number, hi: number) => Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+
+describe('a finished sweep notifies its owner, and only its owner', () => {
+  it('signs sweep.completed and sweep.cancelled with the secret, and e-mails a summary', async () => {
+    const hook = await call<WebhookCreated>('POST', '/api/v1/webhooks', {
+      url: `${receiverBase}/sweeps`,
+      events: ['sweep.completed', 'sweep.cancelled'],
+    });
+    await call('PUT', '/api/v1/notification-settings', {
+      email: 'bob@example.com',
+      events: ['sweep.completed'],
+    });
+    const mailsBefore = mails.length;
+    const sweepBody = (grid: Record<string, number[]>, name: string) => ({
+      ...submitBody({ name }),
+      strategy: { name: 'sma_crossover', params: {} },
+      grid,
+      cache: false,
+    });
+    const untilEnded = async (id: string, key: string = KEYS.bob) => {
+      await until(`sweep ${id} to end`, async () => {
+        const view = await call<SweepView>('GET', `/api/v1/sweeps/${id}`, undefined, key);
+        return view.status !== 'queued' && view.status !== 'running';
+      });
+      return call<SweepView>('GET', `/api/v1/sweeps/${id}`, undefined, key);
+    };
+
+    // Alice's sweep ends first: bob's subscription must never hear of it.
+    const alices = await call<{ id: string }>(
+      'POST',
+      '/api/v1/sweeps',
+      sweepBody({ fast: [5, 10], slow: [20, 30] }, 'alice sweep'),
+      KEYS.alice,
+    );
+    expect((await untilEnded(alices.id, KEYS.alice)).status).toBe('completed');
+
+    const { id } = await call<{ id: string }>(
+      'POST',
+      '/api/v1/sweeps',
+      sweepBody({ fast: [5, 10, 15], slow: [20, 30] }, 'bob sweep'),
+    );
+    const view = await untilEnded(id);
+    expect(view.status, worker.output().slice(-3000)).toBe('completed');
+
+    // Too many combinations to finish before the cancel lands.
+    const big = await call<{ id: string }>(
+      'POST',
+      '/api/v1/sweeps',
+      sweepBody({ fast: range(2, 101), slow: range(110, 159) }, 'bob cancelled sweep'),
+    );
+    const cancelled = await call<SweepView>('POST', `/api/v1/sweeps/${big.id}/cancel`);
+    expect(cancelled.status).toBe('cancelled');
+
+    const at = () => received.filter((r) => r.path === '/sweeps');
+    await until('both sweep messages', () => at().length >= 2);
+    await until('the sweep e-mail', () => mails.length > mailsBefore);
+
+    const messages = at().map((request) => ({ request, body: verify(hook.secret, request) }));
+    const completed = messages.find((m) => (m.body as { type: string }).type === 'sweep.completed');
+    expect(completed?.request.headers['webhook-id']).toBe(`msg_${id}_${hook.id}`);
+    const stats = view.best!.stats as Record<string, unknown>;
+    expect(completed?.body).toEqual({
+      type: 'sweep.completed',
+      timestamp: view.finishedAt,
+      data: {
+        id,
+        name: 'bob sweep',
+        status: 'completed',
+        combos: view.combos,
+        objective: { key: 'sharpeRatio', direction: 'max' },
+        best: {
+          params: view.best!.params,
+          stats: {
+            returnPct: stats.returnPct,
+            sharpeRatio: stats.sharpeRatio,
+            maxDrawdownPct: stats.maxDrawdownPct,
+            trades: stats.trades,
+            winRatePct: stats.winRatePct,
+            equityFinal: stats.equityFinal,
+          },
+        },
+        error: null,
+        finishedAt: view.finishedAt,
+        links: {
+          self: `https://hindsight.example.com/api/v1/sweeps/${id}`,
+          results: `https://hindsight.example.com/api/v1/sweeps/${id}/results`,
+        },
+      },
+    });
+    expect(view.combos).toEqual({ total: 6, done: 6, skipped: 0, failed: 0 });
+
+    const cancel = messages.find((m) => (m.body as { type: string }).type === 'sweep.cancelled');
+    expect(cancel?.request.headers['webhook-id']).toBe(`msg_${big.id}_${hook.id}`);
+    expect(cancel?.body).toMatchObject({
+      type: 'sweep.cancelled',
+      data: { id: big.id, status: 'cancelled', best: null, error: null },
+    });
+    expect(
+      messages.filter((m) => JSON.stringify(m.body).includes(alices.id)),
+      "alice's sweep reaches no one else",
+    ).toEqual([]);
+
+    const log = await call<{ items: WebhookDelivery[] }>(
+      'GET',
+      `/api/v1/webhooks/${hook.id}/deliveries`,
+    );
+    expect(log.items.find((d) => d.event === 'sweep.completed')).toMatchObject({
+      sweepId: id,
+      backtestId: null,
+      ok: true,
+    });
+
+    const mail = mails.at(-1)!;
+    const text = mail.raw.replace(/=\r?\n/g, '');
+    expect(text).toContain('Subject: [Hindsight] bob sweep: completed');
+    expect(text).toContain('Combinations: 6 of 6 done (0 skipped, 0 failed)');
+    expect(text).toContain(`https://hindsight.example.com/api/v1/sweeps/${id}`);
+    expect(
+      mails.filter((m) => m.raw.includes('cancelled sweep')),
+      'cancel not in settings',
+    ).toEqual([]);
   }, 120_000);
 });

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import {
   ARTIFACT_FORMAT_VERSION,
+  indicatorsRoot,
   type ResultManifest,
   type TaskArtifacts,
   taskDir,
@@ -78,8 +79,28 @@ describe('hindsight cleanup', () => {
     const lines = out.trim().split('\n');
     expect(lines[0]).toMatch(new RegExp(`^removed ${old} \\(finished \\S+Z, \\d+ B\\)$`));
     expect(lines[1]).toMatch(/^removed 1 directory \(\d+ B\); kept 1 younger than 7d$/);
+    expect(lines[2]).toBe('removed 0 indicator series files (0 B); kept 0 used within 7d');
     expect(existsSync(taskDir(dataRoot, old))).toBe(false);
     expect(existsSync(taskDir(dataRoot, young))).toBe(true);
+  });
+
+  it('removes indicator series not read within the age, keeps those in use', async () => {
+    const series = async (name: string, daysAgo: number) => {
+      const path = join(indicatorsRoot(dataRoot), name.slice(0, 2), name);
+      await mkdir(join(path, '..'), { recursive: true });
+      await writeFile(path, Buffer.alloc(1_024));
+      const at = new Date(Date.now() - daysAgo * 86_400_000);
+      await utimes(path, at, at);
+      return path;
+    };
+    const unused = await series('ab01.f64', 10);
+    const inUse = await series('cd01.f64', 1);
+    const { code, out } = await run(['--older-than', '7d']);
+    expect(code).toBe(0);
+    expect(out).toContain('removed 1 indicator series files (1.0 kB); kept 1 used within 7d\n');
+    expect([existsSync(unused), existsSync(inUse)]).toEqual([false, true]);
+    const json = JSON.parse((await run(['--json', '--dry-run'])).out);
+    expect(json.indicators).toEqual({ removed: 0, kept: 1, bytesRemoved: 0 });
   });
 
   it('takes --older-than, and --dry-run removes nothing', async () => {

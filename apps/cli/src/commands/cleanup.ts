@@ -1,11 +1,19 @@
-import { type CleanupReport, cleanupResults, loadConfig } from '@hindsight/service';
+import {
+  type CleanupReport,
+  cleanupIndicators,
+  cleanupResults,
+  type IndicatorCleanupReport,
+  loadConfig,
+} from '@hindsight/service';
 import { CliError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
 
 const USAGE = `usage: hindsight cleanup [--older-than AGE] [--data-root DIR] [--dry-run] [--json]
 
 Removes result artifacts (DATA_ROOT/tasks/<id>/) of backtests that finished longer ago than AGE,
-and partial writes a crashed worker left behind. The backtest records stay in the store.
+cached indicator series (DATA_ROOT/indicators/) no backtest has read for AGE - those of data
+since re-imported age out so - and partial writes a crashed worker left behind. The backtest
+records stay in the store; a series removed is computed again when next needed.
 
   --older-than AGE  7d, 12h, 30m, 90s or 2w (default: TASK_RESULT_TTL_DAYS days, 7)
   --data-root DIR   where the results live (default: DATA_ROOT, ./data)
@@ -36,7 +44,12 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
-function formatReport(report: CleanupReport, age: string, dryRun: boolean): string {
+function formatReport(
+  report: CleanupReport,
+  indicators: IndicatorCleanupReport,
+  age: string,
+  dryRun: boolean,
+): string {
   const verb = dryRun ? 'would remove' : 'removed';
   const lines = report.removed.map((entry) =>
     entry.partial
@@ -47,6 +60,8 @@ function formatReport(report: CleanupReport, age: string, dryRun: boolean): stri
   lines.push(
     `${verb} ${report.removed.length} ${results} (${formatBytes(report.bytesRemoved)}); ` +
       `kept ${report.kept} younger than ${age}`,
+    `${verb} ${indicators.removed} indicator series files (${formatBytes(indicators.bytesRemoved)}); ` +
+      `kept ${indicators.kept} used within ${age}`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -67,15 +82,13 @@ export const cleanupCommand = defineCommand({
     });
     const age = values['older-than'] ?? `${config.TASK_RESULT_TTL_DAYS}d`;
     const dryRun = values['dry-run'] ?? false;
-    const report = await cleanupResults({
-      dataRoot: config.DATA_ROOT,
-      olderThanMs: parseAge(age),
-      dryRun,
-    });
+    const options = { dataRoot: config.DATA_ROOT, olderThanMs: parseAge(age), dryRun };
+    const report = await cleanupResults(options);
+    const indicators = await cleanupIndicators(options);
     io.stdout.write(
       values.json
-        ? `${JSON.stringify({ dataRoot: config.DATA_ROOT, olderThan: age, dryRun, ...report })}\n`
-        : formatReport(report, age, dryRun),
+        ? `${JSON.stringify({ dataRoot: config.DATA_ROOT, olderThan: age, dryRun, ...report, indicators })}\n`
+        : formatReport(report, indicators, age, dryRun),
     );
     return 0;
   },

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { signWebhook } from '@hindsight/service';
 import { createStore } from '@hindsight/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeCommand } from './store.js';
@@ -49,24 +50,36 @@ describe('hindsight store', () => {
     });
     await store.appendLogs(record.id, [{ ts: record.createdAt, level: 'info', message: 'hi' }]);
     await store.createApiKey({ keyHash: 'h', userId: 'alice', tier: 'free', admin: false });
+    const hook = await store.createWebhook({
+      ownerId: 'alice',
+      url: 'https://hooks.example.com/in',
+      events: ['sweep.completed'],
+      description: null,
+      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    });
+    await store.putNotificationSettings('alice', {
+      email: 'alice@example.com',
+      events: ['sweep.failed'],
+    });
     await store.close();
 
     const file = join(root, 'dump.jsonl');
     const exported = await run(['export', '--out', file, '--data-root', source]);
     expect(exported).toEqual({
       code: 0,
-      out: `exported 1 backtests, 1 log lines, 1 API keys to ${file}\n`,
+      out: `exported 1 backtests, 1 log lines, 1 API keys, 1 webhooks, 1 notification settings to ${file}\n`,
       err: '',
     });
-    // Header, key, backtest, trailer.
-    expect((await readFile(file, 'utf8')).trimEnd().split('\n')).toHaveLength(4);
+    // Header, key, webhook, settings, backtest, trailer.
+    expect((await readFile(file, 'utf8')).trimEnd().split('\n')).toHaveLength(6);
 
     const target = join(root, 'target');
     const first = await run(['import', '--in', file, '--data-root', target]);
     expect(first.code, first.err).toBe(0);
-    expect(first.out).toContain('imported 1 backtests, 1 log lines, 1 API keys\n');
+    const all = '1 backtests, 1 log lines, 1 API keys, 1 webhooks, 1 notification settings';
+    expect(first.out).toContain(`imported ${all}\n`);
     const second = await run(['import', '--in', file, '--data-root', target]);
-    expect(second.out).toContain('skipped (already present) 1 backtests, 1 log lines, 1 API keys');
+    expect(second.out).toContain(`skipped (already present) ${all}`);
 
     const copy = await createStore({ dataRoot: target });
     expect(await copy.getBacktest(record.id)).toEqual(
@@ -76,6 +89,16 @@ describe('hindsight store', () => {
         return original;
       }),
     );
+    // A message the imported copy signs verifies with the secret the receiver was given.
+    const imported = await copy.getWebhook(hook.id);
+    const body = '{"type":"sweep.completed"}';
+    expect(signWebhook(imported!.secret, 'msg_1', 1_700_000_000, body)).toBe(
+      signWebhook(hook.secret, 'msg_1', 1_700_000_000, body),
+    );
+    expect(await copy.getNotificationSettings('alice')).toMatchObject({
+      email: 'alice@example.com',
+      events: ['sweep.failed'],
+    });
     await copy.close();
   });
 
@@ -86,7 +109,7 @@ describe('hindsight store', () => {
     await writeFile(cut, `${lines.slice(0, -1).join('\n')}\n`);
     const result = await run(['import', '--in', cut, '--data-root', join(root, 'cut')]);
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/^hindsight store: no trailer after line 3/);
+    expect(result.err).toMatch(/^hindsight store: no trailer after line 5/);
     expect((await run(['export'])).err).toBe('hindsight store: export needs --out FILE.jsonl\n');
   });
 });

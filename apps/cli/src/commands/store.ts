@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { type Config, loadConfig } from '@hindsight/service';
 import {
   createStore,
+  emptyTransferCounts,
   exportLines,
   type ImportResult,
   importLines,
@@ -17,9 +18,11 @@ import { defineCommand } from '../command.js';
 const USAGE = `usage: hindsight store export --out FILE.jsonl [--from-url URL] [--data-root DIR]
        hindsight store import --in FILE.jsonl [--to-url URL] [--data-root DIR]
 
-Copies the store - backtest records with their log lines, and API keys (hashes only) - to or
-from a JSON-lines file, one record a line, streaming. Result artifacts (DATA_ROOT/tasks/) and
-cached market data are files: copy them separately.
+Copies the store - backtest records with their log lines, API keys (hashes only), webhook
+subscriptions with their signing secrets (so receivers' checks still pass: keep the file as
+secret as the store) and e-mail settings - to or from a JSON-lines file, one record a line,
+streaming. Result artifacts (DATA_ROOT/tasks/) and cached market data are files: copy them
+separately.
 
 export  reads the store named by --from-url (a mongodb:// URL), else MONGODB_URL, else the
         SQLite file under --data-root / DATA_ROOT; writes FILE.jsonl.tmp, renames it when done.
@@ -37,7 +40,7 @@ const OPTIONS = {
 } as const;
 
 function formatCounts(counts: TransferCounts): string {
-  return `${counts.backtests} backtests, ${counts.logs} log lines, ${counts.apiKeys} API keys`;
+  return `${counts.backtests} backtests, ${counts.logs} log lines, ${counts.apiKeys} API keys, ${counts.webhooks} webhooks, ${counts.notificationSettings} notification settings`;
 }
 
 function openStore(config: Config, url: string | undefined): Promise<Store> {
@@ -50,7 +53,7 @@ function openStore(config: Config, url: string | undefined): Promise<Store> {
 async function exportTo(store: Store, file: string): Promise<TransferCounts> {
   const partial = `${file}.tmp`;
   const out = createWriteStream(partial);
-  const counts: TransferCounts = { apiKeys: 0, backtests: 0, logs: 0 };
+  const counts = emptyTransferCounts();
   try {
     for await (const line of exportLines(store, counts)) {
       if (!out.write(`${line}\n`)) await once(out, 'drain');

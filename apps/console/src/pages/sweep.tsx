@@ -21,6 +21,11 @@ import { StatusBadge } from '../status.js';
 const POLL_MS = 1000;
 /** Results per page asked of GET /sweeps/:id/results (its maximum). */
 const RESULTS_PAGE = 1000;
+/**
+ * While a sweep runs, its heatmap follows it live only up to this many combinations (five pages
+ * a second at most); a larger sweep's results are read once, when it ends.
+ */
+const LIVE_RESULTS_MAX = 5 * RESULTS_PAGE;
 
 type Cell = SweepResultItem;
 type Value = SweepView['config']['grid'][string][number];
@@ -76,8 +81,10 @@ export function SweepPage(props: { id: string }) {
     };
   }, [props.id, tick]);
 
-  // Results are read again only when the count of finished combinations moved.
-  const done = sweep?.combos.done ?? -1;
+  // Results are read again only when the count of finished combinations moved, and while the
+  // sweep runs only for a small one.
+  const followLive = sweep !== null && sweep.combos.total <= LIVE_RESULTS_MAX;
+  const done = followLive ? (sweep?.combos.done ?? -1) : -1;
   const status = sweep?.status;
   useEffect(() => {
     if (!sweep) return;
@@ -189,6 +196,11 @@ export function SweepPage(props: { id: string }) {
         </p>
       )}
 
+      {active && !followLive && (
+        <p class="notice">
+          {combos.total.toLocaleString()} combinations: the heatmap fills in when the sweep ends.
+        </p>
+      )}
       <Heatmap sweep={sweep} cells={cells} />
       {sweep.status === 'completed' && <Leaderboard sweep={sweep} />}
       {sweep.overfitting && <Overfitting overfitting={sweep.overfitting} />}

@@ -1,16 +1,22 @@
 import { runPrepared } from '@hindsight/backtest';
 import { alignBars, BarsIndicators } from '@hindsight/engine';
 import { parseJobPayload, type TerminalStatus } from '@hindsight/models';
-import { removeTaskArtifacts, STEP_START, writeTaskArtifacts } from '@hindsight/service';
-import type { SandboxedJob } from 'bullmq';
+import {
+  removeCheckpoints,
+  removeTaskArtifacts,
+  STEP_START,
+  writeTaskArtifacts,
+} from '@hindsight/service';
+import { type SandboxedJob, UnrecoverableError } from 'bullmq';
 import { requireBars } from '../bar-source.js';
+import { announceResume, openCheckpoints, SIMULATION_SPAN } from '../checkpoints.js';
 import type { WorkerDeps } from '../deps.js';
 import { BacktestInputError } from '../failure.js';
 import { worthStoring } from '../indicator-cache.js';
 import { ProgressThrottle } from '../progress-throttle.js';
 import { buildArtifacts, countResultBytes, summarize } from '../result-artifacts.js';
 import { reuseEarlierResult } from '../result-reuse.js';
-import { isSkipped, runStep, type StepJob } from '../run-step.js';
+import { isSkipped, runStep, type StepJob, type StepSkipped } from '../run-step.js';
 import { sandboxData, sandboxDeps } from '../sandbox-deps.js';
 import { prepareStored, strategyFitsBars } from '../strategy-fit.js';
 import { deliverParentMessages } from '../thread-messages.js';
@@ -31,8 +37,6 @@ export interface SimulationRunOptions {
   progressEveryBars?: number;
 }
 
-const SIMULATION_SPAN = STEP_START.saving - STEP_START.simulation;
-
 /**
  * `run-simulation`: the engine run of one backtest, from the cached bars to the stored result.
  * CPU-bound, so it runs in a worker thread (the default export below), where it cannot starve
@@ -49,108 +53,128 @@ export async function runSimulationJob(
   const backtestId = payload.backtestId;
   const log = deps.logger.child({ queue: 'simulation', jobId: job.id, backtestId });
   const { lifecycle } = deps;
-  const outcome = await runStep(
-    deps,
-    { job, backtestId, step: 'simulation', signal, token, log, message: 'simulating' },
-    async (record): Promise<SimulationJobResult> => {
-      if (await reuseEarlierResult(deps, record)) {
-        return { backtestId, status: 'completed', reused: true };
-      }
-      const { config } = record;
-      // Run alone (cached bars), this job is also the indicators step's check; after it, the
-      // check keeps the two paths' errors equal, and its signals are the simulation's own
-      // whenever aligning leaves the bars as they are. For a long run the series the indicators
-      // step stored for these bars are read, the others computed here (bit for bit the same
-      // values); a short one computes them all, which is cheaper than reading files.
-      const prepared = prepareStored(record);
-      const specs = prepared.strategy.indicators(prepared.params);
-      const loaded = await Promise.all(
-        config.symbols.map(async (symbol) => {
-          const request = {
-            symbol,
-            timeframe: config.timeframe,
-            start: config.start,
-            end: config.end,
-          };
-          const { bars: loadedBars, dataVersion } = await deps.bars.load(request, signal);
-          const bars = requireBars(request, loadedBars);
-          const stored =
-            dataVersion === null || specs.length === 0 || !worthStoring(deps.config, bars.length)
-              ? []
-              : await deps.indicators.stored(dataVersion, specs, bars.length);
-          // Nothing stored: the strategy's own pass, which may skip series arrays altogether.
-          const indicators = stored.length === 0 ? undefined : new BarsIndicators(bars, stored);
-          const signals = strategyFitsBars(prepared, request, bars, indicators);
-          return { symbol, bars, signals };
-        }),
-      );
-      const aligned = alignBars(loaded.map(({ bars }) => bars));
-      if (aligned[0]!.length === 0) {
-        throw new BacktestInputError(
-          `${config.symbols.join(', ')} share no bar timestamps between ${config.start} and ${config.end}`,
+  let outcome: SimulationJobResult | StepSkipped;
+  try {
+    outcome = await runStep(
+      deps,
+      { job, backtestId, step: 'simulation', signal, token, log, message: 'simulating' },
+      async (record): Promise<SimulationJobResult> => {
+        if (await reuseEarlierResult(deps, record)) {
+          return { backtestId, status: 'completed', reused: true };
+        }
+        const { config } = record;
+        // Run alone (cached bars), this job is also the indicators step's check; after it, the
+        // check keeps the two paths' errors equal, and its signals are the simulation's own
+        // whenever aligning leaves the bars as they are. For a long run the series the indicators
+        // step stored for these bars are read, the others computed here (bit for bit the same
+        // values); a short one computes them all, which is cheaper than reading files.
+        const prepared = prepareStored(record);
+        const specs = prepared.strategy.indicators(prepared.params);
+        const loaded = await Promise.all(
+          config.symbols.map(async (symbol) => {
+            const request = {
+              symbol,
+              timeframe: config.timeframe,
+              start: config.start,
+              end: config.end,
+            };
+            const { bars: loadedBars, dataVersion } = await deps.bars.load(request, signal);
+            const bars = requireBars(request, loadedBars);
+            const stored =
+              dataVersion === null || specs.length === 0 || !worthStoring(deps.config, bars.length)
+                ? []
+                : await deps.indicators.stored(dataVersion, specs, bars.length);
+            // A cancel or a shutdown heard while the bars loaded stops here, before the
+            // strategy's pass over them (seconds, for millions of bars).
+            options.yieldToEvents?.();
+            signal?.throwIfAborted();
+            // Nothing stored: the strategy's own pass, which may skip series arrays altogether.
+            const indicators = stored.length === 0 ? undefined : new BarsIndicators(bars, stored);
+            const signals = strategyFitsBars(prepared, request, bars, indicators);
+            options.yieldToEvents?.();
+            signal?.throwIfAborted();
+            return { symbol, bars, signals, dataVersion };
+          }),
         );
-      }
-      const symbols = loaded.map(({ symbol, bars, signals }, i) => {
-        const kept = aligned[i]!;
-        // Signals of the unaligned bars fit only when alignment kept them whole.
-        return kept === bars ? { symbol, bars, signals } : { symbol, bars: kept };
-      });
-      const throttle = new ProgressThrottle(options.progressIntervalMs ?? 100);
-      const output = runPrepared(prepared, symbols, {
-        signal,
-        progressEveryBars: options.progressEveryBars ?? 4096,
-        onProgress: ({ barsProcessed, totalBars, equity }) => {
-          options.yieldToEvents?.();
-          if (!throttle.ready()) return;
-          const fraction = totalBars > 0 ? barsProcessed / totalBars : 1;
-          lifecycle
-            .progressNow(backtestId, {
-              progress: STEP_START.simulation + SIMULATION_SPAN * fraction,
-              step: 'simulation',
-              message: null,
-              barsProcessed,
-              equity: Number.isFinite(equity) ? equity : null,
-            })
-            .catch((error) => log.warn({ err: error }, 'progress not recorded'));
-        },
-      });
-      options.yieldToEvents?.();
-      signal?.throwIfAborted();
-      await lifecycle.progress(backtestId, {
-        progress: STEP_START.saving,
-        step: 'saving',
-        message: 'writing the result',
-        barsProcessed: aligned[0]!.length,
-        equity: output.stats.equityFinal,
-      });
-      const artifacts = buildArtifacts(record, symbols, output, new Date());
-      const { written } = await writeTaskArtifacts(deps.config.DATA_ROOT, backtestId, artifacts);
-      if (signal?.aborted) {
-        // Cancelled while the files were written: they are nobody's result.
-        if (written) await removeTaskArtifacts(deps.config.DATA_ROOT, backtestId);
-        signal.throwIfAborted();
-      }
-      const summary = summarize(output);
-      await lifecycle.log(
-        backtestId,
-        'info',
-        `simulated ${aligned[0]!.length} bars: return ${summary.returnPct?.toFixed(2) ?? 'n/a'}%, ` +
-          `${summary.trades ?? 0} trades`,
-      );
-      if (await lifecycle.complete(backtestId, summary)) {
-        if (written) await countResultBytes(deps.diskUsage, record, log);
-        log.info({ returnPct: summary.returnPct }, 'completed');
-        return { backtestId, status: 'completed', reused: false };
-      }
-      // Another attempt completed it first (its files stand), or it ended otherwise meanwhile.
-      const now = await lifecycle.store.getBacktest(backtestId);
-      if (written && now?.status !== 'completed') {
-        await removeTaskArtifacts(deps.config.DATA_ROOT, backtestId);
-      }
-      const status = now === null ? 'deleted' : (now.status as TerminalStatus);
-      return { backtestId, status, reused: false };
-    },
-  );
+        const aligned = alignBars(loaded.map(({ bars }) => bars));
+        if (aligned[0]!.length === 0) {
+          throw new BacktestInputError(
+            `${config.symbols.join(', ')} share no bar timestamps between ${config.start} and ${config.end}`,
+          );
+        }
+        const symbols = loaded.map(({ symbol, bars, signals }, i) => {
+          const kept = aligned[i]!;
+          // Signals of the unaligned bars fit only when alignment kept them whole.
+          return kept === bars ? { symbol, bars, signals } : { symbol, bars: kept };
+        });
+        const checkpoints = openCheckpoints(deps.config, record, loaded);
+        const resumeFrom = checkpoints?.load(aligned[0]!.length, symbols) ?? undefined;
+        if (resumeFrom) await announceResume(deps, backtestId, resumeFrom);
+        const throttle = new ProgressThrottle(options.progressIntervalMs ?? 100);
+        const output = runPrepared(prepared, symbols, {
+          signal,
+          ...(checkpoints ? { checkpoints: checkpoints.sink() } : {}),
+          ...(resumeFrom ? { resumeFrom } : {}),
+          progressEveryBars: options.progressEveryBars ?? 4096,
+          onProgress: ({ barsProcessed, totalBars, equity }) => {
+            options.yieldToEvents?.();
+            if (!throttle.ready()) return;
+            const fraction = totalBars > 0 ? barsProcessed / totalBars : 1;
+            lifecycle
+              .progressNow(backtestId, {
+                progress: STEP_START.simulation + SIMULATION_SPAN * fraction,
+                step: 'simulation',
+                message: null,
+                barsProcessed,
+                equity: Number.isFinite(equity) ? equity : null,
+              })
+              .catch((error) => log.warn({ err: error }, 'progress not recorded'));
+          },
+        });
+        options.yieldToEvents?.();
+        signal?.throwIfAborted();
+        await lifecycle.progress(backtestId, {
+          progress: STEP_START.saving,
+          step: 'saving',
+          message: 'writing the result',
+          barsProcessed: aligned[0]!.length,
+          equity: output.stats.equityFinal,
+        });
+        const artifacts = buildArtifacts(record, symbols, output, new Date());
+        const { written } = await writeTaskArtifacts(deps.config.DATA_ROOT, backtestId, artifacts);
+        if (signal?.aborted) {
+          // Cancelled while the files were written: they are nobody's result.
+          if (written) await removeTaskArtifacts(deps.config.DATA_ROOT, backtestId);
+          signal.throwIfAborted();
+        }
+        const summary = summarize(output);
+        await lifecycle.log(
+          backtestId,
+          'info',
+          `simulated ${aligned[0]!.length} bars: return ${summary.returnPct?.toFixed(2) ?? 'n/a'}%, ` +
+            `${summary.trades ?? 0} trades`,
+        );
+        if (await lifecycle.complete(backtestId, summary)) {
+          if (written) await countResultBytes(deps.diskUsage, record, log);
+          log.info({ returnPct: summary.returnPct }, 'completed');
+          return { backtestId, status: 'completed', reused: false };
+        }
+        // Another attempt completed it first (its files stand), or it ended otherwise meanwhile.
+        const now = await lifecycle.store.getBacktest(backtestId);
+        if (written && now?.status !== 'completed') {
+          await removeTaskArtifacts(deps.config.DATA_ROOT, backtestId);
+        }
+        const status = now === null ? 'deleted' : (now.status as TerminalStatus);
+        return { backtestId, status, reused: false };
+      },
+    );
+  } catch (error) {
+    // Cancelled or failed for good: nothing will resume. A retry or a hand-back resumes.
+    if (error instanceof UnrecoverableError)
+      await removeCheckpoints(deps.config.DATA_ROOT, backtestId);
+    throw error;
+  }
+  await removeCheckpoints(deps.config.DATA_ROOT, backtestId);
   if (isSkipped(outcome)) {
     return {
       backtestId,

@@ -14,8 +14,8 @@ import { FlowProducer } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import type { JobContext } from '../job-context.js';
 import { loadSweepBars } from '../sweep-bars.js';
-import { publishSweepEnd, publishSweepProgress } from '../sweep-events.js';
-import { finishSweep, sweepCombos } from '../sweep-summary.js';
+import { publishSweepProgress } from '../sweep-events.js';
+import { endSweep, finishSweep, sweepCombos } from '../sweep-summary.js';
 import { checkSweepWalkForward } from '../sweep-walk-forward.js';
 
 /** Cells computed between two looks at the sweep's status and two writes of finished cells. */
@@ -40,7 +40,8 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (code === 'HS_ERR_SYMBOL_NOT_FOUND' || code === 'HS_ERR_WALK_FORWARD_WINDOWS') {
-          await failSweep(deps, sweepId, error as Error & { code: string }, eventError(log));
+          const { message } = error as Error;
+          await endSweep(deps, sweepId, 'failed', { error: { code: code as string, message } });
           return { sweepId, failed: true };
         }
         throw error;
@@ -67,7 +68,7 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
       return { sweepId, chunk, cells };
     },
     'finish-sweep': async ({ sweepId }, { signal, log }) => {
-      const status = await finishSweep(deps, sweepId, eventError(log), signal);
+      const status = await finishSweep(deps, sweepId, signal);
       log.info({ status }, 'sweep finished');
       return { sweepId, status };
     },
@@ -83,20 +84,6 @@ async function activeSweep(deps: WorkerDeps, sweepId: string): Promise<SweepReco
 /** The live channel is best effort: a failed publish is logged, never fails the job. */
 function eventError(log: JobContext['log']): (error: unknown) => void {
   return (error) => log.warn({ err: error }, 'sweep event not published');
-}
-
-async function failSweep(
-  deps: WorkerDeps,
-  sweepId: string,
-  error: Error & { code: string },
-  onEventError: (error: unknown) => void,
-) {
-  const ended = await deps.store.transitionSweep(sweepId, {
-    from: ['queued', 'running'],
-    to: 'failed',
-    patch: { error: { code: error.code, message: error.message } },
-  });
-  if (ended) await publishSweepEnd(deps, sweepId, onEventError);
 }
 
 /** Chunk k of the runnable combinations: contiguous, as even as the division allows. */

@@ -1,7 +1,9 @@
+import { SimulationConfigError } from './config.js';
 import { Ledger } from './ledger.js';
 import { backtestingPyUnits, fractionUnits } from './sizing.js';
 import {
   SimulationAbortedError,
+  type SimulationCheckpoint,
   type SimulationConfig,
   type SimulationOptions,
   type SimulationResult,
@@ -95,11 +97,16 @@ export class BarLoop {
   /** `general` forces the portfolio loop even for one symbol (tests compare the two loops). */
   run(general = false): SimulationResult {
     const { length, start } = this;
-    this.equity.fill(this.config.cash, 0, Math.min(start, length));
-    this.cash.fill(this.config.cash, 0, Math.min(start, length));
+    const resume = this.options.resumeFrom;
+    let from = start;
+    if (resume) from = this.restore(resume);
+    else {
+      this.equity.fill(this.config.cash, 0, Math.min(start, length));
+      this.cash.fill(this.config.cash, 0, Math.min(start, length));
+    }
     this.checkAbort(0);
-    if (this.symbolCount === 1 && this.nextOpen && !this.hasStops && !general) this.loopOne();
-    else this.loopMany();
+    if (this.symbolCount === 1 && this.nextOpen && !this.hasStops && !general) this.loopOne(from);
+    else this.loopMany(from);
     const openTrades = this.finish();
     const last = length - 1;
     this.options.onProgress?.({
@@ -122,8 +129,8 @@ export class BarLoop {
    * balance are mirrored in locals and reloaded from the ledger only after a fill, so a bar without
    * one costs a mark, two stores and one or two signal reads.
    */
-  private loopOne(): void {
-    const { length, start, ledger, equity, cash, opens } = this;
+  private loopOne(from: number): void {
+    const { length, ledger, equity, cash, opens } = this;
     const close = this.closes[0]!;
     const enterLong = this.enterLong[0]!;
     const exitLong = this.exitLong[0]!;
@@ -131,11 +138,11 @@ export class BarLoop {
     const exitShort = this.exitShort[0]!;
     const { pendingExit, pendingEntry } = this;
     let balance = ledger.cash;
-    let units = 0;
-    let entry = 0;
-    let pending = false;
-    let progressAt = this.firstProgressIndex();
-    for (let i = start; i < length; i++) {
+    let units = ledger.size[0]!;
+    let entry = ledger.entryPrice[0]!;
+    let pending = this.pending;
+    let progressAt = this.firstProgressIndex(from);
+    for (let i = from; i < length; i++) {
       if ((i & ABORT_MASK) === 0) this.checkAbort(i);
       if (pending) {
         this.fillPending(opens, i);
@@ -170,17 +177,20 @@ export class BarLoop {
         if (enterLong[i] !== 0) pendingEntry[0] = LONG;
         pending = true;
       }
-      if (i === progressAt) progressAt = this.reportProgress(i, value);
+      if (i === progressAt) {
+        this.pending = pending;
+        progressAt = this.reportProgress(i, value);
+      }
     }
     this.pending = pending;
   }
 
-  private loopMany(): void {
-    const { length, start, ledger, equity, cash, nextOpen, hasStops, opens, closes } = this;
+  private loopMany(from: number): void {
+    const { length, ledger, equity, cash, nextOpen, hasStops, opens, closes } = this;
     const symbolCount = this.symbolCount;
     const { size, entryPrice } = ledger;
-    let progressAt = this.firstProgressIndex();
-    for (let i = start; i < length; i++) {
+    let progressAt = this.firstProgressIndex(from);
+    for (let i = from; i < length; i++) {
       if ((i & ABORT_MASK) === 0) this.checkAbort(i);
       if (this.pending) this.fillPending(opens, i);
       if (hasStops && ledger.openCount > 0) this.checkStops(i);
@@ -383,18 +393,76 @@ export class BarLoop {
     if (this.options.signal?.aborted) throw new SimulationAbortedError(i);
   }
 
-  /** Index of the first bar after which progress is due (-1: never, no callback). */
-  private firstProgressIndex(): number {
-    if (!this.options.onProgress) return -1;
+  /**
+   * Index of the first bar at or after `from` after which progress is due (-1: never, no
+   * callback and no checkpoints). Progress points are the multiples of `progressEveryBars` (less
+   * one), so a resumed run reports at the same bars as an uninterrupted one.
+   */
+  private firstProgressIndex(from: number): number {
+    if (!this.options.onProgress && !this.options.checkpoints) return -1;
     const every = this.options.progressEveryBars ?? 10_000;
-    const due = Math.ceil((this.start + 1) / every) * every - 1;
+    const due = Math.ceil((from + 1) / every) * every - 1;
     return due < this.length - 1 ? due : -1;
   }
 
+  /** Bar i is done (this.pending says whether orders wait for bar i + 1). */
   private reportProgress(i: number, equity: number): number {
-    this.options.onProgress!({ barsProcessed: i + 1, totalBars: this.length, equity });
+    this.options.onProgress?.({ barsProcessed: i + 1, totalBars: this.length, equity });
+    const sink = this.options.checkpoints;
+    if (sink?.due()) sink.save(this.snapshot(i + 1));
     const every = this.options.progressEveryBars ?? 10_000;
     const due = i + every;
     return due < this.length - 1 ? due : -1;
+  }
+
+  /** The state between bar nextBar - 1 and bar nextBar, as views of the live arrays. */
+  private snapshot(nextBar: number): SimulationCheckpoint {
+    const { ledger } = this;
+    return {
+      nextBar,
+      length: this.length,
+      symbols: this.inputs.map((input) => input.symbol),
+      cash: ledger.cash,
+      openCount: ledger.openCount,
+      size: ledger.size,
+      entryPrice: ledger.entryPrice,
+      entryBar: ledger.entryBar,
+      entryFee: ledger.entryFee,
+      stopPrice: ledger.stopPrice,
+      targetPrice: ledger.targetPrice,
+      trades: ledger.trades,
+      pendingExit: this.pendingExit,
+      pendingEntry: this.pendingEntry,
+      equity: this.equity.subarray(0, nextBar),
+      balance: this.cash.subarray(0, nextBar),
+    };
+  }
+
+  /** Puts a checkpoint's state back; returns the bar to go on from. */
+  private restore(checkpoint: SimulationCheckpoint): number {
+    const { nextBar } = checkpoint;
+    const symbols = this.inputs.map((input) => input.symbol);
+    if (
+      checkpoint.length !== this.length ||
+      checkpoint.symbols.length !== symbols.length ||
+      checkpoint.symbols.some((symbol, s) => symbol !== symbols[s]) ||
+      !(Number.isInteger(nextBar) && nextBar >= this.start && nextBar <= this.length) ||
+      checkpoint.equity.length !== nextBar ||
+      checkpoint.balance.length !== nextBar
+    ) {
+      throw new SimulationConfigError(
+        `the checkpoint (bar ${nextBar} of ${checkpoint.length}, ${checkpoint.symbols.join(', ')}) ` +
+          `is not one of this run (${this.length} bars from bar ${this.start}, ${symbols.join(', ')})`,
+      );
+    }
+    this.ledger.restore(checkpoint);
+    this.pendingExit.set(checkpoint.pendingExit);
+    this.pendingEntry.set(checkpoint.pendingEntry);
+    this.pending =
+      this.pendingExit.some((order) => order !== 0) ||
+      this.pendingEntry.some((order) => order !== 0);
+    this.equity.set(checkpoint.equity);
+    this.cash.set(checkpoint.balance);
+    return nextBar;
   }
 }

@@ -1,5 +1,13 @@
 export { alignBars } from './align.js';
 export {
+  CheckpointFormatError,
+  type CheckpointSeries,
+  decodeCheckpointState,
+  encodeCheckpointState,
+  encodeTrades,
+  TRADE_WIDTH,
+} from './checkpoint.js';
+export {
   SimulationConfigError,
   validateBacktestingPySymbolCount,
   validateSimulationConfig,

@@ -1,4 +1,4 @@
-import type { ExitReason, Trade } from './types.js';
+import type { ExitReason, SimulationCheckpoint, Trade } from './types.js';
 
 export interface LedgerSettings {
   readonly cash: number;
@@ -52,6 +52,20 @@ export class Ledger {
     this.slippage = settings.slippageBps / 1e4;
     this.stopLoss = settings.stopLossPct === null ? null : settings.stopLossPct / 100;
     this.takeProfit = settings.takeProfitPct === null ? null : settings.takeProfitPct / 100;
+  }
+
+  /** Puts a checkpoint's cash, open trades and closed trades back (see BarLoop.restore). */
+  restore(state: SimulationCheckpoint): void {
+    this.cash = state.cash;
+    this.openCount = state.openCount;
+    this.size.set(state.size);
+    this.entryPrice.set(state.entryPrice);
+    this.entryBar.set(state.entryBar);
+    this.entryFee.set(state.entryFee);
+    this.stopPrice.set(state.stopPrice);
+    this.targetPrice.set(state.targetPrice);
+    this.trades.length = 0;
+    for (const trade of state.trades) this.trades.push(trade);
   }
 
   /** The price a buy (direction 1) or sell (-1) fills at after slippage against the trader. */

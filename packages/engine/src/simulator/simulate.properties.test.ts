@@ -3,9 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { type Bars, createBars, sliceBars } from '../bars.js';
 import type { Signals } from '../signals.js';
 import { BarLoop } from './bar-loop.js';
+import type { CheckpointSeries } from './checkpoint.js';
+import { decodeCheckpointState, encodeCheckpointState, encodeTrades } from './checkpoint.js';
 import { validateSimulationInputs } from './inputs.js';
 import { simulate } from './simulate.js';
-import type { SimulationConfig, SimulationResult, SymbolInput, Trade } from './types.js';
+import type {
+  SimulationCheckpoint,
+  SimulationConfig,
+  SimulationResult,
+  SymbolInput,
+  Trade,
+} from './types.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2020, 0, 1);
@@ -260,6 +268,55 @@ describe('simulate properties', () => {
         expect(simulate(inputs, config)).toEqual(general);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('resumes from any checkpoint, through its bytes, to the uninterrupted result bit for bit', () => {
+    /** Every float as its bits, so -0 and +0 differ. */
+    const bits = (result: SimulationResult) =>
+      [
+        result.equity,
+        result.cash,
+        ...[...result.trades, ...result.openTrades].map((trade) =>
+          Float64Array.from([
+            trade.size,
+            trade.entryPrice,
+            trade.exitPrice,
+            trade.pnl,
+            trade.returnPct,
+          ]),
+        ),
+      ].map((array) =>
+        Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('hex'),
+      );
+    fc.assert(
+      fc.property(scenario, fc.boolean(), ({ inputs, config }, general) => {
+        const { length, warmup } = validateSimulationInputs(inputs, config);
+        const full = new BarLoop(inputs, config, length, warmup, {}).run(general);
+        // A checkpoint at every bar, kept as the files would keep it: bytes and two series.
+        const saved: { state: Uint8Array; series: CheckpointSeries }[] = [];
+        const checkpoints = {
+          due: () => true,
+          save: (checkpoint: SimulationCheckpoint) =>
+            saved.push({
+              state: encodeCheckpointState(checkpoint),
+              series: {
+                equity: checkpoint.equity.slice(),
+                balance: checkpoint.balance.slice(),
+                trades: encodeTrades(checkpoint.trades, checkpoint.symbols),
+              },
+            }),
+        };
+        const options = { checkpoints, progressEveryBars: 1 };
+        expect(new BarLoop(inputs, config, length, warmup, options).run(general)).toEqual(full);
+        for (const { state, series } of saved) {
+          const resumeFrom = decodeCheckpointState(state, series);
+          const resumed = new BarLoop(inputs, config, length, warmup, { resumeFrom }).run(general);
+          expect(resumed).toEqual(full);
+          expect(bits(resumed)).toEqual(bits(full));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -124,12 +124,57 @@ export interface SimulationProgress {
   equity: number;
 }
 
+/**
+ * The bar loop's whole state between two bars: what a run needs to go on from `nextBar` and end
+ * bit for bit where an uninterrupted run ends. Indicators and signals are not in it (they are a
+ * pure function of the bars, computed again or read from the indicators step's files), nor any
+ * statistic (they are computed from the equity series after the loop).
+ */
+export interface SimulationCheckpoint {
+  /** The first bar the resumed loop processes. */
+  nextBar: number;
+  /** Bars in the run, and its symbols in order: a checkpoint fits only its own run. */
+  length: number;
+  symbols: readonly string[];
+  /** The ledger: cash, then per symbol the open trade (size 0: flat). */
+  cash: number;
+  openCount: number;
+  size: Float64Array;
+  entryPrice: Float64Array;
+  entryBar: Int32Array;
+  entryFee: Float64Array;
+  stopPrice: Float64Array;
+  targetPrice: Float64Array;
+  /** Closed trades so far, in order of exit. */
+  trades: readonly Trade[];
+  /** Orders decided on bar nextBar - 1, filled on bar nextBar. */
+  pendingExit: Uint8Array;
+  pendingEntry: Int8Array;
+  /**
+   * Equity and cash of bars [0, nextBar). When the loop hands a checkpoint out, these are views
+   * of the run's own arrays, valid only during the callback: copy what you keep.
+   */
+  equity: Float64Array;
+  balance: Float64Array;
+}
+
+/** When and where a running simulation saves its state. */
+export interface CheckpointSink {
+  /** Polled at each progress point (every `progressEveryBars` bars); true saves one there. */
+  due(): boolean;
+  save(checkpoint: SimulationCheckpoint): void;
+}
+
 export interface SimulationOptions {
   /** Called about every `progressEveryBars` bars, and once at the end. */
   onProgress?: (progress: SimulationProgress) => void;
   progressEveryBars?: number;
   /** Checked at least every 4,096 bars; an aborted run throws SimulationAbortedError. */
   signal?: AbortSignal;
+  /** Saves the loop's state at progress points when it says one is due. */
+  checkpoints?: CheckpointSink;
+  /** Goes on from a checkpoint of this very run (same inputs and config) instead of bar 0. */
+  resumeFrom?: SimulationCheckpoint;
 }
 
 export interface SimulationResult {

@@ -7,15 +7,27 @@ export const NOTIFICATION_EVENTS = [
   'backtest.completed',
   'backtest.failed',
   'backtest.cancelled',
+  'sweep.completed',
+  'sweep.failed',
+  'sweep.cancelled',
 ] as const;
 export const NotificationEvent = Type.Enum(NOTIFICATION_EVENTS);
 export type NotificationEvent = Static<typeof NotificationEvent>;
 
-export function eventForStatus(status: TerminalStatus): NotificationEvent {
-  return `backtest.${status}`;
+/** What a notification is about: each kind has its events, `<kind>.<terminal status>`. */
+export type NotificationSubject = 'backtest' | 'sweep';
+
+export function eventForStatus(
+  subject: NotificationSubject,
+  status: TerminalStatus,
+): NotificationEvent {
+  return `${subject}.${status}`;
 }
 
-/** The most subscriptions one user may hold: each finished backtest fans out to all of them. */
+/**
+ * The most subscriptions one user may hold: each finished backtest or sweep fans out to all of
+ * them.
+ */
 export const MAX_WEBHOOKS_PER_USER = 20;
 /** The most delivery attempts one page lists. */
 export const MAX_DELIVERY_PAGE_SIZE = 100;
@@ -75,7 +87,10 @@ export const WebhookDelivery = Type.Object(
     /** The `webhook-id` header: the same on every attempt of one message. */
     messageId: Type.String(),
     event: Type.Union([NotificationEvent, Type.Literal('webhook.test')]),
+    /** The backtest of a `backtest.*` message; null otherwise. */
     backtestId: Nullable(Id),
+    /** The sweep of a `sweep.*` message; null otherwise. */
+    sweepId: Nullable(Id),
     /** 1 for the first attempt of the message. */
     attempt: Type.Integer({ minimum: 1 }),
     /** When the attempt started. */

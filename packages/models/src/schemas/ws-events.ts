@@ -35,6 +35,11 @@ export const ProgressData = Type.Object(
     message: Nullable(Type.String()),
     barsProcessed: Nullable(Type.Integer({ minimum: 0 })),
     equity: Nullable(Type.Number()),
+    /**
+     * Set on the event that announces a simulation going on from a checkpoint (its worker was
+     * lost): the first bar this attempt computes; the bars before it were the earlier attempt's.
+     */
+    resumedFromBar: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 );

@@ -28,6 +28,7 @@ import {
   type Queues,
   type Redis,
   redisKeys,
+  removeCheckpoints,
   removeTaskArtifacts,
   TIER_PRIORITY,
   tierLimits,
@@ -366,6 +367,7 @@ export class BacktestService {
       )
       .catch((error: unknown) => this.deps.log.warn({ err: error }, 'event cleanup failed'));
     const removedFiles = await removeTaskArtifacts(config.DATA_ROOT, id);
+    await removeCheckpoints(config.DATA_ROOT, id);
     await this.#diskUsage
       .forget(record.ownerId, id)
       .catch((error: unknown) => this.deps.log.warn({ err: error }, 'disk usage not updated'));

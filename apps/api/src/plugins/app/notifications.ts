@@ -101,6 +101,7 @@ export class NotificationService {
       messageId,
       event: 'webhook.test',
       backtestId: null,
+      sweepId: null,
       attempt: 1,
       ...outcome,
     });

@@ -24,10 +24,14 @@ import {
   enqueueSweep,
   fingerprintSalt,
   type Queues,
+  SweepLifecycle,
+  sweepComboCounts,
   sweepJobIdsOf,
   sweepLimits,
   TIER_PRIORITY,
   tierLimits,
+  webhookRetry,
+  withTimeout,
 } from '@hindsight/service';
 import type { Store } from '@hindsight/store';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -51,6 +55,8 @@ declare module 'fastify' {
 
 /** A submit that cannot reach Redis in this time answers 503 rather than hang. */
 const ENQUEUE_TIMEOUT_MS = 3_000;
+/** A cancel's Redis writes (event, notifications) wait at most this long: the store has decided. */
+const END_REDIS_TIMEOUT_MS = 1_000;
 
 export interface SweepServiceDeps {
   store: Store;
@@ -58,17 +64,9 @@ export interface SweepServiceDeps {
   config: Config;
   marketData: MarketDataCache;
   backtests: BacktestService;
-  /** For the `cancelled` event of /ws/sweep/:id: a cancel is the one end the api causes. */
+  /** For the terminal event of /ws/sweep/:id when the api ends a sweep (cancel, delete). */
   publisher: BacktestEventPublisher;
   log: FastifyBaseLogger;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -112,7 +110,18 @@ function plan(request: SweepRequest): {
  * promoting the best combination to a full backtest.
  */
 export class SweepService {
-  constructor(private readonly deps: SweepServiceDeps) {}
+  readonly #lifecycle: SweepLifecycle;
+
+  constructor(private readonly deps: SweepServiceDeps) {
+    this.#lifecycle = new SweepLifecycle({
+      store: deps.store,
+      events: deps.publisher,
+      notifications: deps.queues.queues.notifications,
+      logger: deps.log,
+      redisTimeoutMs: END_REDIS_TIMEOUT_MS,
+      webhookRetry: webhookRetry(deps.config),
+    });
+  }
 
   async submit(principal: Principal, request: SweepRequest): Promise<SweepAccepted> {
     const { config, store } = this.deps;
@@ -163,9 +172,8 @@ export class SweepService {
       );
     } catch (error) {
       const reason = (error as Error).message;
-      await store.transitionSweep(record.id, {
+      await this.#lifecycle.end(record.id, 'failed', {
         from: ['queued'],
-        to: 'failed',
         patch: { error: { code: 'HS_ERR_QUEUE_UNAVAILABLE', message: reason } },
       });
       throw createError('HS_ERR_QUEUE_UNAVAILABLE', { reason }, { cause: error });
@@ -196,10 +204,8 @@ export class SweepService {
   }
 
   async view(record: SweepRecord): Promise<SweepView> {
-    const counts = await this.deps.store.countSweepCells(record.id);
     // Chunk 0 writes the skipped cells; before it runs they are known from the plan anyway.
-    const skipped = record.combos.skipped;
-    const done = counts.completed + counts.failed + skipped;
+    const combos = sweepComboCounts(record, await this.deps.store.countSweepCells(record.id));
     const summary = record.summary as (SweepSummary & { walkForward?: WalkForwardReport }) | null;
     return {
       id: record.id,
@@ -209,8 +215,8 @@ export class SweepService {
       progress:
         record.status === 'completed' || record.combos.total === 0
           ? 1
-          : Math.min(1, done / record.combos.total),
-      combos: { total: record.combos.total, done, skipped, failed: counts.failed },
+          : Math.min(1, combos.done / combos.total),
+      combos,
       best: summary?.best ? { params: summary.best.params, stats: summary.best.stats } : null,
       leaderboard: (summary?.leaderboard ?? []).map((entry) => ({
         rank: entry.rank,
@@ -264,26 +270,19 @@ export class SweepService {
    */
   async cancel(principal: Principal, id: string): Promise<SweepView> {
     const record = await this.record(principal, id);
-    const cancelled = await this.deps.store.transitionSweep(id, {
-      from: ['queued', 'running'],
-      to: 'cancelled',
-    });
+    const cancelled = await this.#lifecycle.end(id, 'cancelled', { reason: null });
     if (!cancelled) {
       const now = await this.record(principal, id);
       throw createError('HS_ERR_SWEEP_ALREADY_TERMINAL', { id, status: now.status });
     }
-    await this.#announceCancel(id);
     await this.#removeJobs(record);
     return this.view(cancelled);
   }
 
   async remove(principal: Principal, id: string): Promise<void> {
     const record = await this.record(principal, id);
-    if (
-      !isTerminalStatus(record.status) &&
-      (await this.deps.store.transitionSweep(id, { from: ['queued', 'running'], to: 'cancelled' }))
-    ) {
-      await this.#announceCancel(id);
+    if (!isTerminalStatus(record.status)) {
+      await this.#lifecycle.end(id, 'cancelled', { reason: null });
     }
     await this.#removeJobs(record);
     await this.deps.store.deleteSweep(id);
@@ -303,17 +302,6 @@ export class SweepService {
       null,
     );
     return accepted;
-  }
-
-  /** Best effort: the cancel stands even if Redis cannot carry the event. */
-  async #announceCancel(id: string): Promise<void> {
-    await withTimeout(
-      this.deps.publisher.publishSweep(id, 'cancelled', { reason: null }),
-      1_000,
-      'publishing the cancel',
-    ).catch((error: unknown) =>
-      this.deps.log.warn({ err: error, sweepId: id }, 'sweep cancel not published'),
-    );
   }
 
   /** Best effort: a job a worker holds cannot be removed, and it stops by itself. */
