@@ -1,3 +1,4 @@
+import type { WalkForwardReport } from '@hindsight/models';
 import { formatStat } from './format-stat.js';
 
 /** What both sweep commands print of a finished sweep (the api's SweepView has these fields). */
@@ -12,6 +13,8 @@ export interface FinishedSweep {
   }>;
   /** Null until the sweep is done (the api's view). */
   overfitting: { trials: number; pbo: number | null; splits: number | null } | null;
+  /** With a walk-forward analysis, once done. */
+  walkForward?: WalkForwardReport | null;
 }
 
 const SHOWN = 10;
@@ -46,5 +49,25 @@ export function formatLeaderboard(
       `probability of backtest overfitting ${formatStat(overfitting.pbo)}${splits}, ${overfitting.trials} trials`,
     );
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line a fold: its windows' dates, the parameters chosen in sample, both objectives. */
+export function formatWalkForward(report: WalkForwardReport, keys: readonly string[]): string {
+  const { key } = report.objective;
+  const day = (iso: string) => iso.slice(0, 10);
+  const lines = [
+    `walk-forward, ${report.folds.length} ${report.mode} folds (${report.inSampleBars} in-sample, ${report.outOfSampleBars} out-of-sample bars):`,
+    `fold  in sample               out of sample            IS ${key.padEnd(11)} OOS ${key.padEnd(10)} params`,
+  ];
+  for (const fold of report.folds) {
+    const oos = fold.outOfSampleStats[key as keyof typeof fold.outOfSampleStats] as number | null;
+    lines.push(
+      `${String(fold.fold).padStart(4)}  ${day(fold.inSample.start)}..${day(fold.inSample.end)}  ${day(fold.outOfSample.start)}..${day(fold.outOfSample.end)}  ${formatStat(fold.inSampleObjective).padEnd(14)} ${formatStat(oos).padEnd(14)} ${formatParams(fold.params, keys)}`,
+    );
+  }
+  lines.push(
+    `stitched out of sample: return ${formatStat(report.stats.returnPct)} %, ${key} ${formatStat(report.stats[key as keyof typeof report.stats] as number | null)}; walk-forward efficiency ${formatStat(report.efficiency)}`,
+  );
   return `${lines.join('\n')}\n`;
 }

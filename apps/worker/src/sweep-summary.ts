@@ -3,13 +3,20 @@ import {
   type SweepCell,
   type SweepObjective,
   type SweepPlan,
+  type SweepSummary,
   summarizeSweep,
 } from '@hindsight/backtest';
 import type { Stats, TrialSummary } from '@hindsight/metrics';
-import type { SweepCellRecord, SweepObjectiveSpec, SweepRecord } from '@hindsight/models';
+import type {
+  SweepCellRecord,
+  SweepObjectiveSpec,
+  SweepRecord,
+  WalkForwardReport,
+} from '@hindsight/models';
 import type { SweepEndOptions } from '@hindsight/service';
 import type { WorkerDeps } from './deps.js';
 import { publishFinalProgress } from './sweep-events.js';
+import { sweepWalkForward } from './sweep-walk-forward.js';
 
 const PAGE = 5_000;
 
@@ -58,10 +65,16 @@ function asCell(cell: SweepCellRecord): SweepCell | null {
 /**
  * Ranks every cell of a finished sweep and completes it with the leaderboard, the best cell and
  * the overfitting statistics; a sweep none of whose combinations completed fails, naming the
- * first failure. The status it ended with (or found: a cancelled sweep stays cancelled, its end
- * announced by whoever cancelled it).
+ * first failure. With `walkForward`, the analysis runs here on every runnable combination (a
+ * failure there fails the sweep with HS_ERR_WALK_FORWARD_WINDOWS; a cancel meanwhile stops it).
+ * The status it ended with (or found: a cancelled sweep stays cancelled, its end announced by
+ * whoever cancelled it).
  */
-export async function finishSweep(deps: WorkerDeps, sweepId: string): Promise<string> {
+export async function finishSweep(
+  deps: WorkerDeps,
+  sweepId: string,
+  signal?: AbortSignal,
+): Promise<string> {
   const record = await deps.store.getSweep(sweepId);
   if (!record) return 'deleted';
   const cells: SweepCell[] = [];
@@ -88,7 +101,25 @@ export async function finishSweep(deps: WorkerDeps, sweepId: string): Promise<st
     });
     return ended ? 'failed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
   }
-  const summary = summarizeSweep(cells, objectiveOf(record.config.objective));
+  const objective = objectiveOf(record.config.objective);
+  const summary: SweepSummary & { walkForward?: WalkForwardReport } = summarizeSweep(
+    cells,
+    objective,
+  );
+  if (record.config.walkForward !== undefined) {
+    let report: WalkForwardReport | null;
+    try {
+      report = await sweepWalkForward(deps, record, sweepCombos(record), objective, signal);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'HS_ERR_WALK_FORWARD_WINDOWS') throw error;
+      const ended = await endSweep(deps, sweepId, 'failed', {
+        error: { code: 'HS_ERR_WALK_FORWARD_WINDOWS', message: (error as Error).message },
+      });
+      return ended ? 'failed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
+    }
+    if (report === null) return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
+    summary.walkForward = report;
+  }
   const ended = await endSweep(deps, sweepId, 'completed', { summary });
   return ended ? 'completed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
 }

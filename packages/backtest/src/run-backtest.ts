@@ -85,7 +85,9 @@ export function runPrepared(
  * Buy-and-hold benchmark: one symbol's closes as they are; for a portfolio, the weighted
  * price index sum(w * C[t] / C[0]) - a buy-and-hold of every symbol at its weight.
  */
-function benchmarkClose(inputs: readonly SymbolInput[]): Float64Array {
+export function benchmarkClose(
+  inputs: ReadonlyArray<Pick<SymbolInput, 'bars' | 'weight'>>,
+): Float64Array {
   if (inputs.length === 1) return inputs[0]!.bars.close;
   const length = inputs[0]!.bars.length;
   const index = new Float64Array(length);

@@ -37,3 +37,18 @@ export function firstDefined(values: Float64Array): number {
 export function crossover(a: Float64Array, b: Float64Array, i: number): boolean {
   return i > 0 && a[i - 1]! < b[i - 1]! && a[i]! > b[i]!;
 }
+
+/**
+ * The signals of bars [from, to) as views: flags are decided bar by bar on data up to that bar,
+ * so signals computed on a longer history and then sliced are those of the window with its
+ * indicators warmed up on the bars before it. The warm-up counts from the window's first bar.
+ */
+export function sliceSignals(signals: Signals, from: number, to: number): Signals {
+  return {
+    warmup: Math.max(0, signals.warmup - from),
+    enterLong: signals.enterLong.subarray(from, to),
+    exitLong: signals.exitLong.subarray(from, to),
+    enterShort: signals.enterShort.subarray(from, to),
+    exitShort: signals.exitShort.subarray(from, to),
+  };
+}

@@ -66,6 +66,10 @@ export const ERRORS = {
     statusCode: 400,
     template: 'the sweep has no combination to run: {reason}',
   },
+  HS_ERR_WALK_FORWARD_WINDOWS: {
+    statusCode: 400,
+    template: 'the walk-forward analysis cannot run: {reason}',
+  },
   HS_ERR_ALREADY_TERMINAL: {
     statusCode: 409,
     template: "backtest '{id}' is already {status}",

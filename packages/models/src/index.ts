@@ -16,6 +16,7 @@ export * from './schemas/list-backtests.js';
 export * from './schemas/notifications.js';
 export * from './schemas/performance-stats.js';
 export * from './schemas/sweep.js';
+export * from './schemas/walk-forward.js';
 export * from './schemas/ws-events.js';
 export * from './simulation-config.js';
 export * from './time.js';

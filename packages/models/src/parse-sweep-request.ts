@@ -24,6 +24,12 @@ export function comboRequest(
   sweep: SweepRequest,
   params: Record<string, unknown>,
 ): BacktestRequest {
-  const { grid: _grid, search: _search, objective: _objective, ...request } = sweep;
+  const {
+    grid: _grid,
+    search: _search,
+    objective: _objective,
+    walkForward: _walkForward,
+    ...request
+  } = sweep;
   return { ...request, strategy: { name: sweep.strategy.name, params } };
 }

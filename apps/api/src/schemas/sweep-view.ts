@@ -7,6 +7,7 @@ import {
   Nullable,
   SWEEP_CELL_STATUSES,
   SweepRequest,
+  WalkForwardReport,
 } from '@hindsight/models';
 import Type, { type Static } from 'typebox';
 
@@ -94,6 +95,8 @@ export const SweepView = Type.Object(
     /** The top 20 by the objective once the sweep completed; empty before. */
     leaderboard: Type.Array(LeaderboardEntryView),
     overfitting: Nullable(OverfittingView),
+    /** With `walkForward` in the request, once completed: per-fold choices, stitched out-of-sample result. */
+    walkForward: Type.Optional(WalkForwardReport),
     error: Nullable(BacktestFailure),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import type { WalkForwardReport } from '@hindsight/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../../test/service-fixture.js';
 import { submitSweepCommand } from './submit-sweep.js';
@@ -74,6 +75,41 @@ describe('hindsight submit-sweep against the service', () => {
       );
     });
   }, 120_000);
+
+  it('--walk-forward K adds the analysis and prints a line a fold after the leaderboard', async () => {
+    const result = await run([...SWEEP, '--walk-forward', '3', '--walk-forward-mode', 'anchored']);
+    expect(result.code, result.stderr).toBe(0);
+    const id = /^sweep (\S+)/.exec(result.stderr)![1]!;
+    const view = (await (
+      await fetch(`${service.url}/api/v1/sweeps/${id}`, {
+        headers: { authorization: `Bearer ${service.env.HINDSIGHT_API_KEY}` },
+      })
+    ).json()) as { walkForward: WalkForwardReport };
+    const report = view.walkForward;
+    expect(report).toMatchObject({ mode: 'anchored', inSampleFraction: 0.75 });
+    const lines = result.stdout.trimEnd().split('\n');
+    const header = lines.findIndex((line) => line.startsWith('walk-forward, 3 anchored folds'));
+    expect(header, result.stdout).toBeGreaterThan(0);
+    expect(lines[header + 1]).toMatch(/^fold {2}in sample/);
+    report.folds.forEach((fold, i) => {
+      expect(lines[header + 2 + i]).toMatch(
+        new RegExp(
+          `^\\s+${i}  ${fold.inSample.start.slice(0, 10)}\\.\\.${fold.inSample.end.slice(0, 10)} .*fast=${fold.params.fast} slow=${fold.params.slow}$`,
+        ),
+      );
+    });
+    expect(lines[header + 5]).toMatch(/^stitched out of sample: return .* walk-forward efficiency/);
+  }, 120_000);
+
+  it('--in-sample-fraction without --walk-forward is one line, before anything is sent', async () => {
+    const result = await run([...SWEEP, '--in-sample-fraction', '0.5']);
+    expect(result).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'hindsight submit-sweep: --walk-forward-mode and --in-sample-fraction need --walk-forward K\n',
+    });
+  });
 
   it('--json prints the finished GET view', async () => {
     const result = await run([...SWEEP, '--json', '--objective', 'returnPct']);

@@ -1,5 +1,5 @@
 import { runSweepChunk, type SweepCell, type SweepPlan } from '@hindsight/backtest';
-import { alignBars, type Bars, getStrategy, SimulationAbortedError } from '@hindsight/engine';
+import { getStrategy, SimulationAbortedError } from '@hindsight/engine';
 import {
   comboRequest,
   fingerprintConfig,
@@ -11,11 +11,12 @@ import {
 } from '@hindsight/models';
 import { addSweepChunks, fingerprintSalt } from '@hindsight/service';
 import { FlowProducer } from 'bullmq';
-import { requireBars } from '../bar-source.js';
 import type { WorkerDeps } from '../deps.js';
 import type { JobContext } from '../job-context.js';
+import { loadSweepBars } from '../sweep-bars.js';
 import { publishSweepProgress } from '../sweep-events.js';
 import { endSweep, finishSweep, sweepCombos } from '../sweep-summary.js';
+import { checkSweepWalkForward } from '../sweep-walk-forward.js';
 
 /**
  * The most cells computed, and the longest time spent, between two looks at the sweep's status
@@ -50,11 +51,13 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
       if (!record) return { sweepId, skipped: true };
       await deps.store.transitionSweep(sweepId, { from: ['queued'], to: 'running' });
       try {
-        await loadBars(deps, record, signal);
+        const { symbols } = await loadSweepBars(deps, record, signal);
+        await checkSweepWalkForward(record, sweepCombos(record), symbols);
       } catch (error) {
-        if ((error as { code?: unknown }).code === 'HS_ERR_SYMBOL_NOT_FOUND') {
-          const { code, message } = error as Error & { code: string };
-          await endSweep(deps, sweepId, 'failed', { error: { code, message } });
+        const code = (error as { code?: unknown }).code;
+        if (code === 'HS_ERR_SYMBOL_NOT_FOUND' || code === 'HS_ERR_WALK_FORWARD_WINDOWS') {
+          const { message } = error as Error;
+          await endSweep(deps, sweepId, 'failed', { error: { code: code as string, message } });
           return { sweepId, failed: true };
         }
         throw error;
@@ -84,8 +87,8 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
       log.info({ chunk, ...counts }, 'sweep chunk done');
       return { sweepId, chunk, ...counts };
     },
-    'finish-sweep': async ({ sweepId }, { log }) => {
-      const status = await finishSweep(deps, sweepId);
+    'finish-sweep': async ({ sweepId }, { signal, log }) => {
+      const status = await finishSweep(deps, sweepId, signal);
       log.info({ status }, 'sweep finished');
       return { sweepId, status };
     },
@@ -101,36 +104,6 @@ async function activeSweep(deps: WorkerDeps, sweepId: string): Promise<SweepReco
 /** The live channel is best effort: a failed publish is logged, never fails the job. */
 function eventError(log: JobContext['log']): (error: unknown) => void {
   return (error) => log.warn({ err: error }, 'sweep event not published');
-}
-
-interface SweepBars {
-  symbols: Array<{ symbol: string; bars: Bars }>;
-  /**
-   * What each symbol's bars were read from (bar-source.ts), for the cells' fingerprints: a cell
-   * computed on other data is never reused. Null where the bars came from no settled version.
-   */
-  dataVersions: Array<string | null>;
-}
-
-/** The sweep's symbols, aligned on their common bars as a standalone backtest aligns them. */
-async function loadBars(
-  deps: WorkerDeps,
-  record: SweepRecord,
-  signal: AbortSignal | undefined,
-): Promise<SweepBars> {
-  const { config } = record;
-  const loaded = await Promise.all(
-    config.symbols.map(async (symbol) => {
-      const request = { symbol, timeframe: config.timeframe, start: config.start, end: config.end };
-      const { bars, dataVersion } = await deps.bars.load(request, signal);
-      return { symbol, bars: requireBars(request, bars), dataVersion };
-    }),
-  );
-  const aligned = alignBars(loaded.map(({ bars }) => bars));
-  return {
-    symbols: loaded.map(({ symbol }, i) => ({ symbol, bars: aligned[i]! })),
-    dataVersions: loaded.map(({ dataVersion }) => dataVersion),
-  };
 }
 
 /** Chunk k of the runnable combinations: contiguous, as even as the division allows. */
@@ -196,7 +169,7 @@ async function runCells(
   signal: AbortSignal | undefined,
   onEventError: (error: unknown) => void,
 ): Promise<ChunkCounts> {
-  const { symbols, dataVersions } = await loadBars(deps, record, signal);
+  const { symbols, dataVersions } = await loadSweepBars(deps, record, signal);
   const fingerprints = combos.map((c) => cellFingerprint(record, c.params, dataVersions));
   const done = await writtenCells(deps, record.id, combos);
   const cached = record.config.cache

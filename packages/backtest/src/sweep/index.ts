@@ -24,3 +24,4 @@ export {
   runSweepThreads,
   type SweepThreadData,
 } from './threads.js';
+export * from './walk-forward/index.js';

@@ -4,6 +4,7 @@ import { BacktestFailure } from './backtest-record.js';
 import { BacktestRequest } from './backtest-request.js';
 import { BacktestStatus } from './backtest-status.js';
 import { Id, IsoDateTime, Nullable } from './common.js';
+import { WalkForwardSpec } from './walk-forward.js';
 
 function isNumeric(schema: TSchema): boolean {
   const s = schema as { type?: unknown; anyOf?: TSchema[] };
@@ -62,6 +63,7 @@ export const SweepRequest = Type.Object(
       ),
     ),
     objective: SweepObjectiveSpec,
+    walkForward: Type.Optional(WalkForwardSpec),
   },
   { additionalProperties: false },
 );

@@ -16,6 +16,7 @@ import {
   type SweepCellRecord,
   type SweepRecord,
   type SweepRequest,
+  type WalkForwardReport,
 } from '@hindsight/models';
 import {
   type BacktestEventPublisher,
@@ -205,7 +206,7 @@ export class SweepService {
   async view(record: SweepRecord): Promise<SweepView> {
     // Chunk 0 writes the skipped cells; before it runs they are known from the plan anyway.
     const combos = sweepComboCounts(record, await this.deps.store.countSweepCells(record.id));
-    const summary = record.summary as SweepSummary | null;
+    const summary = record.summary as (SweepSummary & { walkForward?: WalkForwardReport }) | null;
     return {
       id: record.id,
       name: record.name,
@@ -225,6 +226,7 @@ export class SweepService {
         probabilisticSharpeRatio: entry.probabilisticSharpeRatio,
       })),
       overfitting: (summary?.overfitting ?? null) as SweepOverfitting | null,
+      ...(summary?.walkForward === undefined ? {} : { walkForward: summary.walkForward }),
       error: record.error,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,

@@ -27,7 +27,7 @@ const sweeps: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['sweeps'],
         summary: 'Submit a parameter sweep',
         description:
-          'A backtest request plus `grid` (values per parameter; their cross product runs), optional `search` (a random sample of it) and `objective`. Combinations the strategy refuses (fast >= slow) are skipped and counted. Checked, stored, then queued; answers at once.',
+          'A backtest request plus `grid` (values per parameter; their cross product runs), optional `search` (a random sample of it), `objective` and `walkForward` (folds, rolling or anchored, in-sample fraction: optimise in sample, test the choice out of sample). Combinations the strategy refuses (fast >= slow) are skipped and counted. Checked, stored, then queued; answers at once.',
         body: SweepRequest,
         response: { 202: SweepAccepted, ...errorResponses(400, 413, 503) },
       },
@@ -60,7 +60,8 @@ const sweeps: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         operationId: 'getSweep',
         tags: ['sweeps'],
-        summary: 'One sweep: progress, counts, best, leaderboard (top 20), overfitting',
+        summary:
+          'One sweep: progress, counts, best, leaderboard (top 20), overfitting, walk-forward',
         params: SweepIdParams,
         response: { 200: SweepView, ...errorResponses(404) },
       },
