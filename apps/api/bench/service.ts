@@ -216,15 +216,16 @@ async function main() {
   /** performance.now() of each backtest's terminal event, by id (read by the sustained phase). */
   const endedAt = new Map<string, number>();
   listener.on('message', (_channel: string, message: string) => {
-    const { backtestId, event } = JSON.parse(message) as {
+    const { backtestId, events } = JSON.parse(message) as {
       backtestId: string;
-      event: BacktestEvent;
+      events: BacktestEvent[];
     };
-    const type = event.type;
-    if (type === 'completed' || type === 'failed' || type === 'cancelled') {
-      endedAt.set(backtestId, performance.now());
-      finished[type]++;
-      onFinished();
+    for (const { type } of events) {
+      if (type === 'completed' || type === 'failed' || type === 'cancelled') {
+        endedAt.set(backtestId, performance.now());
+        finished[type]++;
+        onFinished();
+      }
     }
   });
   await listener.subscribe(redisKeys.eventsChannel(env.QUEUE_PREFIX));

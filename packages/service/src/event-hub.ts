@@ -224,14 +224,16 @@ export class BacktestEventHub {
     );
     const set = this.#subscriptions.get(backtestId);
     if (!set || set.size === 0) return;
-    let event: LiveEvent;
+    let events: LiveEvent[];
     try {
-      event = (JSON.parse(message) as { event: LiveEvent }).event;
+      events = (JSON.parse(message) as { events: LiveEvent[] }).events;
     } catch (error) {
       this.#onError(error);
       return;
     }
-    for (const subscription of set) subscription.offer(event);
+    for (const event of events) {
+      for (const subscription of set) subscription.offer(event);
+    }
   }
 
   #catchUpAll(): void {
