@@ -154,7 +154,7 @@ export class BacktestEventPublisher {
    * Queues a non-terminal event of the backtest: written with the next `publish` or `flush` of
    * it, or once the first queued event has waited `batchWindowMs` (checked here too, for a caller
    * whose synchronous loop keeps timers from running). Nobody waits for it: a failed write goes
-   * to `onError`, and the seqs stay gapless, since a failed script writes nothing.
+   * to `onError`.
    */
   enqueue<T extends Exclude<PublishedEventType, 'completed' | 'failed' | 'cancelled'>>(
     backtestId: string,
@@ -225,7 +225,7 @@ export class BacktestEventPublisher {
     );
   }
 
-/**
+  /**
    * Shortens the life of a backtest's events, e.g. when the api ends one without a worker; its
    * seq is kept, as after a terminal event.
    */
