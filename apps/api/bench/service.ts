@@ -50,14 +50,14 @@ const BODY = {
   cache: false,
 };
 
-/** `calls` per backtest in total and for the busiest commands, from INFO commandstats. */
+/** `calls` per backtest in total and of each command (0.05 or more), from INFO commandstats. */
 function redisCallsPer(commandstats: string, backtests: number): string {
   const calls = [...commandstats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)]
     .map((m) => ({ command: m[1]!, per: Number(m[2]) / backtests }))
     .sort((a, b) => b.per - a.per);
   const total = calls.reduce((sum, c) => sum + c.per, 0);
   const top = calls
-    .slice(0, 8)
+    .filter((c) => c.per >= 0.05)
     .map((c) => `${c.command} ${c.per.toFixed(1)}`)
     .join(', ');
   return `${total.toFixed(1)} commands (${top})`;

@@ -41,7 +41,7 @@ export interface WorkerDeps {
  * next ones: a run that ends within it (most do, in milliseconds) announces its whole life in one
  * Redis script call; a long one sees its first events this much later. See event-publisher.ts.
  */
-const EVENT_BATCH_WINDOW_MS = 100;
+const EVENT_BATCH_WINDOW_MS = 250;
 
 /**
  * `endedChannel`: the worker's channel (see ended-channel.ts) on which each backtest this process
