@@ -21,9 +21,11 @@ const TERMINAL_EVENTS: ReadonlySet<string> = new Set(['completed', 'failed', 'ca
  * every number in `data` to 14 digits. `type`, `ts` and the id never hold a quote. A seq TTL of
  * 0 keeps the seq for good (see terminalTtlSeconds) - and a seq kept for good means the terminal
  * event is out, so nothing is published after it (a batch that lost that race is dropped: 0).
+ * A terminal batch needs no such check: only the writer whose store transition applied
+ * publishes one.
  */
 const PUBLISH_SCRIPT = `
-if redis.call('TTL', KEYS[1]) == -1 then return 0 end
+if ARGV[5] ~= '0' and redis.call('TTL', KEYS[1]) == -1 then return 0 end
 local n = (#ARGV - 5) / 3
 local seq = redis.call('INCRBY', KEYS[1], n) - n
 local events = {}
