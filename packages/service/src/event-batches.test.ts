@@ -58,12 +58,13 @@ async function channelMessages(prefix: string) {
   return { messages, close: () => listener.quit() };
 }
 
+/** `seq:type` of each stored event, checking each batch's entry is named by its last seq. */
 async function storedTypes(prefix: string, id: string) {
   const entries = await redis.xrange(redisKeys.eventStream(prefix, id), '-', '+');
-  return entries.map(([entryId, fields]) => {
-    const event = JSON.parse(fields[1]!) as BacktestEvent;
-    expect(entryId).toBe(`0-${event.seq}`);
-    return `${event.seq}:${event.type}`;
+  return entries.flatMap(([entryId, fields]) => {
+    const batch = JSON.parse(fields[1]!) as BacktestEvent[];
+    expect(entryId).toBe(`0-${batch.at(-1)?.seq}`);
+    return batch.map((event) => `${event.seq}:${event.type}`);
   });
 }
 
@@ -151,6 +152,37 @@ describe('batched events', () => {
     await publisher.publish(id, 'failed', { error: { code: 'HS_ERR_INTERNAL', message: 'x' } });
     await waitForCount(seen, 6);
     expect(seen).toEqual([3, 4, 5, 6, 7, 8]);
+    await hub.close();
+  });
+
+  it('are stored as one entry, read back by seq range, gaps filled across batches', async () => {
+    const prefix = uniquePrefix();
+    const publisher = new BacktestEventPublisher(redis, prefix, { batchWindowMs: FOREVER_MS });
+    const hub = new BacktestEventHub(redis, prefix);
+    const id = newId();
+    for (const n of [1, 2, 3, 4, 5]) publisher.enqueue(id, 'log', logLine(id, n));
+    await publisher.flush(id);
+    const entries = await redis.xrange(redisKeys.eventStream(prefix, id), '-', '+');
+    expect(entries.map(([entryId]) => entryId)).toEqual(['0-5']);
+    expect((await hub.readStream(id, 2, 3)).map((e) => e.seq)).toEqual([2, 3]);
+    expect((await hub.readStream(id, 4)).map((e) => e.seq)).toEqual([4, 5]);
+
+    const seen: number[] = [];
+    await hub.subscribe(id, 5, (event) => seen.push(event.seq));
+    // A batch (6-8) reaches the stream but not the channel, as during a subscriber reconnect.
+    await redis.incrby(redisKeys.eventSeq(prefix, id), 3);
+    const stored = [6, 7, 8].map((seq) => ({
+      type: 'log',
+      seq,
+      ts: new Date().toISOString(),
+      data: logLine(id, seq),
+    }));
+    await redis.xadd(redisKeys.eventStream(prefix, id), '0-8', 'e', JSON.stringify(stored));
+    publisher.enqueue(id, 'log', logLine(id, 9));
+    publisher.enqueue(id, 'log', logLine(id, 10));
+    await publisher.flush(id);
+    await waitForCount(seen, 5);
+    expect(seen).toEqual([6, 7, 8, 9, 10]);
     await hub.close();
   });
 

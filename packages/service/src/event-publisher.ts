@@ -16,8 +16,8 @@ const TERMINAL_EVENTS: ReadonlySet<string> = new Set(['completed', 'failed', 'ca
 /**
  * Numbers, stores and announces a batch of events of one backtest atomically, so the stream and
  * the channel can never disagree on the order: ARGV holds, after five settings, a `type`, `ts`,
- * `data` triple per event. One INCRBY numbers them all, each gets its stream entry, and one
- * message carries them all. The JSON is assembled here rather than with cjson, which would round
+ * `data` triple per event. One INCRBY numbers them all; the batch, a JSON array, is one stream
+ * entry, whose id is its last seq (see BacktestEventHub.readStream), and one message. The JSON is assembled here rather than with cjson, which would round
  * every number in `data` to 14 digits. `type`, `ts` and the id never hold a quote. A seq TTL of
  * 0 keeps the seq for good (see terminalTtlSeconds) - and a seq kept for good means the terminal
  * event is out, so nothing is published after it (a batch that lost that race is dropped: 0).
@@ -31,13 +31,13 @@ local seq = redis.call('INCRBY', KEYS[1], n) - n
 local events = {}
 for i = 6, #ARGV, 3 do
   seq = seq + 1
-  local event = '{"type":"' .. ARGV[i] .. '","seq":' .. seq .. ',"ts":"' .. ARGV[i + 1] .. '","data":' .. ARGV[i + 2] .. '}'
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '0-' .. seq, 'e', event)
-  events[#events + 1] = event
+  events[#events + 1] = '{"type":"' .. ARGV[i] .. '","seq":' .. seq .. ',"ts":"' .. ARGV[i + 1] .. '","data":' .. ARGV[i + 2] .. '}'
 end
+local batch = '[' .. table.concat(events, ',') .. ']'
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[1], '0-' .. seq, 'e', batch)
 if ARGV[5] == '0' then redis.call('PERSIST', KEYS[1]) else redis.call('EXPIRE', KEYS[1], ARGV[5]) end
 redis.call('EXPIRE', KEYS[2], ARGV[4])
-redis.call('PUBLISH', ARGV[2], '{"backtestId":"' .. ARGV[3] .. '","events":[' .. table.concat(events, ',') .. ']}')
+redis.call('PUBLISH', ARGV[2], '{"backtestId":"' .. ARGV[3] .. '","events":' .. batch .. '}')
 return seq
 `;
 
@@ -45,7 +45,10 @@ return seq
 const KEEP_SEQ = 0;
 
 export interface EventPublisherOptions {
-  /** Events kept per backtest for replay (approximately: Redis trims whole stream nodes). */
+  /**
+   * Batches of events kept per backtest for replay (approximately: Redis trims whole stream
+   * nodes); a batch holds one event or more.
+   */
   maxStreamLength?: number;
   /** Lifetime of the events of a backtest that is still running, renewed by every event. */
   activeTtlSeconds?: number;
