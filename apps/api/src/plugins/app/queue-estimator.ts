@@ -13,7 +13,7 @@ const REFRESH_MS = 10_000;
  */
 const COUNTS_REFRESH_MS = 250;
 /** The priorities jobs are queued with (0: the plain waiting list), all read at once. */
-const PRIORITIES = [0, ...new Set(Object.values(TIER_PRIORITY))];
+const PRIORITIES = [...new Set([0, ...Object.values(TIER_PRIORITY)])];
 
 interface WaitingCounts {
   /** Jobs waiting per priority, as read (both queues of a flow's first job together). */
@@ -87,8 +87,8 @@ export class QueueEstimator {
       this.#secondsPerCompletion(),
     ]);
     let ahead = 0;
-    for (const p of PRIORITIES) {
-      if (p <= priority) ahead += (counts.read.get(p) ?? 0) + (counts.since.get(p) ?? 0);
+    for (const byPriority of [counts.read, counts.since]) {
+      for (const [p, jobs] of byPriority) if (p <= priority) ahead += jobs;
     }
     // A fresh read counted this submit's own jobs; a kept one counts them from now on.
     if (fresh) ahead = Math.max(0, ahead - ownJobs);
