@@ -50,14 +50,14 @@ const BODY = {
   cache: false,
 };
 
-/** `calls` per backtest in total and for the busiest commands, from INFO commandstats. */
+/** `calls` per backtest in total and of each command (0.05 or more), from INFO commandstats. */
 function redisCallsPer(commandstats: string, backtests: number): string {
   const calls = [...commandstats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)]
     .map((m) => ({ command: m[1]!, per: Number(m[2]) / backtests }))
     .sort((a, b) => b.per - a.per);
   const total = calls.reduce((sum, c) => sum + c.per, 0);
   const top = calls
-    .slice(0, 8)
+    .filter((c) => c.per >= 0.05)
     .map((c) => `${c.command} ${c.per.toFixed(1)}`)
     .join(', ');
   return `${total.toFixed(1)} commands (${top})`;
@@ -216,15 +216,16 @@ async function main() {
   /** performance.now() of each backtest's terminal event, by id (read by the sustained phase). */
   const endedAt = new Map<string, number>();
   listener.on('message', (_channel: string, message: string) => {
-    const { backtestId, event } = JSON.parse(message) as {
+    const { backtestId, events } = JSON.parse(message) as {
       backtestId: string;
-      event: BacktestEvent;
+      events: BacktestEvent[];
     };
-    const type = event.type;
-    if (type === 'completed' || type === 'failed' || type === 'cancelled') {
-      endedAt.set(backtestId, performance.now());
-      finished[type]++;
-      onFinished();
+    for (const { type } of events) {
+      if (type === 'completed' || type === 'failed' || type === 'cancelled') {
+        endedAt.set(backtestId, performance.now());
+        finished[type]++;
+        onFinished();
+      }
     }
   });
   await listener.subscribe(redisKeys.eventsChannel(env.QUEUE_PREFIX));

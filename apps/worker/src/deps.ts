@@ -40,6 +40,13 @@ export interface WorkerDeps {
 }
 
 /**
+ * How long a backtest's status, progress and log events wait to be published together with its
+ * next ones: a run that ends within it (most do, in milliseconds) announces its whole life in one
+ * Redis script call; a long one sees its first events this much later. See event-publisher.ts.
+ */
+const EVENT_BATCH_WINDOW_MS = 250;
+
+/**
  * `endedChannel`: the worker's channel (see ended-channel.ts) on which each backtest this process
  * or thread ends is announced to the worker's metrics, instead of a `backtest-finished` job.
  */
@@ -54,7 +61,10 @@ export async function createWorkerDeps(
   const prefix = config.QUEUE_PREFIX;
   const store = await createStore({ mongodbUrl: config.MONGODB_URL, dataRoot: config.DATA_ROOT });
   const bars = await openBarSource(config);
-  const events = new BacktestEventPublisher(redis, prefix);
+  const events = new BacktestEventPublisher(redis, prefix, {
+    batchWindowMs: EVENT_BATCH_WINDOW_MS,
+    onError: (error, backtestId) => logger.warn({ err: error, backtestId }, 'events not published'),
+  });
   const cancels = new CancelChannel(redis, prefix);
   const notifications = new Queue('notifications', { connection: redis, prefix });
   const ended = endedSender(endedChannel);
@@ -88,6 +98,7 @@ export async function createWorkerDeps(
     logger,
     async close() {
       ended.close();
+      await events.flushAll();
       await Promise.allSettled([cancels.close(), notifications.close(), bars.close()]);
       await store.close();
       await redis.quit().catch(() => redis.disconnect());

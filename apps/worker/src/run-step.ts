@@ -133,6 +133,7 @@ export async function runStep<T>(
         'warn',
         `${step} step, attempt ${attempt} of ${attempts}, failed: ${failure.message}; retrying`,
       );
+      await lifecycle.flushEvents(backtestId);
       throw error;
     }
     log.warn({ err: error, step, attempt, code: failure.code }, 'backtest failed');

@@ -35,7 +35,7 @@ describe('the job catalogue', () => {
       expect(job.attempts, name).toBeGreaterThanOrEqual(1);
       expect(job.backoff.type, name).toBe('exponential');
       expect(job.removeOnComplete.count, name).toBeGreaterThan(0);
-      expect(job.removeOnFail.age, name).toBeGreaterThanOrEqual(job.removeOnComplete.age);
+      expect(job.removeOnFail.age, name).toBeGreaterThanOrEqual(job.removeOnComplete.age ?? 0);
     }
   });
 

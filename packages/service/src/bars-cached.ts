@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { redisKeys } from './keys.js';
+import { RecentKeys } from './recent-keys.js';
 
 /** The bars one backtest needs of one symbol (the shape of a `load-bars` payload). */
 export interface BarsRange {
@@ -17,10 +18,18 @@ export interface BarsRange {
 export const BARS_CACHED_TTL_SECONDS = 3600;
 
 /**
+ * How long a process trusts, without asking Redis, a range it found marked: far less than the
+ * mark's own life, and a stale hint costs only a fetch (above).
+ */
+const REMEMBERED_MS = 60_000;
+
+/**
  * Remembers which ranges of bars the market-data cache already holds, so a submit whose bars
  * are all cached can skip the data and indicators jobs (see `enqueueBacktest`).
  */
 export class BarsCachedHints {
+  readonly #known = new RecentKeys(REMEMBERED_MS);
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -35,7 +44,10 @@ export class BarsCachedHints {
     await this.redis.set(this.#key(range), '1', 'EX', BARS_CACHED_TTL_SECONDS);
   }
 
-  /** True when every symbol's range was marked within the TTL. One round trip. */
+  /**
+   * True when every symbol's range was marked within the TTL. One round trip, or none when this
+   * process found them all marked within the last minute (a submit of a popular range).
+   */
   async allCached(config: {
     symbols: readonly string[];
     timeframe: string;
@@ -44,6 +56,9 @@ export class BarsCachedHints {
   }): Promise<boolean> {
     const keys = config.symbols.map((symbol) => this.#key({ ...config, symbol }));
     if (keys.length === 0) return false;
-    return (await this.redis.exists(...keys)) === keys.length;
+    if (keys.every((key) => this.#known.has(key))) return true;
+    const cached = (await this.redis.exists(...keys)) === keys.length;
+    if (cached) this.#known.add(...keys);
+    return cached;
   }
 }

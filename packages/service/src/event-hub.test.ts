@@ -53,7 +53,7 @@ describe('BacktestEventPublisher', () => {
     expect(first).toMatchObject({ type: 'status', data: { status: 'running', step: 'data' } });
     const stored = await redis.xrange(redisKeys.eventStream(prefix, a), '-', '+');
     expect(stored.map(([id]) => id)).toEqual(['0-1', '0-2']);
-    expect(JSON.parse(stored[1]![1][1]!)).toEqual(second);
+    expect(JSON.parse(stored[1]![1][1]!)).toEqual([second]);
   });
 
   it('keeps full double precision in the data', async () => {

@@ -176,18 +176,31 @@ export class BacktestEventHub {
     if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
   }
 
-  /** @internal The stored events with seq in [from, to] (to the end when `to` is unset). */
+  /**
+   * @internal The stored events with seq in [from, to] (to the end when `to` is unset). An entry
+   * is a batch of events (a JSON array; a single event object in streams written before
+   * batches) under the id `0-<its last seq>`, so the first entry at or after `0-<from>` holds
+   * `from`, and at most `to - from + 1` entries hold the rest.
+   */
   async readStream<E extends LiveEvent = BacktestEvent>(
     backtestId: string,
     from: number,
     to?: number,
   ): Promise<E[]> {
-    const entries = (await this.#redis.xrange(
-      redisKeys.eventStream(this.#prefix, backtestId),
-      `0-${from}`,
-      to === undefined ? '+' : `0-${to}`,
-    )) as StreamEntries;
-    return entries.map(([, fields]) => JSON.parse(fields[1]!) as E);
+    const key = redisKeys.eventStream(this.#prefix, backtestId);
+    const entries = (
+      to === undefined
+        ? await this.#redis.xrange(key, `0-${from}`, '+')
+        : await this.#redis.xrange(key, `0-${from}`, '+', 'COUNT', Math.max(1, to - from + 1))
+    ) as StreamEntries;
+    const events: E[] = [];
+    for (const [, fields] of entries) {
+      const stored = JSON.parse(fields[1]!) as E | E[];
+      for (const event of Array.isArray(stored) ? stored : [stored]) {
+        if (event.seq >= from && (to === undefined || event.seq <= to)) events.push(event);
+      }
+    }
+    return events;
   }
 
   /** @internal */
@@ -224,14 +237,16 @@ export class BacktestEventHub {
     );
     const set = this.#subscriptions.get(backtestId);
     if (!set || set.size === 0) return;
-    let event: LiveEvent;
+    let events: LiveEvent[];
     try {
-      event = (JSON.parse(message) as { event: LiveEvent }).event;
+      events = (JSON.parse(message) as { events: LiveEvent[] }).events;
     } catch (error) {
       this.#onError(error);
       return;
     }
-    for (const subscription of set) subscription.offer(event);
+    for (const event of events) {
+      for (const subscription of set) subscription.offer(event);
+    }
   }
 
   #catchUpAll(): void {

@@ -15,6 +15,7 @@ export * from './lifecycle.js';
 export * from './logger.js';
 export * from './notifications/index.js';
 export * from './queues.js';
+export * from './recent-keys.js';
 export * from './redis.js';
 export * from './redis-url.js';
 export * from './sweep-lifecycle.js';

@@ -98,7 +98,7 @@ export class BacktestLifecycle {
       patch: { step, progress: Math.max(record.progress, STEP_START[step]) },
     });
     if (!running) return this.deps.store.getBacktest(record.id);
-    await this.#publish(record.id, 'status', { status: 'running', step });
+    this.deps.events.enqueue(record.id, 'status', { status: 'running', step });
     return running;
   }
 
@@ -115,21 +115,27 @@ export class BacktestLifecycle {
     });
     if (!record) return false;
     await this.log(backtestId, 'warn', `queued again: ${reason}`);
+    // At once: the process handing it back may be about to exit.
     await this.#publish(backtestId, 'status', { status: 'queued', step: null });
     return true;
   }
 
-  /** Stores and announces progress; false when the backtest is already terminal or gone. */
+  /**
+   * Stores and announces progress; false when the backtest is already terminal or gone. The
+   * event waits, up to the publisher's batch window, to go out with the next ones.
+   */
   async progress(backtestId: string, data: ProgressData): Promise<boolean> {
     const applied = await this.deps.store.setProgress(backtestId, data.progress, data.step);
-    if (applied) await this.#publish(backtestId, 'progress', data);
+    if (applied) this.deps.events.enqueue(backtestId, 'progress', data);
     return applied;
   }
 
   /**
-   * Progress from inside a synchronous loop: the store write and the publish both start now,
-   * neither waits for the other, because a continuation would only run once the loop is done.
-   * (The simulator is the only writer while a backtest runs, so no terminal state can race it.)
+   * Progress from inside a synchronous loop (a long run: the simulation throttles these to one
+   * per interval): the store write and the publish, with any events still waiting, both start
+   * now, neither waits for the other, because a continuation would only run once the loop is
+   * done. (The simulator is the only writer while a backtest runs, so no terminal state can race
+   * it.)
    */
   progressNow(backtestId: string, data: ProgressData): Promise<unknown> {
     return Promise.all([
@@ -138,17 +144,25 @@ export class BacktestLifecycle {
     ]);
   }
 
-  /** Appends an execution log line and streams it; a deleted backtest's lines go nowhere. */
+  /**
+   * Appends an execution log line and streams it (with the next events, as progress); a deleted
+   * backtest's lines go nowhere.
+   */
   async log(backtestId: string, level: LogLevel, message: string): Promise<void> {
     try {
       const [line] = await this.deps.store.appendLogs(backtestId, [
         { ts: new Date().toISOString(), level, message: message.slice(0, MAX_LOG_MESSAGE) },
       ]);
-      if (line) await this.#publish(backtestId, 'log', line);
+      if (line) this.deps.events.enqueue(backtestId, 'log', line);
     } catch (error) {
       if (isHindsightError(error) && error.code === 'HS_ERR_NOT_FOUND') return;
       throw error;
     }
+  }
+
+  /** Writes the backtest's waiting events now: before its job leaves this process for a retry. */
+  flushEvents(backtestId: string): Promise<void> {
+    return this.deps.events.flush(backtestId);
   }
 
   /** Completes the backtest once, whichever process tries; true for the one that did. */

@@ -42,7 +42,7 @@ describe('enqueueBacktest', () => {
     // One load-bars and one compute-indicators per symbol, one run-simulation: the catalogue.
     expect(counts).toEqual([2, 2, 1]);
     const bars = await queues['market-data'].getJob(backtestJobIds.data(id, 'synthetic:AAA'));
-    expect(bars?.opts.priority).toBe(1);
+    expect(bars?.opts.priority).toBe(TIER_PRIORITY.pro);
     expect(bars?.data).toEqual({
       backtestId: id,
       symbol: 'synthetic:AAA',

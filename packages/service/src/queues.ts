@@ -10,9 +10,14 @@ import {
 import { type FlowJob, FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-/** BullMQ priority per tier: lower runs first, so pro work overtakes a queue of free work. */
+/**
+ * BullMQ priority per tier: lower runs first, so pro work overtakes a queue of free work. Pro's
+ * 0 is BullMQ's plain waiting list, which a worker takes from before any prioritized job: the
+ * same order as a priority of 1, for fewer Redis commands per job (no priority counter, no
+ * sorted set) on the busiest tier.
+ */
 export const TIER_PRIORITY: Readonly<Record<ApiKeyTier, number>> = Object.freeze({
-  pro: 1,
+  pro: 0,
   basic: 5,
   free: 10,
 });

@@ -26,6 +26,7 @@ import {
   enqueueBacktest,
   fingerprintSalt,
   type Queues,
+  RecentKeys,
   type Redis,
   redisKeys,
   removeCheckpoints,
@@ -50,6 +51,8 @@ declare module 'fastify' {
 
 /** A submit that cannot reach Redis in this time answers 503 rather than hang. */
 const ENQUEUE_TIMEOUT_MS = 3_000;
+/** How long this process skips writing a user's symbols it wrote (the set only grows). */
+const RECORDED_SYMBOLS_MS = 10 * 60_000;
 /** How long an Idempotency-Key replays the first answer. */
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 /**
@@ -128,6 +131,8 @@ function defaultName(config: BacktestRequest): string {
 export class BacktestService {
   readonly #estimator: QueueEstimator;
   readonly #barsCached: BarsCachedHints;
+  /** `<key>\n<symbol>` of the user-symbols this process added lately (see #recordSymbols). */
+  readonly #recordedSymbols = new RecentKeys(RECORDED_SYMBOLS_MS);
   readonly #diskUsage: DiskUsage;
   /** The api's writer of state changes: the worker's, with every Redis write bounded. */
   readonly #lifecycle: BacktestLifecycle;
@@ -261,11 +266,17 @@ export class BacktestService {
    * Remembers which series this user asked for, so GET /market-data/symbols lists them to this
    * user only. A lost write hides a series from one list, nothing more: logged, not failed.
    */
+  /** Skips the symbols this process recorded for the user lately: the set only grows. */
   async #recordSymbols(principal: Principal, symbols: readonly string[]): Promise<void> {
     const key = redisKeys.userSymbols(this.deps.config.QUEUE_PREFIX, principal.userId);
-    await this.deps.redis
-      .sadd(key, ...symbols)
-      .catch((error: unknown) => this.deps.log.warn({ err: error }, 'user symbols not recorded'));
+    const fresh = symbols.filter((symbol) => !this.#recordedSymbols.has(`${key}\n${symbol}`));
+    if (fresh.length === 0) return;
+    try {
+      await this.deps.redis.sadd(key, ...fresh);
+      this.#recordedSymbols.add(...fresh.map((symbol) => `${key}\n${symbol}`));
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'user symbols not recorded');
+    }
   }
 
   /** The symbols `principal`'s backtests have named (see #recordSymbols). */

@@ -17,12 +17,15 @@ export class BadKeyLimiter {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** Seconds until `address` may try again, or null when it may try now. */
+  /**
+   * Seconds until `address` may try again, or null when it may try now. The count alone on every
+   * request; its minute's end only for an address that is refused.
+   */
   async retryAfter(address: string): Promise<number | null> {
     try {
       const key = redisKeys.badKeys(this.prefix, address);
-      const [count, ttl] = await Promise.all([this.redis.get(key), this.redis.ttl(key)]);
-      return Number(count ?? 0) >= this.perMinute ? Math.max(1, ttl) : null;
+      if (Number((await this.redis.get(key)) ?? 0) < this.perMinute) return null;
+      return Math.max(1, await this.redis.ttl(key));
     } catch (error) {
       this.log.warn({ err: error }, 'bad-key count unavailable; not limiting');
       return null;

@@ -21,7 +21,13 @@ async function events(fastify: FastifyInstance) {
     onError: (error) => fastify.log.warn({ err: error }, 'event hub error'),
   });
   fastify.decorate('eventHub', hub);
-  fastify.decorate('eventPublisher', new BacktestEventPublisher(fastify.redis, prefix));
+  fastify.decorate(
+    'eventPublisher',
+    new BacktestEventPublisher(fastify.redis, prefix, {
+      onError: (error, backtestId) =>
+        fastify.log.warn({ err: error, backtestId }, 'event not published'),
+    }),
+  );
   const cancelChannel = new CancelChannel(fastify.redis, prefix);
   fastify.decorate('cancelChannel', cancelChannel);
   fastify.addHook('onClose', async () => {

@@ -63,6 +63,23 @@ describe('QueueEstimator', () => {
     });
   });
 
+  it('reads the waiting counts once for a burst, counting the jobs it queued since', async () => {
+    let reads = 0;
+    const queues = queuesWith(10, burst(20, 1, 2));
+    const first = queues.queues['market-data'];
+    const getCounts = first.getCountsPerPriority.bind(first);
+    first.getCountsPerPriority = (priorities: number[]) => {
+      reads++;
+      return getCounts(priorities);
+    };
+    const estimator = new QueueEstimator(queues);
+    // The read counts the first submit's own job; the next ones are counted by the estimator.
+    const positions = [];
+    for (let i = 0; i < 4; i++) positions.push((await estimator.estimate(1, 1)).queuePosition);
+    expect(positions).toEqual([10, 11, 12, 13]);
+    expect(reads).toBe(1);
+  });
+
   it('tells a caller over quota to retry after one completion', async () => {
     const estimator = new QueueEstimator(queuesWith(0, burst(5, 1, 7)));
     expect(await estimator.retryAfterSeconds()).toBe(7);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { backtestJobIds } from '@hindsight/models';
-import { redisKeys, taskDir } from '@hindsight/service';
+import { taskDir } from '@hindsight/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, KEYS, startTestApp, submitBody, type TestApp } from '../../support.js';
 
@@ -114,12 +114,8 @@ describe('POST /api/v1/backtests/:id/cancel', () => {
     expect(await t.app.queues.queues.simulation.getJob(backtestJobIds.simulation(id))).toBe(
       undefined,
     );
-    const stream = await t.app.redis.xrange(
-      redisKeys.eventStream(t.config.QUEUE_PREFIX, id),
-      '-',
-      '+',
-    );
-    expect(stream.map(([, fields]) => JSON.parse(fields[1]!).type)).toEqual(['cancelled']);
+    const stream = await t.app.eventHub.readStream(id, 1);
+    expect(stream.map((event) => event.type)).toEqual(['cancelled']);
   });
 
   it('answers a terminal backtest with 409 naming its status', async () => {
