@@ -14,24 +14,12 @@ import {
   type TestApp,
 } from '../support.js';
 import { type WatchedSocket, watch } from '../ws-client.js';
+import { GOOG_SWEEP, range } from './goog-sweep.js';
 
 /**
  * /ws/sweep/:id end to end: the api listening, a real worker process publishing the sweep's
  * progress, leaderboard and end through the private Redis, and real WebSocket clients.
  */
-const range = (lo: number, hi: number, step: number) =>
-  Array.from({ length: Math.floor((hi - lo) / step) + 1 }, (_, i) => lo + i * step);
-
-const GOOG_SWEEP = {
-  strategy: { name: 'sma_crossover', params: {} },
-  symbols: ['GOOG'],
-  start: '2004-08-19',
-  end: '2013-03-01',
-  cash: 100_000,
-  commission: 0.002,
-  conventions: 'backtesting.py',
-  grid: { fast: range(5, 50, 5), slow: range(10, 200, 10) },
-};
 
 let t: TestApp;
 let worker: ServiceProcess;

@@ -22,6 +22,7 @@ import {
   startWorkerFor,
   type TestApp,
 } from '../support.js';
+import { GOOG_SWEEP } from './goog-sweep.js';
 
 /**
  * Walk-forward sweeps end to end: the api listening, a worker process, the 175-combination GOOG
@@ -31,18 +32,8 @@ import {
  * formula; then the coded refusals at submit and the worker's clear failure on a short range.
  */
 const GOOG_CSV = join(REPOSITORY_ROOT, 'fixtures/market-data/GOOG.csv');
-const range = (lo: number, hi: number, step: number) =>
-  Array.from({ length: Math.floor((hi - lo) / step) + 1 }, (_, i) => lo + i * step);
-
-const GOOG_SWEEP = {
-  strategy: { name: 'sma_crossover', params: {} },
-  symbols: ['GOOG'],
-  start: '2004-08-19',
-  end: '2013-03-01',
-  cash: 100_000,
-  commission: 0.002,
-  conventions: 'backtesting.py',
-  grid: { fast: range(5, 50, 5), slow: range(10, 200, 10) },
+const GOOG_WALK_FORWARD = {
+  ...GOOG_SWEEP,
   walkForward: { folds: 5, mode: 'rolling', inSampleFraction: 0.75 },
 };
 const BTPY = simulationConfig({ commission: 0.002, conventions: 'backtesting.py' });
@@ -113,7 +104,7 @@ describe('a 5-fold rolling walk-forward of the 175-combination GOOG grid over RE
   let view: SweepView;
   let report: WalkForwardReport;
   beforeAll(async () => {
-    const accepted = await call('POST', '/sweeps', GOOG_SWEEP);
+    const accepted = await call('POST', '/sweeps', GOOG_WALK_FORWARD);
     expect(accepted.status, accepted.text).toBe(202);
     view = await until<SweepView>(`/sweeps/${accepted.body.id}`);
     expect(view.status, JSON.stringify(view.error)).toBe('completed');
@@ -123,7 +114,7 @@ describe('a 5-fold rolling walk-forward of the 175-combination GOOG grid over RE
   it('completes the grid as a plain sweep does, and reports 5 folds of 808 + 268 bars', () => {
     expect(view.combos).toEqual({ total: 200, done: 200, skipped: 25, failed: 0 });
     expect(view.best?.params).toMatchObject({ fast: 10, slow: 20 });
-    expect(view.config.walkForward).toEqual(GOOG_SWEEP.walkForward);
+    expect(view.config.walkForward).toEqual(GOOG_WALK_FORWARD.walkForward);
     expect(report).toMatchObject({
       mode: 'rolling',
       inSampleFraction: 0.75,
@@ -214,14 +205,14 @@ describe('walk-forward refusals', () => {
     ['an unknown field', { folds: 5, gap: 3 }],
     ['no folds', { mode: 'anchored' }],
   ])('%s: 400 at submit', async (_, walkForward) => {
-    const answer = await call('POST', '/sweeps', { ...GOOG_SWEEP, walkForward });
+    const answer = await call('POST', '/sweeps', { ...GOOG_WALK_FORWARD, walkForward });
     expect(answer.status, answer.text).toBe(400);
     expect(answer.body.error.code).toBe('HS_ERR_VALIDATION');
   });
 
   it('a range whose first in-sample window cannot warm SMA(200) up fails before any chunk runs', async () => {
     // 300 bars: O = floor(300 * 0.25 / 2) = 37, I = 115.
-    const accepted = await call('POST', '/sweeps', { ...GOOG_SWEEP, end: '2005-10-25' });
+    const accepted = await call('POST', '/sweeps', { ...GOOG_WALK_FORWARD, end: '2005-10-25' });
     expect(accepted.status, accepted.text).toBe(202);
     const view = await until<SweepView>(`/sweeps/${accepted.body.id}`);
     expect(view.status).toBe('failed');

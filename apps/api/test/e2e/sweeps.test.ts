@@ -15,6 +15,7 @@ import {
   startWorkerFor,
   type TestApp,
 } from '../support.js';
+import { GOOG_SWEEP, range } from './goog-sweep.js';
 
 /**
  * Sweeps end to end on real processes: the api listening, two worker processes sharing the
@@ -32,20 +33,6 @@ const oracle = JSON.parse(
     returnPct: number;
     trades: number;
   }>;
-};
-
-const range = (lo: number, hi: number, step: number) =>
-  Array.from({ length: Math.floor((hi - lo) / step) + 1 }, (_, i) => lo + i * step);
-
-const GOOG_SWEEP = {
-  strategy: { name: 'sma_crossover', params: {} },
-  symbols: ['GOOG'],
-  start: '2004-08-19',
-  end: '2013-03-01',
-  cash: 100_000,
-  commission: 0.002,
-  conventions: 'backtesting.py',
-  grid: { fast: range(5, 50, 5), slow: range(10, 200, 10) },
 };
 
 let t: TestApp;
