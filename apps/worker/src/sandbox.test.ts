@@ -71,9 +71,9 @@ describe('the sandboxed simulation', { timeout: 60_000 }, () => {
     const stamps = running.map(({ event }) => Date.parse(event.ts));
     const gaps = stamps.slice(1).map((t, i) => t - stamps[i]!);
     // The throttle runs on the monotonic clock, `ts` on the wall clock, which this VM was seen to
-    // step by a few ms: hence 15 ms, not 25. Unthrottled, the gaps would be the ~1 ms the
+    // step by a few ms (once by 11, in CI under load): hence 10 ms, not 25. Unthrottled, the gaps would be the ~1 ms the
     // simulator takes per callback (4,096 bars).
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(15);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(10);
     const span = stamps.at(-1)! - stamps[0]!;
     expect(running.length).toBeLessThanOrEqual(Math.floor(span / 25) + 2);
     // Delivered as they happen, not in one burst when the synchronous run ends: the first and

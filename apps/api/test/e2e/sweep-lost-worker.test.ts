@@ -17,20 +17,21 @@ afterEach(async () => {
 });
 
 /**
- * Four years of synthetic minute bars (7 hours a weekday: about 438,000), a few tenths of a
- * second per combination, so a chunk of 12 takes seconds and writes its cells in several goes.
+ * Four years of synthetic minute bars (7 hours a weekday: about 438,000), about a tenth of a
+ * second per combination on an idle machine, so a chunk of 24 takes seconds and writes its cells
+ * (at least every second) in several goes.
  */
 const START = '2010-01-01';
 const END = '2013-12-31';
-const PER_CHUNK = 12;
+const PER_CHUNK = 24;
 const SWEEP = {
   strategy: { name: 'sma_crossover', params: {} },
   symbols: ['synthetic:SWEEPFAULT'],
   timeframe: '1m',
   start: START,
   end: END,
-  // Every combination runs (fast < slow): 24 of them, two chunks of 12 for two workers.
-  grid: { fast: [5, 10, 15, 20], slow: [30, 40, 50, 60, 70, 80] },
+  // Every combination runs (fast < slow): 48 of them, two chunks of 24 for two workers.
+  grid: { fast: [5, 10, 15, 20, 25, 30], slow: [35, 40, 50, 60, 70, 80, 90, 100] },
 };
 
 /**
@@ -116,11 +117,18 @@ describe('a sweep whose worker is lost mid-chunk', () => {
     const survivor = workers[1 - lostAt]!;
     const { chunk, first, last } = started as Required<ChunkLog>;
     expect(last - first + 1).toBe(PER_CHUNK);
-    // Killed once it has written some of its chunk's cells, long before it could finish it.
+    // Killed once it has written some of its chunk's cells and not all of them. The worker is
+    // stopped (SIGSTOP) while we look, so what we see is what the kill leaves.
     let written: number[] = [];
-    await until(id, `written a cell of chunk ${chunk}`, async () => {
+    await until(id, `written some cells of chunk ${chunk}`, async () => {
+      lost.child.kill('SIGSTOP');
       written = (await results(id)).map((r) => r.index).filter((i) => i >= first && i <= last);
-      return written.length > 0;
+      if (written.length === PER_CHUNK) {
+        throw new Error(`chunk ${chunk} was written whole before a look caught it mid-way`);
+      }
+      if (written.length > 0) return true;
+      lost.child.kill('SIGCONT');
+      return false;
     });
     await active.kill(lost);
     expect(
@@ -160,7 +168,7 @@ describe('a sweep whose worker is lost mid-chunk', () => {
       return (await call<SweepView>('GET', `/sweeps/${again}`)).status === 'completed';
     });
     const uninterrupted = await results(again);
-    expect(interrupted).toHaveLength(24);
+    expect(interrupted).toHaveLength(2 * PER_CHUNK);
     expect(interrupted.every((r) => r.status === 'completed')).toBe(true);
     expect(interrupted).toEqual(uninterrupted);
     const [a, b] = await Promise.all([

@@ -29,7 +29,9 @@ describe('GET /api/v1/queue', () => {
     });
     const body = (await t.app.inject({ url: '/api/v1/queue', headers: bearer(KEYS.admin) })).json();
     expect(Object.keys(body.queues)).toEqual([...QUEUE_NAMES]);
-    expect(body.queues['market-data'].counts.prioritized, 'load-bars, bob is pro').toBe(1);
+    // Bob is pro: priority 0, BullMQ's plain waiting list (lower tiers are prioritized).
+    expect(body.queues['market-data'].counts.waiting, 'load-bars, bob is pro').toBe(1);
+    expect(body.queues['market-data'].counts.prioritized).toBe(0);
     expect(body.queues.indicators.counts['waiting-children']).toBe(1);
     expect(body.queues.simulation.counts['waiting-children']).toBe(1);
     expect(body.queues.simulation.workers, 'no worker in this test').toBe(0);
