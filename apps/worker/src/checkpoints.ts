@@ -21,15 +21,19 @@ import {
   TRADE_WIDTH,
 } from '@hindsight/engine';
 import type { BacktestRecord } from '@hindsight/models';
-import { type BacktestLifecycle, type Config, checkpointDir, STEP_START } from '@hindsight/service';
+import {
+  type BacktestLifecycle,
+  type Config,
+  checkpointDir,
+  SIMULATION_SPAN,
+  STEP_START,
+} from '@hindsight/service';
 
 const STATE = 'state.bin';
 const EQUITY = 'equity.f64';
 const CASH = 'cash.f64';
 const TRADES = 'trades.f64';
 const KEY = 'key';
-/** The share of a backtest's progress its simulation step spans. */
-export const SIMULATION_SPAN = STEP_START.saving - STEP_START.simulation;
 
 /**
  * What makes a checkpoint fit a run: the backtest's fingerprint (strategy, parameters, settings)

@@ -25,6 +25,9 @@ export const STEP_START: Readonly<Record<BacktestStep, number>> = {
   saving: 0.95,
 };
 
+/** The share of a backtest's progress its simulation step spans. */
+export const SIMULATION_SPAN = STEP_START.saving - STEP_START.simulation;
+
 /** The statuses no worker is done with: the only ones a backtest can end from. */
 type ActiveStatus = 'queued' | 'running';
 const ACTIVE: readonly ActiveStatus[] = ['queued', 'running'];

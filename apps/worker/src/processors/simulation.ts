@@ -4,12 +4,13 @@ import { parseJobPayload, type TerminalStatus } from '@hindsight/models';
 import {
   removeCheckpoints,
   removeTaskArtifacts,
+  SIMULATION_SPAN,
   STEP_START,
   writeTaskArtifacts,
 } from '@hindsight/service';
 import { type SandboxedJob, UnrecoverableError } from 'bullmq';
 import { requireBars } from '../bar-source.js';
-import { announceResume, openCheckpoints, SIMULATION_SPAN } from '../checkpoints.js';
+import { announceResume, openCheckpoints } from '../checkpoints.js';
 import type { WorkerDeps } from '../deps.js';
 import { BacktestInputError } from '../failure.js';
 import { worthStoring } from '../indicator-cache.js';
