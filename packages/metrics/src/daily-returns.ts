@@ -18,9 +18,16 @@ export function bucketKey(day: number, basis: ReturnBasis): number {
   }
 }
 
-/** Simple returns between consecutive bucket-end values: r[k] = v[ends[k+1]] / v[ends[k]] - 1. */
-export function periodReturns(values: Float64Array, ends: Int32Array): Float64Array {
-  const out = new Float64Array(Math.max(0, ends.length - 1));
+/**
+ * Simple returns between consecutive bucket-end values: r[k] = v[ends[k+1]] / v[ends[k]] - 1,
+ * written into `into` when given (it must hold ends.length - 1 values).
+ */
+export function periodReturns(
+  values: Float64Array,
+  ends: Int32Array,
+  into?: Float64Array,
+): Float64Array {
+  const out = into ?? new Float64Array(Math.max(0, ends.length - 1));
   for (let k = 0; k < out.length; k++) out[k] = values[ends[k + 1]!]! / values[ends[k]!]! - 1;
   return out;
 }

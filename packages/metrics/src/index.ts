@@ -58,7 +58,13 @@ export {
   type ReturnRatios,
   returnRatios,
 } from './ratios.js';
-export { type BarScan, type LogReturnSums, scanBars } from './scan.js';
+export {
+  type BarScan,
+  type LogReturnSums,
+  type MarketScan,
+  scanBars,
+  scanMarket,
+} from './scan.js';
 export { type EquityAndDrawdown, equityAndDrawdown } from './series.js';
 export { computeStats } from './stats.js';
 export {

@@ -1,6 +1,7 @@
 import { bucketKey } from './daily-returns.js';
 import { MetricsInputError } from './errors.js';
 import { logRatio } from './log-ratio.js';
+import { medianSpacing, resamplingBasis } from './periods.js';
 import type { ReturnBasis } from './stats-schema.js';
 import { epochDay, MS_PER_DAY, weekday } from './time.js';
 
@@ -45,14 +46,35 @@ export interface LogReturnSums {
 }
 
 /**
- * Bars per call of the inner loop (4,096). A single call over a million bars would only run as
+ * What the statistics read from the bars' time and the benchmark's close alone: the same for
+ * every run on those bars, so a sweep scans them once (`scanMarket`) and each of its runs then
+ * reads only its own equity (`computeStats(input, market)`), with bit-identical results.
+ */
+export interface MarketScan {
+  readonly time: Float64Array;
+  readonly close: Float64Array;
+  /** Median spacing of the last 100 timestamps (null with one bar) and its resampling basis. */
+  readonly spacing: number | null;
+  readonly basis: ReturnBasis;
+  readonly weekendBars: number;
+  readonly periodEnds: Int32Array;
+  /** lm[i] = log(C[i] / C[i-1]) - lm[1] for i >= 1 (lm[0] unused). */
+  readonly logReturns: Float64Array;
+  readonly sumM: number;
+  readonly sumMM: number;
+  /** Working space for the period returns of one computeStats call at a time. */
+  readonly scratch: Float64Array;
+}
+
+/**
+ * Bars per call of the inner loops (4,096). A single call over a million bars would only run as
  * on-stack-replaced code that deoptimises on leaving the loop; many short calls let the engine
  * optimise the loop function normally, at the cost of saving the accumulators between chunks.
  */
 const CHUNK = 1 << 12;
 
 /*
- * Module-local bindings for what the hot loop calls: loaders such as tsx and vitest turn imported
+ * Module-local bindings for what the hot loops call: loaders such as tsx and vitest turn imported
  * bindings into getters, and a getter call per bar costs more than the loop's arithmetic.
  */
 const DAY_MS = MS_PER_DAY;
@@ -67,13 +89,20 @@ const logOf = logRatio;
  */
 const enumerate = <const K extends readonly string[]>(keys: K) =>
   Object.fromEntries(keys.map((key, i) => [key, i])) as { [I in keyof K as K[I] & string]: number };
-const S = enumerate([
+/** The market pass: calendar buckets, weekend bars and the close's log returns. */
+const M = enumerate([
   'endCount',
   'nextDayStart',
   'lastKey',
   'isWeekend',
   'weekendBars',
   'prevTime',
+  'sumM',
+  'sumMM',
+  'prevM',
+] as const);
+/** The equity pass: peak, drawdown periods and the equity's log returns against the close's. */
+const E = enumerate([
   'peak',
   'equitySum',
   'maxDrawdown',
@@ -85,15 +114,15 @@ const S = enumerate([
   'depth',
   'dd',
   'sumE',
-  'sumM',
   'sumEM',
-  'sumMM',
   'prevE',
-  'prevM',
 ] as const);
-const STATE_SIZE = Object.keys(S).length;
 
-/** @throws MetricsInputError at the first non-increasing time, non-finite equity or bad close. */
+/**
+ * The whole scan of one run's bars: the market and equity passes interleaved chunk by chunk, the
+ * close's log returns handed over in a chunk-sized buffer (nothing per bar is kept).
+ * @throws MetricsInputError at the first non-increasing time, non-finite equity or bad close.
+ */
 export function scanBars(
   time: Float64Array,
   equity: Float64Array,
@@ -101,89 +130,175 @@ export function scanBars(
   basis: ReturnBasis,
 ): BarScan {
   const n = time.length;
-  if (!Number.isFinite(time[n - 1]!)) {
-    throw new MetricsInputError(`time[${n - 1}] = ${time[n - 1]} is not finite`);
-  }
-  // A bucket holds at least one calendar day, so the days spanned bound the number of buckets:
-  // far fewer than the bars for intraday data.
-  const spannedDays = epochDay(time[n - 1]!) - epochDay(time[0]!) + 1;
-  const ends = new Int32Array(spannedDays > 0 ? Math.min(n, spannedDays) : n);
-  const shiftE = n > 1 ? logRatio(equity[1]! / equity[0]!) : 0;
-  const shiftM = n > 1 ? logRatio(close[1]! / close[0]!) : 0;
-  const s = new Float64Array(STATE_SIZE);
-  s[S.nextDayStart] = Number.NEGATIVE_INFINITY;
-  s[S.lastKey] = Number.NaN;
-  s[S.prevTime] = Number.NEGATIVE_INFINITY;
-  s[S.peak] = Number.NEGATIVE_INFINITY;
-  s[S.prevE] = equity[0]!;
-  s[S.prevM] = close[0]!;
+  const market = marketState(time, close);
+  const ends = periodEndsBuffer(time);
+  const eq = equityState(equity);
+  const lm = new Float64Array(Math.min(n, CHUNK));
+  const bad = { time, equity, close };
   for (let from = 0; from < n; from += CHUNK) {
-    scanChunk(s, ends, time, equity, close, basis, shiftE, shiftM, from, Math.min(n, from + CHUNK));
+    const to = Math.min(n, from + CHUNK);
+    marketChunk(market, ends, time, close, basis, bad, from, to, lm, from);
+    equityChunk(eq, time, equity, bad, from, to, lm, from);
   }
-  const endCount = s[S.endCount]!;
-  ends[endCount] = n - 1;
+  return barScan(eq, market, finishEnds(ends, market, n), n);
+}
+
+/**
+ * The market pass alone, over every bar, keeping the close's log returns for `scanEquity`.
+ * @throws MetricsInputError at the first non-increasing time or bad close.
+ */
+export function scanMarket(time: Float64Array, close: Float64Array): MarketScan {
+  const n = time.length;
+  if (n === 0 || close.length !== n) {
+    throw new MetricsInputError(
+      `time and close must be non-empty and of equal lengths (got ${n}, ${close.length})`,
+    );
+  }
+  const spacing = medianSpacing(time);
+  const basis = resamplingBasis(spacing);
+  const state = marketState(time, close);
+  const ends = periodEndsBuffer(time);
+  const lm = new Float64Array(n);
+  const bad = { time, equity: null, close };
+  for (let from = 0; from < n; from += CHUNK) {
+    marketChunk(state, ends, time, close, basis, bad, from, Math.min(n, from + CHUNK), lm, 0);
+  }
+  const periodEnds = finishEnds(ends, state, n);
   return {
-    peak: s[S.peak]!,
-    equitySum: s[S.equitySum]!,
-    maxDrawdown: s[S.maxDrawdown]!,
-    drawdownPeriods: s[S.periods]!,
-    drawdownDepthSum: s[S.depthSum]!,
-    drawdownDurationSumMs: s[S.durationSum]!,
-    drawdownMaxDurationMs: s[S.maxDuration]!,
-    lastDrawdown: s[S.dd]!,
-    weekendBars: s[S.weekendBars]!,
-    periodEnds: ends.subarray(0, endCount + 1),
-    logReturns: {
-      count: n - 1,
-      sumE: s[S.sumE]!,
-      sumM: s[S.sumM]!,
-      sumEM: s[S.sumEM]!,
-      sumMM: s[S.sumMM]!,
-    },
+    time,
+    close,
+    spacing,
+    basis,
+    weekendBars: state[M.weekendBars]!,
+    periodEnds,
+    logReturns: lm,
+    sumM: state[M.sumM]!,
+    sumMM: state[M.sumMM]!,
+    scratch: new Float64Array(Math.max(0, periodEnds.length - 1)),
   };
 }
 
-function scanChunk(
+/**
+ * scanBars(market.time, equity, market.close, market.basis), bit for bit, reading the market
+ * pass's results instead of doing it again.
+ * @throws MetricsInputError at the first non-finite equity.
+ */
+export function scanEquity(market: MarketScan, equity: Float64Array): BarScan {
+  const { time } = market;
+  const n = time.length;
+  const eq = equityState(equity);
+  const bad = { time, equity, close: market.close };
+  for (let from = 0; from < n; from += CHUNK) {
+    equityChunk(eq, time, equity, bad, from, Math.min(n, from + CHUNK), market.logReturns, 0);
+  }
+  const sums = new Float64Array(9);
+  sums[M.weekendBars] = market.weekendBars;
+  sums[M.sumM] = market.sumM;
+  sums[M.sumMM] = market.sumMM;
+  return barScan(eq, sums, market.periodEnds, n);
+}
+
+function marketState(time: Float64Array, close: Float64Array): Float64Array {
+  const n = time.length;
+  if (!Number.isFinite(time[n - 1]!)) {
+    throw new MetricsInputError(`time[${n - 1}] = ${time[n - 1]} is not finite`);
+  }
+  const s = new Float64Array(9);
+  s[M.nextDayStart] = Number.NEGATIVE_INFINITY;
+  s[M.lastKey] = Number.NaN;
+  s[M.prevTime] = Number.NEGATIVE_INFINITY;
+  s[M.prevM] = close[0]!;
+  return s;
+}
+
+function equityState(equity: Float64Array): Float64Array {
+  const s = new Float64Array(13);
+  s[E.peak] = Number.NEGATIVE_INFINITY;
+  s[E.prevE] = equity[0]!;
+  return s;
+}
+
+/**
+ * A bucket holds at least one calendar day, so the days spanned bound the number of buckets: far
+ * fewer than the bars for intraday data.
+ */
+function periodEndsBuffer(time: Float64Array): Int32Array {
+  const n = time.length;
+  const spannedDays = epochDay(time[n - 1]!) - epochDay(time[0]!) + 1;
+  return new Int32Array(spannedDays > 0 ? Math.min(n, spannedDays) : n);
+}
+
+function finishEnds(ends: Int32Array, market: Float64Array, n: number): Int32Array {
+  const endCount = market[M.endCount]!;
+  ends[endCount] = n - 1;
+  return ends.subarray(0, endCount + 1);
+}
+
+/** Shifts keep the sums small: lm[1] and le[1], the first return of each series. */
+function shiftOf(values: Float64Array): number {
+  return values.length > 1 ? logRatio(values[1]! / values[0]!) : 0;
+}
+
+function barScan(eq: Float64Array, market: Float64Array, periodEnds: Int32Array, n: number) {
+  return {
+    peak: eq[E.peak]!,
+    equitySum: eq[E.equitySum]!,
+    maxDrawdown: eq[E.maxDrawdown]!,
+    drawdownPeriods: eq[E.periods]!,
+    drawdownDepthSum: eq[E.depthSum]!,
+    drawdownDurationSumMs: eq[E.durationSum]!,
+    drawdownMaxDurationMs: eq[E.maxDuration]!,
+    lastDrawdown: eq[E.dd]!,
+    weekendBars: market[M.weekendBars]!,
+    periodEnds,
+    logReturns: {
+      count: n - 1,
+      sumE: eq[E.sumE]!,
+      sumM: market[M.sumM]!,
+      sumEM: eq[E.sumEM]!,
+      sumMM: market[M.sumMM]!,
+    },
+  } satisfies BarScan;
+}
+
+/** The arrays a bad bar is looked for in; equity is null when only the market is scanned. */
+interface ScannedArrays {
+  time: Float64Array;
+  equity: Float64Array | null;
+  close: Float64Array;
+}
+
+/**
+ * Bars [from, to) of the market pass: validates time and close, finds the calendar buckets'
+ * last bars, counts weekend bars and writes lm[i - lmBase].
+ */
+function marketChunk(
   s: Float64Array,
   ends: Int32Array,
   time: Float64Array,
-  equity: Float64Array,
   close: Float64Array,
   basis: ReturnBasis,
-  shiftE: number,
-  shiftM: number,
+  bad: ScannedArrays,
   from: number,
   to: number,
+  lm: Float64Array,
+  lmBase: number,
 ): void {
-  const last = time.length - 1;
-  let endCount = s[S.endCount]!;
-  let nextDayStart = s[S.nextDayStart]!;
-  let lastKey = s[S.lastKey]!;
-  let isWeekend = s[S.isWeekend]!;
-  let weekendBars = s[S.weekendBars]!;
-  let prevTime = s[S.prevTime]!;
-  let peak = s[S.peak]!;
-  let equitySum = s[S.equitySum]!;
-  let maxDrawdown = s[S.maxDrawdown]!;
-  let periods = s[S.periods]!;
-  let depthSum = s[S.depthSum]!;
-  let durationSum = s[S.durationSum]!;
-  let maxDuration = s[S.maxDuration]!;
-  let lastZero = s[S.lastZero]!;
-  let depth = s[S.depth]!;
-  let dd = s[S.dd]!;
-  let sumE = s[S.sumE]!;
-  let sumM = s[S.sumM]!;
-  let sumEM = s[S.sumEM]!;
-  let sumMM = s[S.sumMM]!;
-  let prevE = s[S.prevE]!;
-  let prevM = s[S.prevM]!;
+  const shiftM = shiftOf(close);
+  let endCount = s[M.endCount]!;
+  let nextDayStart = s[M.nextDayStart]!;
+  let lastKey = s[M.lastKey]!;
+  let isWeekend = s[M.isWeekend]!;
+  let weekendBars = s[M.weekendBars]!;
+  let prevTime = s[M.prevTime]!;
+  let sumM = s[M.sumM]!;
+  let sumMM = s[M.sumMM]!;
+  let prevM = s[M.prevM]!;
   for (let i = from; i < to; i++) {
     const t = time[i]!;
-    const e = equity[i]!;
     const m = close[i]!;
     // `x - x === 0` is false exactly for NaN and ±Infinity.
-    if (!(t > prevTime && e - e === 0 && m > 0 && m - m === 0)) throw badBar(i, t, prevTime, e, m);
+    if (!(t > prevTime && m > 0 && m - m === 0)) throw firstBadBar(bad);
     prevTime = t;
 
     if (t >= nextDayStart) {
@@ -198,6 +313,59 @@ function scanChunk(
     }
     weekendBars += isWeekend;
 
+    if (i > 0) {
+      // An unchanged close needs no logarithm.
+      const r = (m === prevM ? 0 : logOf(m / prevM)) - shiftM;
+      lm[i - lmBase] = r;
+      sumM += r;
+      sumMM += r * r;
+      prevM = m;
+    }
+  }
+  s[M.endCount] = endCount;
+  s[M.nextDayStart] = nextDayStart;
+  s[M.lastKey] = lastKey;
+  s[M.isWeekend] = isWeekend;
+  s[M.weekendBars] = weekendBars;
+  s[M.prevTime] = prevTime;
+  s[M.sumM] = sumM;
+  s[M.sumMM] = sumMM;
+  s[M.prevM] = prevM;
+}
+
+/**
+ * Bars [from, to) of the equity pass: validates equity, tracks the peak and the drawdown periods,
+ * and sums the equity's log returns and their products with lm[i - lmBase].
+ */
+function equityChunk(
+  s: Float64Array,
+  time: Float64Array,
+  equity: Float64Array,
+  bad: ScannedArrays,
+  from: number,
+  to: number,
+  lm: Float64Array,
+  lmBase: number,
+): void {
+  const last = time.length - 1;
+  const shiftE = shiftOf(equity);
+  let peak = s[E.peak]!;
+  let equitySum = s[E.equitySum]!;
+  let maxDrawdown = s[E.maxDrawdown]!;
+  let periods = s[E.periods]!;
+  let depthSum = s[E.depthSum]!;
+  let durationSum = s[E.durationSum]!;
+  let maxDuration = s[E.maxDuration]!;
+  let lastZero = s[E.lastZero]!;
+  let depth = s[E.depth]!;
+  let dd = s[E.dd]!;
+  let sumE = s[E.sumE]!;
+  let sumEM = s[E.sumEM]!;
+  let prevE = s[E.prevE]!;
+  for (let i = from; i < to; i++) {
+    const e = equity[i]!;
+    if (!(e - e === 0)) throw firstBadBar(bad);
+
     equitySum += e;
     // At or above the running peak 1 - e / peak is exactly 0: skip the division.
     if (e >= peak) {
@@ -210,7 +378,7 @@ function scanChunk(
     }
     if (dd === 0 || i === last) {
       if (i > lastZero + 1) {
-        const duration = t - time[lastZero]!;
+        const duration = time[i]! - time[lastZero]!;
         periods++;
         depthSum += depth;
         durationSum += duration;
@@ -221,46 +389,49 @@ function scanChunk(
     }
 
     if (i > 0) {
-      // An unchanged value needs no logarithm: flat equity (out of the market), a quiet close.
+      // Flat equity (out of the market) needs no logarithm.
       const le = (e === prevE ? 0 : logOf(e / prevE)) - shiftE;
-      const lm = (m === prevM ? 0 : logOf(m / prevM)) - shiftM;
       sumE += le;
-      sumM += lm;
-      sumEM += le * lm;
-      sumMM += lm * lm;
+      sumEM += le * lm[i - lmBase]!;
       prevE = e;
-      prevM = m;
     }
   }
-  s[S.endCount] = endCount;
-  s[S.nextDayStart] = nextDayStart;
-  s[S.lastKey] = lastKey;
-  s[S.isWeekend] = isWeekend;
-  s[S.weekendBars] = weekendBars;
-  s[S.prevTime] = prevTime;
-  s[S.peak] = peak;
-  s[S.equitySum] = equitySum;
-  s[S.maxDrawdown] = maxDrawdown;
-  s[S.periods] = periods;
-  s[S.depthSum] = depthSum;
-  s[S.durationSum] = durationSum;
-  s[S.maxDuration] = maxDuration;
-  s[S.lastZero] = lastZero;
-  s[S.depth] = depth;
-  s[S.dd] = dd;
-  s[S.sumE] = sumE;
-  s[S.sumM] = sumM;
-  s[S.sumEM] = sumEM;
-  s[S.sumMM] = sumMM;
-  s[S.prevE] = prevE;
-  s[S.prevM] = prevM;
+  s[E.peak] = peak;
+  s[E.equitySum] = equitySum;
+  s[E.maxDrawdown] = maxDrawdown;
+  s[E.periods] = periods;
+  s[E.depthSum] = depthSum;
+  s[E.durationSum] = durationSum;
+  s[E.maxDuration] = maxDuration;
+  s[E.lastZero] = lastZero;
+  s[E.depth] = depth;
+  s[E.dd] = dd;
+  s[E.sumE] = sumE;
+  s[E.sumEM] = sumEM;
+  s[E.prevE] = prevE;
 }
 
-function badBar(i: number, t: number, prev: number, e: number, m: number): MetricsInputError {
-  if (!Number.isFinite(t)) return new MetricsInputError(`time[${i}] = ${t} is not finite`);
-  if (!(t > prev)) {
-    return new MetricsInputError(`time[${i}] = ${t} is not after time[${i - 1}] = ${prev}`);
+/**
+ * The error for the first bad bar, looked for from bar 0 once a pass has met one: the passes
+ * check different arrays, so the one that noticed need not hold the earliest.
+ */
+function firstBadBar({ time, equity, close }: ScannedArrays): MetricsInputError {
+  let prev = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < time.length; i++) {
+    const t = time[i]!;
+    if (!Number.isFinite(t)) return new MetricsInputError(`time[${i}] = ${t} is not finite`);
+    if (!(t > prev)) {
+      return new MetricsInputError(`time[${i}] = ${t} is not after time[${i - 1}] = ${prev}`);
+    }
+    prev = t;
+    const e = equity?.[i];
+    if (e !== undefined && !Number.isFinite(e)) {
+      return new MetricsInputError(`equity[${i}] = ${e} is not finite`);
+    }
+    const m = close[i]!;
+    if (!(m > 0 && Number.isFinite(m))) {
+      return new MetricsInputError(`close[${i}] = ${m} must be finite and positive`);
+    }
   }
-  if (!Number.isFinite(e)) return new MetricsInputError(`equity[${i}] = ${e} is not finite`);
-  return new MetricsInputError(`close[${i}] = ${m} must be finite and positive`);
+  return new MetricsInputError('a bar is not valid');
 }

@@ -1,6 +1,7 @@
 import { BACKTESTING_PY_RELEASE } from '@hindsight/engine';
 import { betaFromLogReturns } from './beta.js';
 import { periodReturns, toActiveReturns } from './daily-returns.js';
+import { MetricsInputError } from './errors.js';
 import { meanAndStd, summarizeReturns } from './moments.js';
 import {
   finestUnit,
@@ -12,7 +13,7 @@ import {
 } from './periods.js';
 import { probabilisticSharpeRatio } from './psr.js';
 import { activeRatios, omegaRatio, returnRatios } from './ratios.js';
-import { scanBars } from './scan.js';
+import { type MarketScan, scanBars, scanEquity } from './scan.js';
 import type { Stats } from './stats-schema.js';
 import { MS_PER_DAY } from './time.js';
 import { exposureTimePct, tradeStats, turnover } from './trades.js';
@@ -27,22 +28,28 @@ import { validateStatsInput } from './validate.js';
  * Cost: one pass over the bars (scan.ts), then passes over the period returns - as many as the
  * bars only for daily data. Temporaries: the period-end indices and one period-return series,
  * overwritten by the active returns (4 + 8 bytes a period), nothing per bar otherwise.
+ *
+ * `market`, when given, is `scanMarket(input.time, input.close)`: runs on the same bars (a sweep)
+ * share it and scan only their equity, with bit-identical results and no per-run temporaries.
  * @throws MetricsInputError naming the first bad input.
  */
-export function computeStats(input: StatsInput): Stats {
+export function computeStats(input: StatsInput, market?: MarketScan): Stats {
   validateStatsInput(input);
   const { time, equity, close, trades, openTrades, warmup, conventions: profile } = input;
+  if (market !== undefined && (market.time !== time || market.close !== close)) {
+    throw new MetricsInputError('the market scan is of other bars than the input');
+  }
   const n = time.length;
   const first = time[0]!;
   const last = time[n - 1]!;
-  const spacing = medianSpacing(time);
-  const returnBasis = resamplingBasis(spacing);
-  const scan = scanBars(time, equity, close, returnBasis);
+  const spacing = market ? market.spacing : medianSpacing(time);
+  const returnBasis = market ? market.basis : resamplingBasis(spacing);
+  const scan = market ? scanEquity(market, equity) : scanBars(time, equity, close, returnBasis);
   const a = periodsPerYear(returnBasis, scan.weekendBars / n);
   const [durationUnit, unitMs] = finestUnit(spacing);
 
   const ends = scan.periodEnds;
-  const r = periodReturns(equity, ends);
+  const r = periodReturns(equity, ends, market?.scratch);
   // backtesting.py sums log(1 + r) return by return; the telescoped sum, log(last / first), is
   // as exact but rounds differently, and its compounded volatility (a difference of two nearly
   // equal powers) turns an ulp of g into 1e-8 of the result. The hindsight profile telescopes.

@@ -19,31 +19,51 @@ export interface TrialSummary extends TrialBlocks {
   squares: number[];
 }
 
-export function summarizeTrial(equity: Float64Array, partitions: number): TrialSummary {
+/**
+ * `returns`, when given, is working space of at least n - 1 values (reused across a sweep's
+ * trials instead of a new array each); the returns are computed once into it.
+ */
+export function summarizeTrial(
+  equity: Float64Array,
+  partitions: number,
+  returns: Float64Array = new Float64Array(Math.max(0, equity.length - 1)),
+): TrialSummary {
   const count = equity.length - 1;
+  const rowsPerBlock = Math.floor(count / partitions);
+  const skip = count - rowsPerBlock * partitions;
+  // returns[t - 1] = r[t]; every statistic below reads the same values in the same order.
   let sum = 0;
-  for (let t = 1; t <= count; t++) sum += equity[t]! / equity[t - 1]! - 1;
+  let prev = equity[0]!;
+  for (let t = 1; t <= count; t++) {
+    const e = equity[t]!;
+    const r = e / prev - 1;
+    returns[t - 1] = r;
+    sum += r;
+    prev = e;
+  }
   const mean = count > 0 ? sum / count : 0;
   let m2 = 0;
   let m3 = 0;
   let m4 = 0;
-  for (let t = 1; t <= count; t++) {
-    const d = equity[t]! / equity[t - 1]! - 1 - mean;
+  for (let t = 0; t < count; t++) {
+    const d = returns[t]! - mean;
     const d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
     m4 += d2 * d2;
   }
-  const rowsPerBlock = Math.floor(count / partitions);
-  const skip = count - rowsPerBlock * partitions;
   const sums = new Array<number>(partitions).fill(0);
   const squares = new Array<number>(partitions).fill(0);
-  for (let k = 0; k < rowsPerBlock * partitions; k++) {
-    const t = 1 + skip + k;
-    const r = equity[t]! / equity[t - 1]! - 1;
-    const b = Math.floor(k / rowsPerBlock);
-    sums[b]! += r;
-    squares[b]! += r * r;
+  for (let b = 0, t = skip; b < partitions; b++) {
+    let blockSum = 0;
+    let blockSquares = 0;
+    for (const end = t + rowsPerBlock; t < end; t++) {
+      const r = returns[t]!;
+      blockSum += r;
+      blockSquares += r * r;
+    }
+    sums[b] = blockSum;
+    squares[b] = blockSquares;
   }
   return {
     count,
