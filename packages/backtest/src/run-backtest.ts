@@ -9,7 +9,7 @@ import {
   type SymbolInput,
   simulate,
 } from '@hindsight/engine';
-import { computeStats, type Stats } from '@hindsight/metrics';
+import { computeStats, type MarketScan, type Stats } from '@hindsight/metrics';
 import type { PreparedBacktest } from './prepare.js';
 
 export interface BacktestInput {
@@ -51,34 +51,47 @@ export interface PreparedSymbol {
 
 /**
  * runBacktest for a backtest prepareBacktest has checked: its parameters are not resolved again,
- * and signals a caller already computed (checking the warm-up) are not computed again.
+ * and signals a caller already computed (checking the warm-up) are not computed again. `market`,
+ * when given, is the statistics' scan of these symbols' time and benchmark (`scanMarket(time,
+ * benchmarkClose(withWeights(symbols)))`), shared by runs on the same bars.
  * @throws SimulationConfigError, SimulationAbortedError
  */
 export function runPrepared(
   prepared: Pick<PreparedBacktest, 'strategy' | 'params' | 'simulation'>,
   symbols: ReadonlyArray<PreparedSymbol>,
   options: SimulationOptions = {},
+  market?: MarketScan,
 ): BacktestOutput {
   const { strategy, params } = prepared;
-  const equalWeight = 1 / symbols.length;
-  const inputs: SymbolInput[] = symbols.map(({ symbol, bars, weight, signals }) => ({
+  const inputs: SymbolInput[] = withWeights(symbols).map(({ symbol, bars, weight, signals }) => ({
     symbol,
     bars,
-    weight: weight ?? equalWeight,
+    weight,
     signals: signals ?? strategy.signals(bars, params),
   }));
   const config = prepared.simulation;
   const simulation = simulate(inputs, config, options);
-  const stats = computeStats({
-    time: simulation.time,
-    equity: simulation.equity,
-    close: benchmarkClose(inputs),
-    trades: simulation.trades,
-    openTrades: simulation.openTrades,
-    warmup: simulation.warmup,
-    conventions: config.conventions,
-  });
+  const stats = computeStats(
+    {
+      time: simulation.time,
+      equity: simulation.equity,
+      close: market?.close ?? benchmarkClose(inputs),
+      trades: simulation.trades,
+      openTrades: simulation.openTrades,
+      warmup: simulation.warmup,
+      conventions: config.conventions,
+    },
+    market,
+  );
   return { params, simulation, stats };
+}
+
+/** The symbols with their weights: as given, or equal (1 / symbols) where not given. */
+export function withWeights<S extends { weight?: number }>(
+  symbols: ReadonlyArray<S>,
+): Array<S & { weight: number }> {
+  const equalWeight = 1 / symbols.length;
+  return symbols.map((s) => ({ ...s, weight: s.weight ?? equalWeight }));
 }
 
 /**

@@ -1,4 +1,9 @@
-import { runSweepChunk, type SweepCell, type SweepPlan } from '@hindsight/backtest';
+import {
+  prepareSweepSymbols,
+  runSweepChunk,
+  type SweepCell,
+  type SweepPlan,
+} from '@hindsight/backtest';
 import { getStrategy, SimulationAbortedError } from '@hindsight/engine';
 import {
   comboRequest,
@@ -194,6 +199,7 @@ async function runCells(
   }
   const strategy = getStrategy(record.config.strategy.name);
   const simulation = toSimulationConfig(record.config);
+  const bars = prepareSweepSymbols(symbols);
   let next = 0;
   while (next < todo.length) {
     if (!(await activeSweep(deps, record.id))) break;
@@ -210,7 +216,7 @@ async function runCells(
         ran.push(
           ...runSweepChunk({
             strategy,
-            symbols,
+            bars,
             simulation,
             combos: [item.combo],
             ...(signal === undefined ? {} : { signal }),

@@ -9,7 +9,13 @@ export {
   type SweepPlan,
   sampleIndices,
 } from './grid.js';
-export { runSweepChunk, SWEEP_PARTITIONS, type SweepCell } from './run-chunk.js';
+export {
+  prepareSweepSymbols,
+  runSweepChunk,
+  SWEEP_PARTITIONS,
+  type SweepCell,
+  type SweepSymbols,
+} from './run-chunk.js';
 export {
   LEADERBOARD_SIZE,
   type LeaderboardEntry,

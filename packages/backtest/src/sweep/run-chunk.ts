@@ -1,14 +1,29 @@
 import {
+  BarsIndicators,
+  type IndicatorProvider,
   SimulationAbortedError,
   type SimulationConfig,
   type StrategyDefinition,
 } from '@hindsight/engine';
-import { type Stats, summarizeTrial, type TrialSummary } from '@hindsight/metrics';
-import { type PreparedSymbol, runPrepared } from '../run-backtest.js';
+import {
+  type MarketScan,
+  type Stats,
+  scanMarket,
+  summarizeTrial,
+  type TrialSummary,
+} from '@hindsight/metrics';
+import { benchmarkClose, type PreparedSymbol, runPrepared, withWeights } from '../run-backtest.js';
 import type { SweepCombo } from './grid.js';
 
 /** CSCV's S: 16 blocks give C(16, 8) = 12,870 splits, as Bailey et al. recommend. */
 export const SWEEP_PARTITIONS = 16;
+
+/**
+ * Indicator series a sweep keeps in memory across its combinations, over all its symbols: 64 MB
+ * holds every series of a large grid on a few thousand bars; on millions of bars it holds a few,
+ * and the rest are computed per combination, as without a memo.
+ */
+const KEPT_SERIES_BYTES = 64 * 1024 * 1024;
 
 /** One combination's outcome: what the leaderboard, the results and the cache hold. */
 export type SweepCell =
@@ -16,7 +31,35 @@ export type SweepCell =
   | (SweepCombo & { status: 'failed'; error: string });
 
 /**
- * Runs combinations of one strategy on bars loaded once, each through `runPrepared` - the code
+ * A sweep's bars, prepared once for all the combinations run on them: per symbol, the indicator
+ * series the strategies read, computed once and kept (within KEPT_SERIES_BYTES); and the
+ * statistics' scan of the time and the benchmark, which every run on these bars shares. Both give
+ * bit-identical results to a standalone backtest, which computes them itself.
+ */
+export interface SweepSymbols {
+  symbols: ReadonlyArray<Omit<PreparedSymbol, 'signals'> & { indicators: IndicatorProvider }>;
+  market: MarketScan;
+  /** Working space for each run's trial summary (its bar returns). */
+  trialReturns: Float64Array;
+}
+
+export function prepareSweepSymbols(
+  symbols: ReadonlyArray<Omit<PreparedSymbol, 'signals'>>,
+): SweepSymbols {
+  const keepBytes = KEPT_SERIES_BYTES / Math.max(1, symbols.length);
+  const weighted = withWeights(symbols);
+  return {
+    symbols: symbols.map((s) => ({
+      ...s,
+      indicators: new BarsIndicators(s.bars, [], { keepBytes }),
+    })),
+    market: scanMarket(weighted[0]!.bars.time, benchmarkClose(weighted)),
+    trialReturns: new Float64Array(Math.max(0, weighted[0]!.bars.length - 1)),
+  };
+}
+
+/**
+ * Runs combinations of one strategy on bars prepared once, each through `runPrepared` - the code
  * path of a standalone backtest - so every cell's statistics equal a standalone run's bit for
  * bit. A combination that throws fails alone; an abort (between combinations, or inside one)
  * stops the chunk.
@@ -24,19 +67,20 @@ export type SweepCell =
  */
 export function runSweepChunk(input: {
   strategy: StrategyDefinition;
-  symbols: ReadonlyArray<Omit<PreparedSymbol, 'signals'>>;
+  bars: SweepSymbols;
   simulation: SimulationConfig;
   combos: readonly SweepCombo[];
   signal?: AbortSignal;
 }): SweepCell[] {
   const cells: SweepCell[] = [];
+  const { symbols, market, trialReturns } = input.bars;
   for (const combo of input.combos) {
     if (input.signal?.aborted) throw new SimulationAbortedError(0);
     try {
       // As the worker runs a standalone backtest: signals per symbol, refused when the warm-up
       // leaves no bar to decide on, then handed to runPrepared.
-      const symbols = input.symbols.map((s) => {
-        const signals = input.strategy.signals(s.bars, combo.params);
+      const prepared = symbols.map(({ indicators, ...s }) => {
+        const signals = input.strategy.signals(s.bars, combo.params, indicators);
         if (signals.warmup >= s.bars.length) {
           throw new Error(
             `needs a longer warm-up than the ${s.bars.length} bars of ${s.symbol}: widen the range or shorten the periods`,
@@ -46,10 +90,11 @@ export function runSweepChunk(input: {
       });
       const { stats, simulation } = runPrepared(
         { strategy: input.strategy, params: combo.params, simulation: input.simulation },
-        symbols,
+        prepared,
         { signal: input.signal },
+        market,
       );
-      const trial = summarizeTrial(simulation.equity, SWEEP_PARTITIONS);
+      const trial = summarizeTrial(simulation.equity, SWEEP_PARTITIONS, trialReturns);
       cells.push({ ...combo, status: 'completed', stats, trial });
     } catch (error) {
       if (error instanceof SimulationAbortedError) throw error;

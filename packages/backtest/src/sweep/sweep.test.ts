@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
+  type Bars,
   getStrategy,
   type SimulationConfig,
+  STRATEGY_NAMES,
   StrategyParamsError,
   simulationConfig,
 } from '@hindsight/engine';
 import { readCsvFile } from '@hindsight/market-data';
+import { summarizeTrial } from '@hindsight/metrics';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../run-backtest.js';
 import { comboAt, planSweep, sampleIndices } from './grid.js';
-import { runSweepChunk } from './run-chunk.js';
+import { prepareSweepSymbols, runSweepChunk, SWEEP_PARTITIONS } from './run-chunk.js';
 import { rankCells, summarizeSweep } from './summarize.js';
 
 const GOOG = fileURLToPath(new URL('../../../../fixtures/market-data/GOOG.csv', import.meta.url));
@@ -90,7 +93,7 @@ describe('the 175-combination GOOG grid against backtesting.py optimize()', asyn
   const plan = planSweep({ strategy: 'sma_crossover', params: {}, grid: GRID });
   const cells = runSweepChunk({
     strategy: getStrategy('sma_crossover'),
-    symbols: [{ symbol: 'GOOG', bars }],
+    bars: prepareSweepSymbols([{ symbol: 'GOOG', bars }]),
     simulation: BTPY,
     combos: plan.runnable,
   });
@@ -158,7 +161,7 @@ describe('the 175-combination GOOG grid against backtesting.py optimize()', asyn
   it('a combination that fails fails alone, an abort stops the chunk', () => {
     const failing = runSweepChunk({
       strategy: getStrategy('sma_crossover'),
-      symbols: [{ symbol: 'GOOG', bars }],
+      bars: prepareSweepSymbols([{ symbol: 'GOOG', bars }]),
       simulation: { ...BTPY, commission: -1 },
       combos: plan.runnable.slice(0, 2),
     });
@@ -168,11 +171,79 @@ describe('the 175-combination GOOG grid against backtesting.py optimize()', asyn
     expect(() =>
       runSweepChunk({
         strategy: getStrategy('sma_crossover'),
-        symbols: [{ symbol: 'GOOG', bars }],
+        bars: prepareSweepSymbols([{ symbol: 'GOOG', bars }]),
         simulation: BTPY,
         combos: plan.runnable,
         signal: controller.signal,
       }),
     ).toThrow(/cancelled/);
+  });
+});
+
+describe('cells on prepared bars (shared indicator series and market scan)', async () => {
+  const goog = await readCsvFile(GOOG);
+  // A second symbol on the same bars: GOOG's prices scaled by a factor that drifts bar by bar.
+  const factor = (i: number) => 1 + 0.2 * Math.sin(i / 40);
+  const scale = (column: Float64Array) => column.map((v, i) => v * factor(i));
+  const other: Bars = {
+    ...goog,
+    open: scale(goog.open),
+    high: scale(goog.high),
+    low: scale(goog.low),
+    close: scale(goog.close),
+  };
+  const portfolio = [
+    { symbol: 'GOOG', bars: goog, weight: 0.7 },
+    { symbol: 'OTHER', bars: other, weight: 0.3 },
+  ];
+  /** A grid over each strategy's first integer parameter: two values either side of its default. */
+  const cases = STRATEGY_NAMES.filter((name) => name !== 'rules').map((name) => {
+    const properties = getStrategy(name).params.properties as Record<
+      string,
+      { type?: string; default?: number }
+    >;
+    const [key, schema] = Object.entries(properties).find(([, p]) => p.type === 'integer') ?? [];
+    const grid = key === undefined ? {} : { [key]: [schema!.default!, schema!.default! + 3] };
+    return { name, params: {}, grid };
+  });
+  cases.push({
+    name: 'rules',
+    params: {
+      entry: 'crosses_above(sma(close, $fast), sma(close, $slow))',
+      exit: 'crosses_below(sma(close, $fast), sma(close, $slow))',
+    } as never,
+    grid: { fast: [5, 10], slow: [20, 30] },
+  });
+
+  // backtesting.py runs one symbol; the hindsight profile a weighted portfolio.
+  const setups = [
+    { symbols: [{ symbol: 'GOOG', bars: goog }], simulation: BTPY },
+    { symbols: portfolio, simulation: simulationConfig({ commission: 0.001 }) },
+  ];
+  it.each(
+    cases.flatMap((c) => setups.map((setup) => ({ ...c, ...setup, size: setup.symbols.length }))),
+  )('$name on $size symbol(s): every cell and trial equal a standalone run, bit for bit', (c) => {
+    const plan = planSweep({ strategy: c.name, params: c.params, grid: c.grid });
+    const strategy = getStrategy(c.name);
+    const cells = runSweepChunk({
+      strategy,
+      bars: prepareSweepSymbols(c.symbols),
+      simulation: c.simulation,
+      // Twice over: the second pass reads every series from the memo.
+      combos: [...plan.runnable, ...plan.runnable],
+    });
+    expect(cells.length).toBeGreaterThan(0);
+    for (const cell of cells) {
+      const alone = runBacktest({
+        symbols: c.symbols,
+        strategy: c.name,
+        params: cell.params,
+        config: c.simulation,
+      });
+      expect(cell.status).toBe('completed');
+      if (cell.status !== 'completed') continue;
+      expect(cell.stats).toStrictEqual(alone.stats);
+      expect(cell.trial).toStrictEqual(summarizeTrial(alone.simulation.equity, SWEEP_PARTITIONS));
+    }
   });
 });

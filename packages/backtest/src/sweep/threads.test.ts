@@ -3,7 +3,7 @@ import { getStrategy, simulationConfig } from '@hindsight/engine';
 import { readCsvFile } from '@hindsight/market-data';
 import { describe, expect, it } from 'vitest';
 import { planSweep } from './grid.js';
-import { runSweepChunk } from './run-chunk.js';
+import { prepareSweepSymbols, runSweepChunk } from './run-chunk.js';
 import { runSweepThreads } from './threads.js';
 
 const GOOG = fileURLToPath(new URL('../../../../fixtures/market-data/GOOG.csv', import.meta.url));
@@ -21,7 +21,7 @@ describe('runSweepThreads', { timeout: 60_000 }, async () => {
   });
   const inProcess = runSweepChunk({
     strategy: getStrategy('sma_crossover'),
-    symbols: [{ symbol: 'GOOG', bars }],
+    bars: prepareSweepSymbols([{ symbol: 'GOOG', bars }]),
     simulation,
     combos: plan.runnable,
   });

@@ -29,4 +29,16 @@ describe('indicator series', () => {
       `ema(period=5) has 3 values for ${goog.length} bars`,
     );
   });
+
+  it('keeps computed series only while they fit in keepBytes', () => {
+    const oneSeries = goog.length * 8;
+    const indicators = new BarsIndicators(goog, [], { keepBytes: oneSeries });
+    const first = { name: 'sma', params: { period: 10 } } as const;
+    const second = { name: 'sma', params: { period: 20 } } as const;
+    expect(indicators.series(first)).toBe(indicators.series(first));
+    const again = indicators.series(second);
+    expect(indicators.series(second)).not.toBe(again);
+    expect(Array.from(indicators.series(second))).toEqual(Array.from(again));
+    expect(indicators.computed).toBe(4);
+  });
 });

@@ -59,16 +59,21 @@ export interface IndicatorProvider {
 
 /**
  * The series of one set of bars: those given (precomputed, e.g. read from the indicators step's
- * cache) and, on a miss, computed here once and kept. The same arithmetic either way, so signals
- * are bit for bit those of a strategy computing its indicators itself.
+ * cache) and, on a miss, computed here once and kept - while the computed ones fit in
+ * `keepBytes` (unbounded by default); past it a miss is computed and not kept. The same
+ * arithmetic either way, so signals are bit for bit those of a strategy computing its
+ * indicators itself.
  */
 export class BarsIndicators implements IndicatorProvider {
   readonly #known = new Map<string, Float64Array>();
+  readonly #keepBytes: number;
+  #keptBytes = 0;
   #computed = 0;
 
   constructor(
     private readonly bars: Bars,
     known: Iterable<readonly [SeriesSpec, Float64Array]> = [],
+    options: { keepBytes?: number } = {},
   ) {
     for (const [spec, values] of known) {
       if (values.length !== bars.length) {
@@ -78,6 +83,7 @@ export class BarsIndicators implements IndicatorProvider {
       }
       this.#known.set(seriesKey(spec), values);
     }
+    this.#keepBytes = options.keepBytes ?? Number.POSITIVE_INFINITY;
   }
 
   series(spec: SeriesSpec): Float64Array {
@@ -85,8 +91,11 @@ export class BarsIndicators implements IndicatorProvider {
     let values = this.#known.get(key);
     if (values === undefined) {
       values = computeSeries(this.bars, spec);
-      this.#known.set(key, values);
       this.#computed++;
+      if (this.#keptBytes + values.byteLength <= this.#keepBytes) {
+        this.#known.set(key, values);
+        this.#keptBytes += values.byteLength;
+      }
     }
     return values;
   }

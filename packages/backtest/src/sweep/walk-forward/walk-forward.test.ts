@@ -15,7 +15,7 @@ import { readCsvFile } from '@hindsight/market-data';
 import { describe, expect, it } from 'vitest';
 import { runBacktest, runPrepared } from '../../run-backtest.js';
 import { planSweep } from '../grid.js';
-import { runSweepChunk } from '../run-chunk.js';
+import { prepareSweepSymbols, runSweepChunk } from '../run-chunk.js';
 import { rankCells } from '../summarize.js';
 import { runWalkForward, WalkForwardError, walkForwardEfficiency } from './walk-forward.js';
 import { walkForwardWindows } from './windows.js';
@@ -187,7 +187,7 @@ describe('runWalkForward on the 175-combination GOOG grid', async () => {
       const isBars = sliceBars(bars, 0, fold.inSample.lastBar + 1);
       const cells = runSweepChunk({
         strategy: input.strategy,
-        symbols: [{ symbol: 'GOOG', bars: isBars }],
+        bars: prepareSweepSymbols([{ symbol: 'GOOG', bars: isBars }]),
         simulation: BTPY,
         combos: plan.runnable,
       });
