@@ -1,5 +1,5 @@
 import { assertPeriod } from '../indicators/validate.js';
-import type { Signals } from '../signals.js';
+import { emptySignals, type Signals } from '../signals.js';
 
 /**
  * Bars per call of the inner loop (4,096), as in metrics' scan.ts: one call over a million bars
@@ -37,10 +37,7 @@ export function smaCrossings(
   assertPeriod(fast);
   assertPeriod(slow);
   const n = close.length;
-  const enterLong = new Uint8Array(n);
-  const exitLong = new Uint8Array(n);
-  const enterShort = new Uint8Array(n);
-  const exitShort = new Uint8Array(n);
+  const { enterLong, exitLong, enterShort, exitShort } = emptySignals(n, 0);
   const state = new Float64Array(9);
   state[FAST_RESUM] = fast - 1;
   state[SLOW_RESUM] = slow - 1;
