@@ -8,6 +8,7 @@ export * from './disk-usage.js';
 export { engineVersion, fingerprintSalt } from './engine-version.js';
 export * from './event-hub.js';
 export * from './event-publisher.js';
+export * from './checkpoint-cleanup.js';
 export * from './indicator-cleanup.js';
 export * from './json-numbers.js';
 export * from './keys.js';

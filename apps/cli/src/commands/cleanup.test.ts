@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import {
   ARTIFACT_FORMAT_VERSION,
+  checkpointDir,
   indicatorsRoot,
   type ResultManifest,
   type TaskArtifacts,
@@ -80,6 +81,7 @@ describe('hindsight cleanup', () => {
     expect(lines[0]).toMatch(new RegExp(`^removed ${old} \\(finished \\S+Z, \\d+ B\\)$`));
     expect(lines[1]).toMatch(/^removed 1 directory \(\d+ B\); kept 1 younger than 7d$/);
     expect(lines[2]).toBe('removed 0 indicator series files (0 B); kept 0 used within 7d');
+    expect(lines[3]).toBe('removed 0 checkpoints (0 B); kept 0 written within 7d');
     expect(existsSync(taskDir(dataRoot, old))).toBe(false);
     expect(existsSync(taskDir(dataRoot, young))).toBe(true);
   });
@@ -101,6 +103,25 @@ describe('hindsight cleanup', () => {
     expect([existsSync(unused), existsSync(inUse)]).toEqual([false, true]);
     const json = JSON.parse((await run(['--json', '--dry-run'])).out);
     expect(json.indicators).toEqual({ removed: 0, kept: 1, bytesRemoved: 0 });
+  });
+
+  it('removes checkpoints not written within the age, keeps those being written', async () => {
+    const written = async (id: string, daysAgo: number) => {
+      const dir = checkpointDir(dataRoot, id);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'state.bin'), Buffer.alloc(2_048));
+      const at = new Date(Date.now() - daysAgo * 86_400_000);
+      await utimes(join(dir, 'state.bin'), at, at);
+      return dir;
+    };
+    const abandoned = await written('bt_abandoned', 10);
+    const running = await written('bt_running', 0);
+    const { code, out } = await run(['--older-than', '7d']);
+    expect(code).toBe(0);
+    expect(out).toContain('removed 1 checkpoints (2.0 kB); kept 1 written within 7d\n');
+    expect([existsSync(abandoned), existsSync(running)]).toEqual([false, true]);
+    const json = JSON.parse((await run(['--json', '--dry-run'])).out);
+    expect(json.checkpoints).toEqual({ removed: 0, kept: 1, bytesRemoved: 0 });
   });
 
   it('takes --older-than, and --dry-run removes nothing', async () => {

@@ -1,5 +1,7 @@
 import {
+  type CheckpointCleanupReport,
   type CleanupReport,
+  cleanupCheckpoints,
   cleanupIndicators,
   cleanupResults,
   type IndicatorCleanupReport,
@@ -12,8 +14,9 @@ const USAGE = `usage: hindsight cleanup [--older-than AGE] [--data-root DIR] [--
 
 Removes result artifacts (DATA_ROOT/tasks/<id>/) of backtests that finished longer ago than AGE,
 cached indicator series (DATA_ROOT/indicators/) no backtest has read for AGE - those of data
-since re-imported age out so - and partial writes a crashed worker left behind. The backtest
-records stay in the store; a series removed is computed again when next needed.
+since re-imported age out so - checkpoints (DATA_ROOT/checkpoints/) not written for AGE, and
+partial writes a crashed worker left behind. The backtest records stay in the store; a series
+removed is computed again when next needed.
 
   --older-than AGE  7d, 12h, 30m, 90s or 2w (default: TASK_RESULT_TTL_DAYS days, 7)
   --data-root DIR   where the results live (default: DATA_ROOT, ./data)
@@ -47,6 +50,7 @@ function formatBytes(bytes: number): string {
 function formatReport(
   report: CleanupReport,
   indicators: IndicatorCleanupReport,
+  checkpoints: CheckpointCleanupReport,
   age: string,
   dryRun: boolean,
 ): string {
@@ -62,6 +66,8 @@ function formatReport(
       `kept ${report.kept} younger than ${age}`,
     `${verb} ${indicators.removed} indicator series files (${formatBytes(indicators.bytesRemoved)}); ` +
       `kept ${indicators.kept} used within ${age}`,
+    `${verb} ${checkpoints.removed} checkpoints (${formatBytes(checkpoints.bytesRemoved)}); ` +
+      `kept ${checkpoints.kept} written within ${age}`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -85,10 +91,11 @@ export const cleanupCommand = defineCommand({
     const options = { dataRoot: config.DATA_ROOT, olderThanMs: parseAge(age), dryRun };
     const report = await cleanupResults(options);
     const indicators = await cleanupIndicators(options);
+    const checkpoints = await cleanupCheckpoints(options);
     io.stdout.write(
       values.json
-        ? `${JSON.stringify({ dataRoot: config.DATA_ROOT, olderThan: age, dryRun, ...report, indicators })}\n`
-        : formatReport(report, indicators, age, dryRun),
+        ? `${JSON.stringify({ dataRoot: config.DATA_ROOT, olderThan: age, dryRun, ...report, indicators, checkpoints })}\n`
+        : formatReport(report, indicators, checkpoints, age, dryRun),
     );
     return 0;
   },
