@@ -50,6 +50,8 @@ describe('periodReturns and activeReturns', () => {
       const inPlace = r.slice();
       expect(toActiveReturns(inPlace, close, warmup, ends)).toBe(inPlace);
       expect(inPlace).toEqual(expected);
+      const benchmark = periodReturns(close, ends);
+      expect(toActiveReturns(r.slice(), close, warmup, ends, benchmark)).toStrictEqual(inPlace);
     }
     const empty = new Float64Array(0);
     expect(toActiveReturns(empty, close, 0, Int32Array.from([6]))).toBe(empty);

@@ -54,22 +54,28 @@ export function activeReturns(
 /**
  * `activeReturns(r, close, warmup, ends)` written over `r` itself, value for value the same:
  * computeStats has no use for `r` afterwards, and a column fewer to allocate and page in costs
- * less than the pass.
+ * less than the pass. `benchmark`, when given, is `periodReturns(close, ends)`: from the first
+ * bucket that starts at or after the warm-up bar on, the held returns are exactly those, read
+ * instead of divided again.
  */
 export function toActiveReturns(
   r: Float64Array,
   close: Float64Array,
   warmup: number,
   ends: Int32Array,
+  benchmark?: Float64Array,
 ): Float64Array {
   if (r.length === 0) return r;
   const first = ends[0]!;
   let heldFrom = close[Math.max(first, warmup)]!;
-  for (let k = 0; k < r.length; k++) {
+  let k = 0;
+  for (; k < r.length; k++) {
+    if (benchmark !== undefined && ends[k]! >= warmup) break;
     const to = ends[k + 1]!;
     const heldTo = close[Math.max(to, warmup)]!;
     r[k] = r[k]! - (heldTo / heldFrom - 1);
     heldFrom = heldTo;
   }
+  for (; k < r.length; k++) r[k] = r[k]! - benchmark![k]!;
   return r;
 }

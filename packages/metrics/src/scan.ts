@@ -1,4 +1,4 @@
-import { bucketKey } from './daily-returns.js';
+import { bucketKey, periodReturns } from './daily-returns.js';
 import { MetricsInputError } from './errors.js';
 import { logRatio } from './log-ratio.js';
 import { medianSpacing, resamplingBasis } from './periods.js';
@@ -62,6 +62,8 @@ export interface MarketScan {
   readonly logReturns: Float64Array;
   readonly sumM: number;
   readonly sumMM: number;
+  /** The benchmark's period returns, periodReturns(close, periodEnds). */
+  readonly benchmarkReturns: Float64Array;
   /** Working space for the period returns of one computeStats call at a time. */
   readonly scratch: Float64Array;
 }
@@ -174,6 +176,7 @@ export function scanMarket(time: Float64Array, close: Float64Array): MarketScan 
     logReturns: lm,
     sumM: state[M.sumM]!,
     sumMM: state[M.sumMM]!,
+    benchmarkReturns: periodReturns(close, periodEnds),
     scratch: new Float64Array(Math.max(0, periodEnds.length - 1)),
   };
 }

@@ -59,7 +59,7 @@ export function computeStats(input: StatsInput, market?: MarketScan): Stats {
       ? undefined
       : Math.log(equity[ends[ends.length - 1]!]! / equity[ends[0]!]!),
   );
-  const activeStats = meanAndStd(toActiveReturns(r, close, warmup, ends));
+  const activeStats = meanAndStd(toActiveReturns(r, close, warmup, ends, market?.benchmarkReturns));
   const { informationRatio, trackingError } = activeRatios(activeStats.mean, activeStats.std, a);
 
   const returnPct = ((equity[n - 1]! - equity[0]!) / equity[0]!) * 100;
