@@ -116,9 +116,9 @@ function deal(c: Cscv, block: number, inFirst: number, inSecond: number): void {
 }
 
 /**
- * Row `taken` + 1 of a half = row `taken` plus block `block`, for every trial: its sum, then its
- * sum of squares (two to a turn of the loop ran this, the hottest loop after the Sharpe ratios,
- * a quarter faster than one).
+ * Row `taken` + 1 of a half = row `taken` plus block `block`, for every trial. A trial's sum and
+ * sum of squares share a turn of the loop: the loop's own overhead bounded this pass, and two
+ * additions a turn made it a quarter faster than one.
  */
 function accumulate(
   half: Float64Array,
