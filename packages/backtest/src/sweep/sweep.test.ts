@@ -197,7 +197,11 @@ describe('cells on prepared bars (shared indicator series and market scan)', asy
     { symbol: 'OTHER', bars: other, weight: 0.3 },
   ];
   /** A grid over each strategy's first integer parameter: two values either side of its default. */
-  const cases = STRATEGY_NAMES.filter((name) => name !== 'rules').map((name) => {
+  const cases: Array<{
+    name: string;
+    params: Record<string, unknown>;
+    grid: Record<string, number[]>;
+  }> = STRATEGY_NAMES.filter((name) => name !== 'rules').map((name) => {
     const properties = getStrategy(name).params.properties as Record<
       string,
       { type?: string; default?: number }
@@ -211,7 +215,7 @@ describe('cells on prepared bars (shared indicator series and market scan)', asy
     params: {
       entry: 'crosses_above(sma(close, $fast), sma(close, $slow))',
       exit: 'crosses_below(sma(close, $fast), sma(close, $slow))',
-    } as never,
+    },
     grid: { fast: [5, 10], slow: [20, 30] },
   });
 
