@@ -74,7 +74,7 @@ export function runWindow(
 }
 
 /** What scoring the combinations on the in-sample windows needs: no pause, no out-of-sample run. */
-export type InSampleScoring = Pick<
+type InSampleScoring = Pick<
   WalkForwardInput,
   'strategy' | 'symbols' | 'simulation' | 'spec'
 > & {
