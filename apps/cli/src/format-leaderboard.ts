@@ -52,22 +52,28 @@ export function formatLeaderboard(
   return `${lines.join('\n')}\n`;
 }
 
-/** One line a fold: its windows' dates, the parameters chosen in sample, both objectives. */
+/**
+ * One line a fold: its windows' dates, the parameters chosen in sample, the objective there and
+ * out of sample, and the return out of sample; then the stitched out-of-sample statistics and
+ * the walk-forward efficiency.
+ */
 export function formatWalkForward(report: WalkForwardReport, keys: readonly string[]): string {
   const { key } = report.objective;
   const day = (iso: string) => iso.slice(0, 10);
+  const stat = (stats: WalkForwardReport['stats'], name: string) =>
+    formatStat(stats[name as keyof typeof stats] as number | null);
   const lines = [
     `walk-forward, ${report.folds.length} ${report.mode} folds (${report.inSampleBars} in-sample, ${report.outOfSampleBars} out-of-sample bars):`,
-    `fold  in sample               out of sample            IS ${key.padEnd(11)} OOS ${key.padEnd(10)} params`,
+    `fold  in sample               out of sample            ${`IS ${key}`.padEnd(14)} ${`OOS ${key}`.padEnd(14)} ${'OOS return %'.padEnd(13)}params`,
   ];
   for (const fold of report.folds) {
-    const oos = fold.outOfSampleStats[key as keyof typeof fold.outOfSampleStats] as number | null;
     lines.push(
-      `${String(fold.fold).padStart(4)}  ${day(fold.inSample.start)}..${day(fold.inSample.end)}  ${day(fold.outOfSample.start)}..${day(fold.outOfSample.end)}  ${formatStat(fold.inSampleObjective).padEnd(14)} ${formatStat(oos).padEnd(14)} ${formatParams(fold.params, keys)}`,
+      `${String(fold.fold).padStart(4)}  ${day(fold.inSample.start)}..${day(fold.inSample.end)}  ${day(fold.outOfSample.start)}..${day(fold.outOfSample.end)}  ${formatStat(fold.inSampleObjective).padEnd(14)} ${stat(fold.outOfSampleStats, key).padEnd(14)} ${stat(fold.outOfSampleStats, 'returnPct').padEnd(13)}${formatParams(fold.params, keys)}`,
     );
   }
+  const { stats } = report;
   lines.push(
-    `stitched out of sample: return ${formatStat(report.stats.returnPct)} %, ${key} ${formatStat(report.stats[key as keyof typeof report.stats] as number | null)}; walk-forward efficiency ${formatStat(report.efficiency)}`,
+    `stitched out of sample: return ${stat(stats, 'returnPct')} %, CAGR ${stat(stats, 'cagrPct')} %, max drawdown ${stat(stats, 'maxDrawdownPct')} %, ${stats.trades} trades, ${key} ${stat(stats, key)}; walk-forward efficiency ${formatStat(report.efficiency)}`,
   );
   return `${lines.join('\n')}\n`;
 }

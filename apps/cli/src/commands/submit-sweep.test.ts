@@ -111,6 +111,27 @@ describe('hindsight submit-sweep against the service', () => {
     });
   });
 
+  it.each([
+    [
+      ['--walk-forward', '1'],
+      '--walk-forward must be a whole number of folds from 2 to 20, got "1"',
+    ],
+    [
+      ['--walk-forward', '5', '--in-sample-fraction', '1.5'],
+      '--in-sample-fraction must be above 0 and below 1, got "1.5"',
+    ],
+  ])(
+    '%j is the one line hindsight sweep gives, before anything is sent',
+    async (extra, message) => {
+      const result = await run([...SWEEP, ...extra]);
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `hindsight submit-sweep: ${message}\n`,
+      });
+    },
+  );
+
   it('--json prints the finished GET view', async () => {
     const result = await run([...SWEEP, '--json', '--objective', 'returnPct']);
     expect(result.code, result.stderr).toBe(0);

@@ -4,6 +4,11 @@ import { defineCommand } from '../command.js';
 import { type FinishedSweep, formatLeaderboard, formatWalkForward } from '../format-leaderboard.js';
 import { GRID_USAGE, parseGrid } from '../grid-option.js';
 import { parseNumber, parseParams } from '../parse-options.js';
+import {
+  parseWalkForward,
+  WALK_FORWARD_OPTIONS,
+  WALK_FORWARD_USAGE,
+} from '../walk-forward-option.js';
 import { API_OPTIONS, API_OPTIONS_USAGE, apiClientFrom } from './api-client.js';
 import { watchEvents } from './watch-backtest.js';
 
@@ -18,10 +23,7 @@ machine, without the service.)
 ${GRID_USAGE}
   --param key=value     a fixed strategy parameter (repeatable)
   --objective KEY       the statistic to maximise (api default sharpeRatio)
-  --walk-forward K      also a walk-forward analysis in K folds (2..20): optimise in sample,
-                        test the choice on the window after; prints each fold's choice
-  --walk-forward-mode M rolling (api default) or anchored
-  --in-sample-fraction F  each fold's in-sample share, 0 < F < 1 (api default 0.75)
+${WALK_FORWARD_USAGE}
   --start DATE, --end DATE  the range of bars, both inclusive
   --timeframe TF        1m, 5m, 15m, 1h, 1d or 1w (api default 1d)
   --cash N              starting cash (api default 100000)
@@ -31,28 +33,6 @@ ${GRID_USAGE}
   --json                print JSON: the submit answer, or with --watch the finished sweep
                         (GET /api/v1/sweeps/:id)
 ${API_OPTIONS_USAGE}`;
-
-/** `--walk-forward` and its two options into the request's `walkForward`, checked by the api. */
-function walkForwardOf(values: {
-  'walk-forward'?: string | undefined;
-  'walk-forward-mode'?: string | undefined;
-  'in-sample-fraction'?: string | undefined;
-}): Record<string, unknown> | undefined {
-  const folds = values['walk-forward'];
-  if (folds === undefined) {
-    if (values['walk-forward-mode'] !== undefined || values['in-sample-fraction'] !== undefined) {
-      throw new CliError('--walk-forward-mode and --in-sample-fraction need --walk-forward K');
-    }
-    return undefined;
-  }
-  return {
-    folds: parseNumber('--walk-forward', folds, 0),
-    ...(values['walk-forward-mode'] === undefined ? {} : { mode: values['walk-forward-mode'] }),
-    ...(values['in-sample-fraction'] === undefined
-      ? {}
-      : { inSampleFraction: parseNumber('--in-sample-fraction', values['in-sample-fraction'], 0) }),
-  };
-}
 
 /** `hindsight submit-sweep`: see USAGE. Exit 1 when the sweep fails or is cancelled. */
 export const submitSweepCommand = defineCommand({
@@ -64,9 +44,7 @@ export const submitSweepCommand = defineCommand({
     grid: { type: 'string', multiple: true },
     param: { type: 'string', multiple: true },
     objective: { type: 'string' },
-    'walk-forward': { type: 'string' },
-    'walk-forward-mode': { type: 'string' },
-    'in-sample-fraction': { type: 'string' },
+    ...WALK_FORWARD_OPTIONS,
     start: { type: 'string' },
     end: { type: 'string' },
     timeframe: { type: 'string' },
@@ -84,8 +62,9 @@ export const submitSweepCommand = defineCommand({
     if (!values.grid?.length)
       throw new CliError('at least one --grid is required, e.g. fast=5:50:5');
     const grid = parseGrid(values.grid);
-    const walkForward = walkForwardOf(values);
-    // Only what the user gave: the api fills in its defaults and validates everything.
+    const walkForward = parseWalkForward(values);
+    // Only what the user gave (walkForward checked and completed from the api's schema, as
+    // hindsight sweep does): the api fills in its defaults and validates everything.
     const body = {
       strategy: { name: values.strategy, params: parseParams(values.param ?? []) },
       symbols: values.symbol,

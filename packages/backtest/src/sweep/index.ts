@@ -28,6 +28,7 @@ export {
 export {
   defaultSweepThreads,
   runSweepThreads,
+  runWalkForwardThreads,
   type SweepThreadData,
 } from './threads.js';
 export * from './walk-forward/index.js';

@@ -4,7 +4,8 @@ import { readCsvFile } from '@hindsight/market-data';
 import { describe, expect, it } from 'vitest';
 import { planSweep } from './grid.js';
 import { prepareSweepSymbols, runSweepChunk } from './run-chunk.js';
-import { runSweepThreads } from './threads.js';
+import { runSweepThreads, runWalkForwardThreads } from './threads.js';
+import { runWalkForward, WalkForwardError } from './walk-forward/index.js';
 
 const GOOG = fileURLToPath(new URL('../../../../fixtures/market-data/GOOG.csv', import.meta.url));
 const range = (lo: number, hi: number, step: number) =>
@@ -54,5 +55,47 @@ describe('runSweepThreads', { timeout: 60_000 }, async () => {
         threads: 2,
       }),
     ).rejects.toThrow(/no_such_strategy/);
+  });
+
+  it.each([
+    [2, { folds: 5, mode: 'rolling', inSampleFraction: 0.75 }],
+    [3, { folds: 4, mode: 'anchored', inSampleFraction: 0.6 }],
+  ] as const)(
+    'walk-forward on %i threads: the report of runWalkForward in one thread, bit for bit',
+    async (threads, spec) => {
+      const input = {
+        symbols: [{ symbol: 'GOOG', bars }],
+        simulation,
+        combos: plan.runnable,
+        spec,
+        objective: { key: 'sharpeRatio', direction: 'max' } as const,
+      };
+      const progress: number[] = [];
+      const report = await runWalkForwardThreads({
+        ...input,
+        strategy: 'sma_crossover',
+        threads,
+        onProgress: (done) => progress.push(done),
+      });
+      expect(report).toStrictEqual(
+        await runWalkForward({ ...input, strategy: getStrategy('sma_crossover') }),
+      );
+      expect(progress.at(-1)).toBe(plan.runnable.length);
+    },
+  );
+
+  it('walk-forward: a warm-up longer than the first in-sample window is refused before any thread starts', async () => {
+    // O = floor(2148 * 0.5 / 10.5) = 102, I = 2148 - 2040 = 108: SMA(200) cannot warm up.
+    await expect(
+      runWalkForwardThreads({
+        strategy: 'sma_crossover',
+        symbols: [{ symbol: 'GOOG', bars }],
+        simulation,
+        combos: plan.runnable,
+        spec: { folds: 20, mode: 'rolling', inSampleFraction: 0.5 },
+        objective: { key: 'sharpeRatio', direction: 'max' },
+        threads: 2,
+      }),
+    ).rejects.toThrow(WalkForwardError);
   });
 });

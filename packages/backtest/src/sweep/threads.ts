@@ -2,15 +2,32 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Bars, SimulationConfig } from '@hindsight/engine';
+import { type Bars, getStrategy, type SimulationConfig } from '@hindsight/engine';
+import type { WalkForwardReport, WalkForwardSpec } from '@hindsight/models';
 import type { SweepCombo } from './grid.js';
 import type { SweepCell } from './run-chunk.js';
+import type { SweepObjective } from './summarize.js';
+import { checkWalkForward, walkForwardReport, walkForwardWindows } from './walk-forward/index.js';
 
 /** What every thread of a sweep gets once: the strategy by name (code does not cross threads). */
 export interface SweepThreadData {
   strategy: string;
   symbols: ReadonlyArray<{ symbol: string; bars: Bars }>;
   simulation: SimulationConfig;
+  /**
+   * Set: the thread scores each batch on these walk-forward windows' in-sample runs
+   * (scoreInSample) instead of running it over all the bars (runSweepChunk).
+   */
+  inSample?: { spec: WalkForwardSpec; key: SweepObjective['key'] };
+}
+
+interface ThreadRun {
+  data: SweepThreadData;
+  combos: readonly SweepCombo[];
+  threads: number;
+  /** Bars one combination simulates: sizes the batches. */
+  barsPerCombo: number;
+  onProgress?: ((done: number) => void) | undefined;
 }
 
 /**
@@ -61,27 +78,84 @@ export async function runSweepThreads(
     onProgress?: (done: number) => void;
   },
 ): Promise<SweepCell[]> {
-  const { combos } = input;
+  const { strategy, symbols, simulation } = input;
+  const results = await runOnThreads<SweepCell[]>({
+    data: { strategy, symbols, simulation },
+    combos: input.combos,
+    threads: input.threads,
+    barsPerCombo: symbols.reduce((sum, s) => sum + s.bars.length, 0),
+    onProgress: input.onProgress,
+  });
+  return results.flat();
+}
+
+/**
+ * A walk-forward analysis as runWalkForward computes it, its in-sample scoring (every combination
+ * on every fold's in-sample window: the part that grows with the grid) spread over `threads`
+ * worker threads through scoreInSample, then the choices, out-of-sample runs and stitching on
+ * this thread through walkForwardReport. Equal to runWalkForward, bit for bit: each combination
+ * is scored alone on the same bars, wherever it runs.
+ * @throws WalkForwardError (checkWalkForward, before any thread starts; or a fold without a
+ *   candidate); the first error a thread dies of.
+ */
+export async function runWalkForwardThreads(
+  input: SweepThreadData & {
+    combos: readonly SweepCombo[];
+    spec: WalkForwardSpec;
+    objective: SweepObjective;
+    threads: number;
+    /** After each batch: how many combinations have been scored on every fold. */
+    onProgress?: (done: number) => void;
+  },
+): Promise<WalkForwardReport> {
+  const { strategy, symbols, simulation, combos, spec, objective } = input;
+  const definition = getStrategy(strategy);
+  checkWalkForward({ strategy: definition, symbols, combos, spec });
+  const windows = walkForwardWindows(symbols[0]!.bars.length, spec);
+  // A combination's signals over every bar, then one run per in-sample window.
+  const inSampleBars = windows.folds.reduce((n, f) => n + f.inSample.to - f.inSample.from, 0);
+  const batches = await runOnThreads<Float64Array[]>({
+    data: { strategy, symbols, simulation, inSample: { spec, key: objective.key } },
+    combos,
+    threads: input.threads,
+    barsPerCombo: symbols.length * (symbols[0]!.bars.length + inSampleBars),
+    onProgress: input.onProgress,
+  });
+  const scores = windows.folds.map((fold) => {
+    const all = new Float64Array(combos.length);
+    let offset = 0;
+    for (const batch of batches) {
+      all.set(batch[fold.fold]!, offset);
+      offset += batch[fold.fold]!.length;
+    }
+    return all;
+  });
+  return walkForwardReport(
+    { strategy: definition, symbols, simulation, combos, spec, objective },
+    scores,
+  );
+}
+
+/** Batches of `combos` over a pool of threads; each batch's answer, in the order of the batches. */
+async function runOnThreads<Answer>(run: ThreadRun): Promise<Answer[]> {
+  const { combos } = run;
   if (combos.length === 0) return [];
-  const bars = input.symbols.reduce((sum, s) => sum + s.bars.length, 0);
-  const threads = Math.max(1, Math.min(input.threads, combos.length));
+  const threads = Math.max(1, Math.min(run.threads, combos.length));
   const batchSize = Math.max(
     1,
-    Math.min(Math.floor(BATCH_BARS / Math.max(1, bars)), Math.ceil(combos.length / (threads * 4))),
+    Math.min(
+      Math.floor(BATCH_BARS / Math.max(1, run.barsPerCombo)),
+      Math.ceil(combos.length / (threads * 4)),
+    ),
   );
   const batches: SweepCombo[][] = [];
   for (let i = 0; i < combos.length; i += batchSize) batches.push(combos.slice(i, i + batchSize));
 
-  const data: SweepThreadData = {
-    strategy: input.strategy,
-    symbols: input.symbols,
-    simulation: input.simulation,
-  };
   const workers = Array.from(
     { length: threads },
-    () => new Worker(THREAD_ENTRY, { workerData: data, execArgv: threadExecArgv() }),
+    () => new Worker(THREAD_ENTRY, { workerData: run.data, execArgv: threadExecArgv() }),
   );
-  const results: SweepCell[][] = [];
+  const results: Answer[] = [];
   let done = 0;
   let next = 0;
   try {
@@ -98,10 +172,10 @@ export async function runSweepThreads(
               current = next++;
               worker.postMessage(batches[current]);
             };
-            worker.on('message', (cells: SweepCell[]) => {
-              results[current] = cells;
-              done += cells.length;
-              input.onProgress?.(done);
+            worker.on('message', (answer: Answer) => {
+              results[current] = answer;
+              done += batches[current]!.length;
+              run.onProgress?.(done);
               handOut();
             });
             worker.once('error', reject);
@@ -115,5 +189,5 @@ export async function runSweepThreads(
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
-  return results.flat();
+  return results;
 }

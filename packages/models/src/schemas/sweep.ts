@@ -19,6 +19,9 @@ export const OBJECTIVE_KEYS = Object.keys(StatsSchema.properties).filter((key) =
 
 export const MAX_GRID_PARAMS = 10;
 export const MAX_GRID_VALUES = 1_000;
+export const MAX_SEARCH_SAMPLES = 1_000_000;
+/** Seeds of a random search are unsigned 32-bit integers (mulberry32's state). */
+export const MAX_SEARCH_SEED = 4_294_967_295;
 
 const ObjectiveKey = Type.Enum(OBJECTIVE_KEYS as [NumericStatKey, ...NumericStatKey[]]);
 
@@ -56,8 +59,8 @@ export const SweepRequest = Type.Object(
       Type.Object(
         {
           mode: Type.Literal('random'),
-          samples: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
-          seed: Type.Integer({ minimum: 0, maximum: 4_294_967_295 }),
+          samples: Type.Integer({ minimum: 1, maximum: MAX_SEARCH_SAMPLES }),
+          seed: Type.Integer({ minimum: 0, maximum: MAX_SEARCH_SEED }),
         },
         { additionalProperties: false },
       ),

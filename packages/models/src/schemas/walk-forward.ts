@@ -2,6 +2,9 @@ import { StatsSchema } from '@hindsight/metrics';
 import Type, { type Static } from 'typebox';
 
 export const MAX_WALK_FORWARD_FOLDS = 20;
+export const WALK_FORWARD_MODES = ['rolling', 'anchored'] as const;
+/** What a walk-forward request leaves out: the api fills these in, the local sweep too. */
+export const WALK_FORWARD_DEFAULTS = { mode: 'rolling', inSampleFraction: 0.75 } as const;
 
 /** Walk-forward analysis of a sweep's grid; docs/statistics.md defines the windows. */
 export const WalkForwardSpec = Type.Object(
@@ -9,9 +12,13 @@ export const WalkForwardSpec = Type.Object(
     /** Out-of-sample windows, each after its own in-sample one. */
     folds: Type.Integer({ minimum: 2, maximum: MAX_WALK_FORWARD_FOLDS }),
     /** rolling: in-sample windows of one length slide with the folds; anchored: all start at the first bar. */
-    mode: Type.Enum(['rolling', 'anchored'] as const, { default: 'rolling' }),
+    mode: Type.Enum(WALK_FORWARD_MODES, { default: WALK_FORWARD_DEFAULTS.mode }),
     /** The in-sample share of one fold's bars (in-sample plus out-of-sample). */
-    inSampleFraction: Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.75 }),
+    inSampleFraction: Type.Number({
+      exclusiveMinimum: 0,
+      exclusiveMaximum: 1,
+      default: WALK_FORWARD_DEFAULTS.inSampleFraction,
+    }),
   },
   { additionalProperties: false },
 );

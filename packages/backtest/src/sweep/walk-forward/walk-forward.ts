@@ -44,7 +44,10 @@ type Run = Pick<Parameters<typeof runPrepared>[0], 'strategy' | 'params' | 'simu
  * Signals over the whole series: a flag at bar i sees bars up to i only, so the signals of any
  * window are these sliced (sliceSignals), indicators warmed up on the bars before the window.
  */
-function signalsOf(input: WalkForwardInput, params: Record<string, unknown>): Signals[] {
+function signalsOf(
+  input: Pick<WalkForwardInput, 'strategy' | 'symbols'>,
+  params: Record<string, unknown>,
+): Signals[] {
   return input.symbols.map((s) => input.strategy.signals(s.bars, params));
 }
 
@@ -70,36 +73,79 @@ export function runWindow(
   );
 }
 
+/** What scoring the combinations on the in-sample windows needs: no pause, no out-of-sample run. */
+type InSampleScoring = Pick<
+  WalkForwardInput,
+  'strategy' | 'symbols' | 'simulation' | 'spec'
+> & {
+  key: SweepObjective['key'];
+};
+
+/**
+ * The part of a walk-forward analysis that grows with the grid: every combination's objective on
+ * every fold's in-sample window, `scores[fold][c]` for `combos[c]` (NaN where it is undefined or
+ * the run fails). Each combination is scored alone on the same bars, so any split of `combos`
+ * (batches between pauses, threads) gives the same numbers, bit for bit.
+ * @throws WalkForwardError when the windows are too short, or a combination's warm-up leaves no
+ *   bar to decide on in the first in-sample window.
+ */
+export function scoreInSample(
+  input: InSampleScoring,
+  combos: readonly SweepCombo[],
+): Float64Array[] {
+  const windows = windowsOrThrow(input.symbols[0]!.bars.length, input.spec);
+  const scores = windows.folds.map(() => new Float64Array(combos.length).fill(Number.NaN));
+  combos.forEach((combo, c) => {
+    const signals = signalsOf(input, combo.params);
+    assertWarmupFits(combo, signals, windows.inSampleBars);
+    const run = { strategy: input.strategy, params: combo.params, simulation: input.simulation };
+    for (const fold of windows.folds) {
+      const value = objectiveOf(
+        () => runWindow(run, input.symbols, signals, fold.inSample),
+        input.key,
+      );
+      if (value !== null) scores[fold.fold]![c] = value;
+    }
+  });
+  return scores;
+}
+
 /**
  * Walk-forward analysis of a sweep (docs/statistics.md, "Walk-forward"): per fold, every
  * combination runs on the in-sample window, the best by the objective (ties: the lower index,
  * as the leaderboard) runs on the out-of-sample window after it; the out-of-sample equity curves
- * are chained into one. Null when `pause` stopped it.
+ * are chained into one. Null when `pause` stopped it. (runWalkForwardThreads scores the
+ * combinations on worker threads instead, then reports through the same walkForwardReport.)
  * @throws WalkForwardError when the windows are too short, or a combination's warm-up leaves no
  *   bar to decide on in the first in-sample window, or a fold has no candidate.
  */
 export async function runWalkForward(input: WalkForwardInput): Promise<WalkForwardReport | null> {
-  const { combos, objective } = input;
-  const length = input.symbols[0]!.bars.length;
-  const windows = windowsOrThrow(length, input.spec);
-  const scores = windows.folds.map(() => new Float64Array(combos.length).fill(Number.NaN));
+  const { combos } = input;
+  const scoring = { ...input, key: input.objective.key };
+  const folds = windowsOrThrow(input.symbols[0]!.bars.length, input.spec).folds;
+  const scores = folds.map(() => new Float64Array(combos.length).fill(Number.NaN));
   for (let start = 0; start < combos.length; start += BATCH) {
-    for (let c = start; c < Math.min(combos.length, start + BATCH); c++) {
-      const combo = combos[c]!;
-      const signals = signalsOf(input, combo.params);
-      assertWarmupFits(combo, signals, windows.inSampleBars);
-      const run = { strategy: input.strategy, params: combo.params, simulation: input.simulation };
-      for (const fold of windows.folds) {
-        const value = objectiveOf(
-          () => runWindow(run, input.symbols, signals, fold.inSample),
-          objective.key,
-        );
-        if (value !== null) scores[fold.fold]![c] = value;
-      }
-    }
+    const batch = scoreInSample(scoring, combos.slice(start, start + BATCH));
+    batch.forEach((values, fold) => {
+      scores[fold]!.set(values, start);
+    });
     if (input.pause && !(await input.pause())) return null;
   }
+  return walkForwardReport(input, scores);
+}
 
+/**
+ * The report of a walk-forward analysis from its in-sample scores (scoreInSample over all of
+ * `input.combos`, in their order): per fold the best combination, its in-sample and out-of-sample
+ * runs, then the stitched out-of-sample equity, its statistics and the efficiency.
+ * @throws WalkForwardError when a fold has no candidate.
+ */
+export function walkForwardReport(
+  input: Omit<WalkForwardInput, 'pause'>,
+  scores: readonly Float64Array[],
+): WalkForwardReport {
+  const { combos, objective } = input;
+  const windows = windowsOrThrow(input.symbols[0]!.bars.length, input.spec);
   const time = input.symbols[0]!.bars.time;
   const folds = windows.folds.map((fold): WalkForwardFoldReport & { run: BacktestOutput } => {
     const foldScores = scores[fold.fold]!;
@@ -236,7 +282,7 @@ function bestOf(scores: Float64Array, direction: SweepObjective['direction']): n
  * before ended (window returns compound); trades shifted to the stitched bars and scaled alike.
  */
 function stitch(
-  input: WalkForwardInput,
+  input: Pick<WalkForwardInput, 'symbols' | 'simulation'>,
   from: number,
   folds: ReadonlyArray<{ run: BacktestOutput }>,
 ): { time: Float64Array; equity: Float64Array; stats: Stats } {
