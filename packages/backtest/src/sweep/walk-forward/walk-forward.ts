@@ -74,10 +74,7 @@ export function runWindow(
 }
 
 /** What scoring the combinations on the in-sample windows needs: no pause, no out-of-sample run. */
-type InSampleScoring = Pick<
-  WalkForwardInput,
-  'strategy' | 'symbols' | 'simulation' | 'spec'
-> & {
+type InSampleScoring = Pick<WalkForwardInput, 'strategy' | 'symbols' | 'simulation' | 'spec'> & {
   key: SweepObjective['key'];
 };
 
