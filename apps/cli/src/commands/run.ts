@@ -38,12 +38,16 @@ export const runCommand = defineCommand({
     const equity = equitySeries(values.equity);
     const config = simulationFrom(values);
     const { symbol, bars } = await loadBarsFrom(values, io.env);
-    const output = runBacktest({
-      symbols: [{ symbol, bars }],
-      strategy: values.strategy,
-      params: parseParams(values.param ?? []),
-      config,
-    });
+    // Neither the report nor --json prints the cash series: it is not kept.
+    const output = runBacktest(
+      {
+        symbols: [{ symbol, bars }],
+        strategy: values.strategy,
+        params: parseParams(values.param ?? []),
+        config,
+      },
+      { keepCash: false },
+    );
     if (values.json) await writeJsonReport(io.stdout, output, equity);
     else {
       io.stdout.write(

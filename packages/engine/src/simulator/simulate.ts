@@ -26,5 +26,10 @@ export function simulate(
   if (every !== undefined && !(Number.isInteger(every) && every >= 1)) {
     throw new SimulationConfigError(`progressEveryBars must be a whole number >= 1, got ${every}`);
   }
+  if (options.keepCash === false && (options.checkpoints || options.resumeFrom)) {
+    throw new SimulationConfigError(
+      'checkpoints carry the cash series: keepCash cannot be false with checkpoints or resumeFrom',
+    );
+  }
   return new BarLoop(inputs, config, length, warmup, options).run();
 }
