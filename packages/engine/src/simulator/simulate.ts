@@ -1,3 +1,4 @@
+import type { BarColumn } from '../bars.js';
 import { BarLoop } from './bar-loop.js';
 import { SimulationConfigError, validateSimulationConfig } from './config.js';
 import { validateSimulationInputs } from './inputs.js';
@@ -32,4 +33,14 @@ export function simulate(
     );
   }
   return new BarLoop(inputs, config, length, warmup, options).run();
+}
+
+/**
+ * The bar columns (besides time) a simulation with this config reads: the close (marking, and
+ * fills with fill=close), the open (next-open fills, stops gapped through, backtesting.py's
+ * finalize), and the high and low only to trigger stop-loss and take-profit.
+ */
+export function simulationColumns(config: SimulationConfig): BarColumn[] {
+  const stops = config.stopLossPct !== null || config.takeProfitPct !== null;
+  return stops ? ['open', 'high', 'low', 'close'] : ['open', 'close'];
 }
