@@ -31,7 +31,10 @@ const SERIES = {
     reads: ['high'],
     compute: (bars, p) => previousHighest(bars.high, p.period!),
   },
-  previous_lowest_low: { reads: ['low'], compute: (bars, p) => previousLowest(bars.low, p.period!) },
+  previous_lowest_low: {
+    reads: ['low'],
+    compute: (bars, p) => previousLowest(bars.low, p.period!),
+  },
   volume_zone_high: {
     reads: ['high', 'volume'],
     compute: (bars, p) => volumeZoneHigh(bars, p.window!, p.topPercentile!),
