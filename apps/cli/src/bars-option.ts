@@ -1,4 +1,4 @@
-import type { Bars } from '@hindsight/engine';
+import { type BarColumn, type Bars, requireColumns } from '@hindsight/engine';
 import { readCsvFile } from '@hindsight/market-data';
 import { CliError } from './cli-error.js';
 
@@ -27,18 +27,23 @@ interface BarsValues {
 
 /**
  * The bars of `--data FILE.csv` (named after the file) or of `--symbol NAME` from the cache;
- * exactly one of the two.
+ * exactly one of the two. With `columns` (what the run reads: runColumns), a CSV keeps only
+ * those; the code given the bars must read no other.
  */
 export async function loadBarsFrom(
   values: BarsValues,
   env: NodeJS.ProcessEnv,
+  columns?: readonly BarColumn[],
 ): Promise<{ symbol: string; bars: Bars }> {
   if (Boolean(values.data) === Boolean(values.symbol)) {
     throw new CliError('give exactly one of --data FILE.csv or --symbol NAME');
   }
   if (values.data) {
     const name = values.data.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
-    return { symbol: name, bars: await readCsvFile(values.data) };
+    const bars = columns
+      ? requireColumns(await readCsvFile(values.data, { keep: columns }), columns)
+      : await readCsvFile(values.data);
+    return { symbol: name, bars };
   }
   // The cache (DuckDB) is loaded only for a symbol: a CSV run does without it.
   return (await import('./commands/load-symbol.js')).loadSymbol(values.symbol!, values, env);

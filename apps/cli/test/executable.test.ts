@@ -87,6 +87,11 @@ describe('the built hindsight executable', { timeout: 60_000 }, () => {
     expect(files).toEqual([pathToFileURL(entry).href]);
   });
 
+  it('says its bundles are ES modules, so node compiles each once wherever dist is put', () => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'dist', 'package.json'), 'utf8'));
+    expect(manifest).toEqual({ type: 'module' });
+  });
+
   it('runs a CSV backtest as the sources do, without Redis, DuckDB or MongoDB clients', async () => {
     const argv = ['--data', GOOG, '--strategy', 'sma_crossover', '--commission', '0.001', '--json'];
     const built = runBuilt(['run', ...argv]);

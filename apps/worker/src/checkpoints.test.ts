@@ -23,7 +23,7 @@ function setup() {
 }
 
 const bits = (result: SimulationResult) =>
-  [result.equity, result.cash].map((a) => Buffer.from(a.buffer).toString('base64'));
+  [result.equity, result.cash!].map((a) => Buffer.from(a.buffer).toString('base64'));
 
 describe('RunCheckpoints', () => {
   it('saves only what is new, and a later attempt resumes to the uninterrupted result', () => {

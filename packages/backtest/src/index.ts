@@ -10,6 +10,7 @@ export {
   type BacktestOutput,
   type PreparedSymbol,
   runBacktest,
+  runColumns,
   runPrepared,
 } from './run-backtest.js';
 export * from './sweep/index.js';

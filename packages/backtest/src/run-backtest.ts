@@ -1,4 +1,6 @@
 import {
+  BAR_COLUMNS,
+  type BarColumn,
   type Bars,
   getStrategy,
   resolveParams,
@@ -8,6 +10,8 @@ import {
   type SimulationResult,
   type SymbolInput,
   simulate,
+  simulationColumns,
+  strategyColumns,
 } from '@hindsight/engine';
 import { computeStats, type MarketScan, type Stats } from '@hindsight/metrics';
 import type { PreparedBacktest } from './prepare.js';
@@ -92,6 +96,22 @@ export function withWeights<S extends { weight?: number }>(
 ): Array<S & { weight: number }> {
   const equalWeight = 1 / symbols.length;
   return symbols.map((s) => ({ ...s, weight: s.weight ?? equalWeight }));
+}
+
+/**
+ * The bar columns (besides time) a run of this prepared backtest reads: the strategy's, the
+ * simulation's, and the close of the buy-and-hold benchmark. A loader that keeps only these
+ * (requireColumns) gives the run bit for bit the result of whole bars, in less memory.
+ */
+export function runColumns(
+  prepared: Pick<PreparedBacktest, 'strategy' | 'params' | 'simulation'>,
+): BarColumn[] {
+  const reads = new Set<BarColumn>([
+    ...strategyColumns(prepared.strategy, prepared.params),
+    ...simulationColumns(prepared.simulation),
+    'close',
+  ]);
+  return BAR_COLUMNS.filter((column) => reads.has(column));
 }
 
 /**

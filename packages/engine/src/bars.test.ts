@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BarsValidationError, createBars, sliceBars } from './bars.js';
+import { BarsValidationError, createBars, requireColumns, sliceBars } from './bars.js';
 
 const good = {
   time: [1, 2, 3],
@@ -51,5 +51,17 @@ describe('sliceBars', () => {
     expect(tail.length).toBe(2);
     expect(tail.close[0]).toBe(11.5);
     expect(tail.close.buffer).toBe(bars.close.buffer);
+  });
+});
+
+describe('requireColumns', () => {
+  it('passes bars holding every column asked for, and refuses bars lacking one', () => {
+    const { time, close, open } = createBars(good);
+    const some = { length: 3, time, close, open };
+    expect(requireColumns(some, ['open', 'close'])).toBe(some);
+    expect(() => requireColumns(some, ['close', 'high'])).toThrow(/lack the high column/);
+    expect(() => requireColumns({ length: 3, time, close: close.subarray(1) }, ['close'])).toThrow(
+      /lack the close column/,
+    );
   });
 });

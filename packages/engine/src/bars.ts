@@ -12,6 +12,30 @@ export interface Bars {
   readonly volume: Float64Array;
 }
 
+/** The columns of Bars besides time (which every run reads). */
+export const BAR_COLUMNS = ['open', 'high', 'low', 'close', 'volume'] as const;
+export type BarColumn = (typeof BAR_COLUMNS)[number];
+
+/**
+ * Bars holding only some columns (time always): what a loader returns when told which columns a
+ * run reads, so a million-bar run of a close-only strategy does not keep 24 MB it never reads.
+ */
+export type PartialBars = Pick<Bars, 'length' | 'time'> & Partial<Pick<Bars, BarColumn>>;
+
+/**
+ * `bars` for code typed for whole Bars that reads only `columns` (see the backtest's
+ * runColumns): throws unless each of them is there. A column left out stays absent, so code
+ * that read one after all would fail on it (a TypeError), never compute with wrong numbers.
+ */
+export function requireColumns(bars: PartialBars, columns: readonly BarColumn[]): Bars {
+  for (const name of columns) {
+    if (bars[name]?.length !== bars.length) {
+      throw new RangeError(`the bars lack the ${name} column this run reads`);
+    }
+  }
+  return bars as Bars;
+}
+
 export interface BarColumns {
   time: ArrayLike<number>;
   open: ArrayLike<number>;

@@ -1,4 +1,5 @@
-import { runBacktest } from '@hindsight/backtest';
+import { runColumns, runPrepared } from '@hindsight/backtest';
+import { getStrategy, resolveParams } from '@hindsight/engine';
 import { BARS_OPTIONS, BARS_USAGE, loadBarsFrom } from '../bars-option.js';
 import { CliError } from '../cli-error.js';
 import { defineCommand } from '../command.js';
@@ -36,14 +37,15 @@ export const runCommand = defineCommand({
       throw new CliError('--equity goes with --json (the report prints no series)');
     }
     const equity = equitySeries(values.equity);
-    const config = simulationFrom(values);
-    const { symbol, bars } = await loadBarsFrom(values, io.env);
-    const output = runBacktest({
-      symbols: [{ symbol, bars }],
-      strategy: values.strategy,
-      params: parseParams(values.param ?? []),
-      config,
-    });
+    const prepared = {
+      strategy: getStrategy(values.strategy),
+      params: resolveParams(values.strategy, parseParams(values.param ?? [])),
+      simulation: simulationFrom(values),
+    };
+    // Only the columns the run reads are loaded, and neither the report nor --json prints the
+    // cash series, so it is not kept: a million-bar run holds 32 MB less, the same result.
+    const { symbol, bars } = await loadBarsFrom(values, io.env, runColumns(prepared));
+    const output = runPrepared(prepared, [{ symbol, bars }], { keepCash: false });
     if (values.json) await writeJsonReport(io.stdout, output, equity);
     else {
       io.stdout.write(

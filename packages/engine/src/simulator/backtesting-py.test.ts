@@ -112,7 +112,7 @@ describe('backtesting.py profile against backtesting.py test_compute_stats (GOOG
     expect(result.warmup).toBe(29);
     expect(Array.from(result.equity.subarray(0, 31)).every((value) => value === 10_000)).toBe(true);
     expect(result.openTrades).toEqual([]);
-    expect(result.equity[bars.length - 1]).toBe(result.cash[bars.length - 1]);
+    expect(result.equity[bars.length - 1]).toBe(result.cash![bars.length - 1]);
   });
 
   it("matches backtesting.py's own docstring run without finalize_trades (65 trades)", () => {

@@ -45,7 +45,8 @@ export class BarLoop {
   private available = 0;
   private ruined = false;
   private readonly equity: Float64Array;
-  private readonly cash: Float64Array;
+  /** Cash at each bar's close, or null when the caller does not keep it (no checkpoints then). */
+  private readonly cash: Float64Array | null;
   private readonly nextOpen: boolean;
   private readonly backtestingPy: boolean;
   private readonly hasStops: boolean;
@@ -82,7 +83,7 @@ export class BarLoop {
     this.pendingExit = new Uint8Array(this.symbolCount);
     this.pendingEntry = new Int8Array(this.symbolCount);
     this.equity = new Float64Array(length);
-    this.cash = new Float64Array(length);
+    this.cash = options.keepCash === false ? null : new Float64Array(length);
     this.nextOpen = config.fill === 'next_open';
     this.backtestingPy = config.conventions === 'backtesting.py';
     this.hasStops = config.stopLossPct !== null || config.takeProfitPct !== null;
@@ -102,7 +103,7 @@ export class BarLoop {
     if (resume) from = this.restore(resume);
     else {
       this.equity.fill(this.config.cash, 0, Math.min(start, length));
-      this.cash.fill(this.config.cash, 0, Math.min(start, length));
+      this.cash?.fill(this.config.cash, 0, Math.min(start, length));
     }
     this.checkAbort(0);
     if (this.symbolCount === 1 && this.nextOpen && !this.hasStops && !general) this.loopOne(from);
@@ -153,7 +154,7 @@ export class BarLoop {
       }
       const value = balance + units * (close[i]! - entry);
       equity[i] = value;
-      cash[i] = balance;
+      if (cash !== null) cash[i] = balance;
       if (!(value > 0)) {
         this.liquidate(i);
         return;
@@ -202,7 +203,7 @@ export class BarLoop {
       let value = balance;
       for (let s = 0; s < symbolCount; s++) value += size[s]! * (closes[s]![i]! - entryPrice[s]!);
       equity[i] = value;
-      cash[i] = balance;
+      if (cash !== null) cash[i] = balance;
       if (!(value > 0)) {
         this.liquidate(i);
         return;
@@ -334,7 +335,7 @@ export class BarLoop {
     }
     ledger.cash = 0;
     this.equity.fill(0, i);
-    this.cash.fill(0, i);
+    this.cash?.fill(0, i);
     this.ruined = true;
   }
 
@@ -351,7 +352,7 @@ export class BarLoop {
         // Fees and slippage of the final fills could take a thin account below zero: written off.
         if (!(ledger.cash > 0)) ledger.cash = 0;
         this.equity[last] = ledger.cash;
-        this.cash[last] = ledger.cash;
+        if (this.cash !== null) this.cash[last] = ledger.cash;
       }
     }
     const openTrades: Trade[] = [];
@@ -385,7 +386,7 @@ export class BarLoop {
       value += ledger.size[s]! * (this.closes[s]![last]! - ledger.entryPrice[s]!);
     }
     this.equity[last] = value;
-    this.cash[last] = ledger.cash;
+    if (this.cash !== null) this.cash[last] = ledger.cash;
     if (!(value > 0)) this.liquidate(last);
   }
 
@@ -434,7 +435,8 @@ export class BarLoop {
       pendingExit: this.pendingExit,
       pendingEntry: this.pendingEntry,
       equity: this.equity.subarray(0, nextBar),
-      balance: this.cash.subarray(0, nextBar),
+      // Kept whenever checkpoints are taken (simulate refuses keepCash: false with them).
+      balance: this.cash!.subarray(0, nextBar),
     };
   }
 
@@ -462,7 +464,7 @@ export class BarLoop {
       this.pendingExit.some((order) => order !== 0) ||
       this.pendingEntry.some((order) => order !== 0);
     this.equity.set(checkpoint.equity);
-    this.cash.set(checkpoint.balance);
+    this.cash!.set(checkpoint.balance);
     return nextBar;
   }
 }

@@ -13,5 +13,5 @@ export {
   validateSimulationConfig,
 } from './config.js';
 export { validateSimulationInputs } from './inputs.js';
-export { simulate } from './simulate.js';
+export { simulate, simulationColumns } from './simulate.js';
 export * from './types.js';

@@ -5,6 +5,7 @@ import type { Signals } from '../signals.js';
 import { BarLoop } from './bar-loop.js';
 import type { CheckpointSeries } from './checkpoint.js';
 import { decodeCheckpointState, encodeCheckpointState, encodeTrades } from './checkpoint.js';
+import { SimulationConfigError } from './config.js';
 import { validateSimulationInputs } from './inputs.js';
 import { simulate } from './simulate.js';
 import type {
@@ -159,7 +160,7 @@ describe('simulate properties', () => {
       fc.property(scenario, ({ inputs, config }) => {
         const result = simulate(inputs, config);
         for (let i = 0; i < result.equity.length; i++) {
-          let expected = result.cash[i]!;
+          let expected = result.cash![i]!;
           let scale = Math.abs(expected);
           for (const { symbol, bars } of inputs) {
             const trade = openAt(result, symbol, i);
@@ -185,7 +186,7 @@ describe('simulate properties', () => {
         const fees = result.openTrades.reduce((sum, trade) => sum + trade.commission, 0);
         const scale =
           config.cash + result.trades.reduce((sum, trade) => sum + Math.abs(trade.pnl), 0);
-        const last = result.cash[result.cash.length - 1]!;
+        const last = result.cash![result.cash!.length - 1]!;
         expect(Math.abs(last - (config.cash + pnl - fees))).toBeLessThanOrEqual(1e-9 * scale);
       }),
       { numRuns: 200 },
@@ -219,8 +220,8 @@ describe('simulate properties', () => {
         expect(Array.from(prefix.equity.subarray(0, settled))).toEqual(
           Array.from(full.equity.subarray(0, settled)),
         );
-        expect(Array.from(prefix.cash.subarray(0, settled))).toEqual(
-          Array.from(full.cash.subarray(0, settled)),
+        expect(Array.from(prefix.cash!.subarray(0, settled))).toEqual(
+          Array.from(full.cash!.subarray(0, settled)),
         );
         const before = (trade: Trade) => trade.exitBar < settled;
         expect(prefix.trades.filter(before)).toEqual(full.trades.filter(before));
@@ -236,7 +237,7 @@ describe('simulate properties', () => {
         const ruin = result.equity.findIndex((value) => value <= 0);
         if (ruin < 0) return;
         expect(result.equity.subarray(ruin).every((value) => value === 0)).toBe(true);
-        expect(result.cash.subarray(ruin).every((value) => value === 0)).toBe(true);
+        expect(result.cash!.subarray(ruin).every((value) => value === 0)).toBe(true);
         expect(result.openTrades).toEqual([]);
         expect(result.trades.every((trade) => trade.exitBar <= ruin)).toBe(true);
       }),
@@ -250,12 +251,30 @@ describe('simulate properties', () => {
         const once = simulate(inputs, config);
         expect(simulate(inputs, config)).toEqual(once);
         expect(once.equity.every(Number.isFinite)).toBe(true);
-        expect(once.cash.every(Number.isFinite)).toBe(true);
+        expect(once.cash!.every(Number.isFinite)).toBe(true);
         for (const trade of [...once.trades, ...once.openTrades]) {
           expect([trade.pnl, trade.returnPct, trade.commission].every(Number.isFinite)).toBe(true);
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('without the cash series (keepCash: false) allocates none and gives the same result', () => {
+    fc.assert(
+      fc.property(scenario, fc.boolean(), ({ inputs, config }, general) => {
+        const { length, warmup } = validateSimulationInputs(inputs, config);
+        const kept = new BarLoop(inputs, config, length, warmup, {}).run(general);
+        const lean = new BarLoop(inputs, config, length, warmup, { keepCash: false }).run(general);
+        expect(lean.cash).toBeNull();
+        expect(lean).toEqual({ ...kept, cash: null });
+      }),
+      { numRuns: 200 },
+    );
+    const { inputs, config } = fc.sample(scenario, 1)[0]!;
+    const sink = { due: () => true, save: () => {} };
+    expect(() => simulate(inputs, config, { keepCash: false, checkpoints: sink })).toThrow(
+      SimulationConfigError,
     );
   });
 
@@ -276,7 +295,7 @@ describe('simulate properties', () => {
     const bits = (result: SimulationResult) =>
       [
         result.equity,
-        result.cash,
+        result.cash!,
         ...[...result.trades, ...result.openTrades].map((trade) =>
           Float64Array.from([
             trade.size,

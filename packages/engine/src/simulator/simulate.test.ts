@@ -97,7 +97,7 @@ describe('fills', () => {
     ]);
     // Equity = cash + 83 * (close - 12) while open: 1000 + 41.5 at 12.5, 1000 + 83 at 13.
     expect(Array.from(result.equity)).toEqual([1000, 1000, 1041.5, 1083, 1166]);
-    expect(Array.from(result.cash)).toEqual([1000, 1000, 1000, 1000, 1166]);
+    expect(Array.from(result.cash!)).toEqual([1000, 1000, 1000, 1000, 1166]);
     expect(result.openTrades).toEqual([]);
     expect(result.warmup).toBe(0);
   });
@@ -119,9 +119,9 @@ describe('fills', () => {
     expect(trade.commission).toBeCloseTo(9.84 + 11.48, 10);
     expect(trade.pnl).toBeCloseTo(82 * 2 - 21.32, 10);
     expect(trade.returnPct).toBeCloseTo((14 / 12 - 1 - 21.32 / (82 * 12)) * 100, 12);
-    expect(result.cash[2]).toBeCloseTo(1000 - 9.84, 10);
+    expect(result.cash![2]).toBeCloseTo(1000 - 9.84, 10);
     expect(result.equity[2]).toBeCloseTo(990.16 + 82 * 0.5, 10);
-    expect(result.cash[4]).toBeCloseTo(990.16 + 164 - 11.48, 10);
+    expect(result.cash![4]).toBeCloseTo(990.16 + 164 - 11.48, 10);
   });
 
   it('charges commissionFixed per filled order and takes it out of the budget first', () => {
@@ -129,7 +129,7 @@ describe('fills', () => {
     // floor((1000 - 5) / 12) = 82 units; cash 995 after entry, 995 + 164 - 5 after exit.
     expect(result.trades).toMatchObject([{ size: 82, commission: 10, pnl: 154 }]);
     expect(result.trades[0]!.returnPct).toBeCloseTo((14 / 12 - 1 - 10 / (82 * 12)) * 100, 12);
-    expect(Array.from(result.cash)).toEqual([1000, 1000, 995, 995, 1154]);
+    expect(Array.from(result.cash!)).toEqual([1000, 1000, 995, 995, 1154]);
   });
 
   it('moves every fill against the trader by slippageBps', () => {
@@ -150,7 +150,7 @@ describe('fills', () => {
     });
     expect(whole.trades[0]!.size).toBe(83);
     expect(fractional.trades[0]!.size).toBeCloseTo(1000 / 12, 12);
-    expect(fractional.cash[4]).toBeCloseTo(1000 + (1000 / 12) * 2, 10);
+    expect(fractional.cash![4]).toBeCloseTo(1000 + (1000 / 12) * 2, 10);
   });
 
   it('uses only `fraction` of equity per entry', () => {
@@ -262,7 +262,7 @@ describe('stop-loss and take-profit (hindsight profile)', () => {
     );
     expect(result.trades).toMatchObject([{ entryBar: 2, exitBar: 2, exitReason: 'stop_loss' }]);
     expect(result.equity[2]).toBeCloseTo(1000 + 83 * (10.8 - 12), 10);
-    expect(result.equity[2]).toBe(result.cash[2]);
+    expect(result.equity[2]).toBe(result.cash![2]);
   });
 
   it('takes profit at entry * (1 + takeProfitPct%), or at the open on a gap', () => {
@@ -336,7 +336,7 @@ describe('end of data', () => {
     ]);
     expect(result.openTrades).toEqual([]);
     expect(result.equity[4]).toBe(1124.5);
-    expect(result.cash[4]).toBe(1124.5);
+    expect(result.cash![4]).toBe(1124.5);
   });
 
   it('backtesting.py, finalizeTrades false: the trade stays open', () => {
@@ -352,7 +352,7 @@ describe('end of data', () => {
       { exitBar: 4, exitPrice: 14, pnl: 166, exitReason: 'end_of_data' },
     ]);
     expect(result.equity[4]).toBe(1166);
-    expect(result.cash[4]).toBe(1166);
+    expect(result.cash![4]).toBe(1166);
   });
 
   it('never fills an order decided on the last bar (hindsight, either way)', () => {
@@ -381,7 +381,7 @@ describe('end of data', () => {
     expect(result.trades).toEqual([]);
     expect(result.openTrades).toMatchObject([{ size: 71, entryBar: 4, entryPrice: 14 }]);
     expect(result.equity[4]).toBe(1000 + 71 * (13.5 - 14));
-    expect(result.cash[4]).toBe(1000);
+    expect(result.cash![4]).toBe(1000);
   });
 
   it('backtesting.py finalize: a reversal decided on the last bar leaves the new short open', () => {
@@ -413,7 +413,7 @@ describe('end of data', () => {
       { size: -100, exitBar: 3, exitPrice: 25, pnl: -1500, exitReason: 'out_of_money' },
     ]);
     expect(Array.from(result.equity)).toEqual([1000, 1000, 1000, 0, 0]);
-    expect(Array.from(result.cash)).toEqual([1000, 1000, 1000, 0, 0]);
+    expect(Array.from(result.cash!)).toEqual([1000, 1000, 1000, 0, 0]);
   });
 });
 
@@ -430,7 +430,7 @@ describe('zero-unit orders', () => {
   it('drops an entry whose budget does not cover the fixed fee', () => {
     const result = run(RISING, LONG_1_TO_3, { commissionFixed: 1000 });
     expect(result.trades).toEqual([]);
-    expect(result.cash[4]).toBe(1000);
+    expect(result.cash![4]).toBe(1000);
   });
 });
 
@@ -458,7 +458,7 @@ describe('a portfolio of two symbols', () => {
       1000 + 75 * 2 + 12 * 2,
       1300 + 12 * 4,
     ]);
-    expect(Array.from(result.cash)).toEqual([1000, 1000, 1000, 1000, 1300]);
+    expect(Array.from(result.cash!)).toEqual([1000, 1000, 1000, 1000, 1300]);
   });
 
   it('never spends more than the funds left free by open trades (no leverage)', () => {

@@ -1,3 +1,4 @@
+import type { BarColumn } from '../bars.js';
 import { BarLoop } from './bar-loop.js';
 import { SimulationConfigError, validateSimulationConfig } from './config.js';
 import { validateSimulationInputs } from './inputs.js';
@@ -26,5 +27,20 @@ export function simulate(
   if (every !== undefined && !(Number.isInteger(every) && every >= 1)) {
     throw new SimulationConfigError(`progressEveryBars must be a whole number >= 1, got ${every}`);
   }
+  if (options.keepCash === false && (options.checkpoints || options.resumeFrom)) {
+    throw new SimulationConfigError(
+      'checkpoints carry the cash series: keepCash cannot be false with checkpoints or resumeFrom',
+    );
+  }
   return new BarLoop(inputs, config, length, warmup, options).run();
+}
+
+/**
+ * The bar columns (besides time) a simulation with this config reads: the close (marking, and
+ * fills with fill=close), the open (next-open fills, stops gapped through, backtesting.py's
+ * finalize), and the high and low only to trigger stop-loss and take-profit.
+ */
+export function simulationColumns(config: SimulationConfig): BarColumn[] {
+  const stops = config.stopLossPct !== null || config.takeProfitPct !== null;
+  return stops ? ['open', 'high', 'low', 'close'] : ['open', 'close'];
 }

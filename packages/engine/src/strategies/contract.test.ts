@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadBars } from '../../test/csv-bars.js';
-import { type Bars, createBars, sliceBars } from '../bars.js';
+import { type Bars, createBars, type PartialBars, requireColumns, sliceBars } from '../bars.js';
 import type { Signals } from '../signals.js';
+import { strategyColumns } from './columns.js';
 import { getStrategy, resolveParams } from './registry.js';
 import { BarsIndicators, computeSeries, type IndicatorProvider, seriesKey } from './series.js';
 
@@ -118,6 +119,20 @@ describe.each(runs)('strategy contract: $name $params', ({ name, params, warmup 
     const empty = new BarsIndicators(goog);
     strategy.signals(goog, resolved, empty);
     expect(empty.computed).toBe(new Set(declared.map(seriesKey)).size);
+  });
+
+  it('reads no bar column it does not declare: on those alone, the same signals', () => {
+    const strategy = getStrategy(name);
+    const resolved = resolveParams(name, params);
+    const columns = strategyColumns(strategy, resolved);
+    const only: PartialBars = { length: goog.length, time: goog.time };
+    for (const column of columns) Object.assign(only, { [column]: goog[column] });
+    // A column read but not declared is absent: reading it throws rather than passing.
+    const pruned = strategy.signals(requireColumns(only, columns), resolved);
+    expect(pruned.warmup).toBe(full.warmup);
+    for (const column of COLUMNS) {
+      expect(Buffer.from(pruned[column]).equals(Buffer.from(full[column])), column).toBe(true);
+    }
   });
 
   it('signals at least one entry on GOOG, so the checks above see real decisions', () => {

@@ -1,5 +1,6 @@
 export { BollingerReversionParams, bollingerReversion } from './bollinger_reversion.js';
 export { BuyAndHoldParams, buyAndHold } from './buy_and_hold.js';
+export { strategyColumns } from './columns.js';
 export { DonchianBreakoutParams, donchianBreakout } from './donchian_breakout.js';
 export { EmaCrossoverParams, emaCrossover } from './ema_crossover.js';
 export { StrategyParamsError, UnknownStrategyError } from './errors.js';

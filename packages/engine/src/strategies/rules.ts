@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { BAR_COLUMNS } from '../bars.js';
 import { describeRuleLanguage, RULE_LIMITS, RuleError, RuleProgram } from '../rules/index.js';
 import { StrategyParamsError } from './errors.js';
 import type { ParamIssue, StrategyDefinition } from './types.js';
@@ -99,7 +100,8 @@ export const rules: StrategyDefinition<typeof RulesParams> = {
   language: describeRuleLanguage(),
   validate: (params) => ruleIssue(params as RulesParams),
   // The compiled program computes the series its expressions name itself, once per run; it
-  // declares none, so the indicators step stores nothing for it (yet).
+  // declares none, so the indicators step stores nothing for it (yet), and may read any column.
+  reads: BAR_COLUMNS,
   indicators: () => [],
   signals(bars, params) {
     const compiled = compileRules(params as RulesParams);

@@ -1,4 +1,4 @@
-import type { Bars } from '../bars.js';
+import type { BarColumn, Bars } from '../bars.js';
 import { bollinger, ema, macd, rsi, sma } from '../indicators/index.js';
 import { previousHighest, previousLowest } from './channels.js';
 import { volumeZoneHigh } from './volume-zone.js';
@@ -12,19 +12,40 @@ type SeriesParams = Readonly<Record<string, number>>;
  */
 const SERIES = {
   // Also Bollinger's middle band: bollinger() computes that with this very sma.
-  sma: (bars: Bars, p: SeriesParams) => sma(bars.close, p.period!),
-  ema: (bars: Bars, p: SeriesParams) => ema(bars.close, p.period!),
-  rsi: (bars: Bars, p: SeriesParams) => rsi(bars.close, p.period!),
-  macd_line: (bars: Bars, p: SeriesParams) => macd(bars.close, p.fast!, p.slow!, p.signal!).macd,
-  macd_signal: (bars: Bars, p: SeriesParams) =>
-    macd(bars.close, p.fast!, p.slow!, p.signal!).signal,
-  bollinger_lower: (bars: Bars, p: SeriesParams) =>
-    bollinger(bars.close, p.period!, p.stdDev!).lower,
-  previous_highest_high: (bars: Bars, p: SeriesParams) => previousHighest(bars.high, p.period!),
-  previous_lowest_low: (bars: Bars, p: SeriesParams) => previousLowest(bars.low, p.period!),
-  volume_zone_high: (bars: Bars, p: SeriesParams) =>
-    volumeZoneHigh(bars, p.window!, p.topPercentile!),
-} satisfies Record<string, (bars: Bars, params: SeriesParams) => Float64Array>;
+  sma: { reads: ['close'], compute: (bars, p) => sma(bars.close, p.period!) },
+  ema: { reads: ['close'], compute: (bars, p) => ema(bars.close, p.period!) },
+  rsi: { reads: ['close'], compute: (bars, p) => rsi(bars.close, p.period!) },
+  macd_line: {
+    reads: ['close'],
+    compute: (bars, p) => macd(bars.close, p.fast!, p.slow!, p.signal!).macd,
+  },
+  macd_signal: {
+    reads: ['close'],
+    compute: (bars, p) => macd(bars.close, p.fast!, p.slow!, p.signal!).signal,
+  },
+  bollinger_lower: {
+    reads: ['close'],
+    compute: (bars, p) => bollinger(bars.close, p.period!, p.stdDev!).lower,
+  },
+  previous_highest_high: {
+    reads: ['high'],
+    compute: (bars, p) => previousHighest(bars.high, p.period!),
+  },
+  previous_lowest_low: {
+    reads: ['low'],
+    compute: (bars, p) => previousLowest(bars.low, p.period!),
+  },
+  volume_zone_high: {
+    reads: ['high', 'volume'],
+    compute: (bars, p) => volumeZoneHigh(bars, p.window!, p.topPercentile!),
+  },
+} satisfies Record<string, SeriesDefinition>;
+
+/** How one series is computed, and the bar columns that reads. */
+interface SeriesDefinition {
+  readonly reads: readonly BarColumn[];
+  compute(bars: Bars, params: SeriesParams): Float64Array;
+}
 
 export type SeriesName = keyof typeof SERIES;
 
@@ -47,9 +68,18 @@ export function seriesKey(spec: SeriesSpec): string {
 
 /** The series computed from the bars (what a provider does on a miss). */
 export function computeSeries(bars: Bars, spec: SeriesSpec): Float64Array {
-  const compute = SERIES[spec.name] as ((bars: Bars, p: SeriesParams) => Float64Array) | undefined;
-  if (!compute) throw new RangeError(`unknown indicator series '${spec.name}'`);
-  return compute(bars, spec.params);
+  return seriesDefinition(spec).compute(bars, spec.params);
+}
+
+/** The bar columns a series is computed from. */
+export function seriesReads(spec: SeriesSpec): readonly BarColumn[] {
+  return seriesDefinition(spec).reads;
+}
+
+function seriesDefinition(spec: SeriesSpec): SeriesDefinition {
+  const definition = SERIES[spec.name] as SeriesDefinition | undefined;
+  if (!definition) throw new RangeError(`unknown indicator series '${spec.name}'`);
+  return definition;
 }
 
 /** Where a strategy's `signals` reads its indicator series. */

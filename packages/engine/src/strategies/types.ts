@@ -1,5 +1,5 @@
 import type { Static, TObject } from 'typebox';
-import type { Bars } from '../bars.js';
+import type { BarColumn, Bars } from '../bars.js';
 import type { RuleLanguageInfo } from '../rules/describe.js';
 import type { Signals } from '../signals.js';
 import type { IndicatorProvider, SeriesSpec } from './series.js';
@@ -26,6 +26,11 @@ export interface StrategyDefinition<S extends TObject = TObject> {
   readonly language?: RuleLanguageInfo;
   /** A rule across parameters that a JSON Schema cannot state (fast < slow): the issue, if broken. */
   validate?(params: Static<S>): ParamIssue | undefined;
+  /**
+   * The bar columns `signals` reads itself, besides its indicator series (whose columns their
+   * names fix) and time: with those, every column it may read (see strategyColumns).
+   */
+  readonly reads: readonly BarColumn[];
   /**
    * Every indicator series `signals` reads with these parameters, so a caller can compute (or
    * load) each distinct one once - for a run, or for a sweep whose runs share SMA(10).

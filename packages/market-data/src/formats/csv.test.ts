@@ -322,6 +322,34 @@ describe('readCsvFile sizes its columns from the first window', () => {
   });
 });
 
+describe('readCsvFile keeps only the columns asked for', () => {
+  it('stores just those, equal to the whole read, in every window size', async () => {
+    const whole = await readCsvFile(sampleData('GOOG.csv'));
+    for (const chunkBytes of [100, 1 << 20]) {
+      const some = await readCsvFile(
+        sampleData('GOOG.csv'),
+        { keep: ['open', 'close'] },
+        chunkBytes,
+      );
+      expect(Object.keys(some).sort()).toEqual(['close', 'length', 'open', 'time']);
+      expect(some.length).toBe(whole.length);
+      for (const column of ['time', 'open', 'close'] as const) {
+        expect(Buffer.from(some[column]!.buffer, 0, whole.length * 8), column).toEqual(
+          Buffer.from(whole[column].buffer, 0, whole.length * 8),
+        );
+      }
+    }
+  });
+
+  it('still checks every column of every row', () => {
+    const text =
+      'Date,Open,High,Low,Close,Volume\n2020-01-02,10,11,9,10.5,100\n2020-01-03,10,11,9,12,-5\n';
+    expect(() => parseCsv(text, { fileName: 'k.csv', keep: ['close'] })).toThrow(
+      /k\.csv line 3: .*high 11 is below close 12/,
+    );
+  });
+});
+
 describe('parseCsv reads the common date-time shape as the general parser does', () => {
   const header = 'Date,Open,High,Low,Close,Volume\n';
   const at = (text: string) => Date.parse(text.replace(' ', 'T') + (/[Z+]/.test(text) ? '' : 'Z'));

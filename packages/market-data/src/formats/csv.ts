@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { Bars } from '@hindsight/engine';
+import type { BarColumn, Bars, PartialBars } from '@hindsight/engine';
 import { CsvImportError } from '../errors.js';
 import { DATE_TIME_LENGTH, IsoTimeParser } from '../time/iso-time.js';
 import { isUtcZone, ZoneConverter } from '../time/timezone.js';
@@ -25,6 +25,11 @@ export interface CsvOptions {
   delimiter?: string;
 }
 
+/** The columns to keep (time always): every row is still read and checked whole. */
+export interface KeepColumns {
+  keep: readonly BarColumn[];
+}
+
 export interface ParseCsvOptions extends CsvOptions {
   /** Names the file in error messages. */
   fileName: string;
@@ -32,8 +37,15 @@ export interface ParseCsvOptions extends CsvOptions {
 
 const FIELDS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 type Field = (typeof FIELDS)[number];
-/** One Float64Array per field, in the order of FIELDS. */
-type Columns = [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+/** One Float64Array per field, in the order of FIELDS; null for a column not kept. */
+type Columns = [
+  Float64Array,
+  Float64Array | null,
+  Float64Array | null,
+  Float64Array | null,
+  Float64Array | null,
+  Float64Array | null,
+];
 const TIME_NAMES = new Set(['date', 'datetime', 'date time', 'time', 'timestamp']);
 
 const IGNORED = -1;
@@ -58,13 +70,24 @@ const CHUNK_BYTES = 1 << 20;
  * Reads and parses a CSV file of bars (see `parseCsv`), a window of whole lines at a time into one
  * reused buffer: the file is never held whole, only the columns of bars. The columns are sized
  * once, from the file's size and the rows of the first window, and grow only if the rest of the
- * file has shorter rows. `chunkBytes` sizes the window (tests).
+ * file has shorter rows. With `keep`, only those columns are stored (a run that reads the close
+ * alone holds 16 of the 48 bytes a bar). `chunkBytes` sizes the window (tests).
  */
 export async function readCsvFile(
   path: string,
-  options: CsvOptions = {},
+  options: CsvOptions & KeepColumns,
+  chunkBytes?: number,
+): Promise<PartialBars>;
+export async function readCsvFile(
+  path: string,
+  options?: CsvOptions,
+  chunkBytes?: number,
+): Promise<Bars>;
+export async function readCsvFile(
+  path: string,
+  options: CsvOptions & Partial<KeepColumns> = {},
   chunkBytes = CHUNK_BYTES,
-): Promise<Bars> {
+): Promise<PartialBars> {
   const fileName = basename(path);
   const cannotRead = (error: unknown): never => {
     const code = (error as NodeJS.ErrnoException).code;
@@ -145,7 +168,15 @@ function wholeLinesEnd(bytes: Uint8Array, filled: number): number {
  * around open and close, volume >= 0), and the first bad one throws a `CsvImportError` naming the
  * file, the line and the problem.
  */
-export function parseCsv(input: string | Uint8Array, options: ParseCsvOptions): Bars {
+export function parseCsv(
+  input: string | Uint8Array,
+  options: ParseCsvOptions & KeepColumns,
+): PartialBars;
+export function parseCsv(input: string | Uint8Array, options: ParseCsvOptions): Bars;
+export function parseCsv(
+  input: string | Uint8Array,
+  options: ParseCsvOptions & Partial<KeepColumns>,
+): PartialBars {
   const bytes = typeof input === 'string' ? utf8.encode(input) : input;
   const parser = new CsvParser(options);
   const pos = parser.header(bytes, 0, bytes.length);
@@ -173,7 +204,9 @@ class CsvParser {
   private roles = new Int8Array(0);
   private fieldCount = 0;
   private hasVolume = false;
-  private columns: Float64Array[] = [];
+  /** Per field (FIELDS' order): whether its column is stored. */
+  private readonly kept: boolean[];
+  private columns: (Float64Array | null)[] = [];
   private n = 0;
   /** Line number of the next row (1 is the header). */
   private line = 2;
@@ -185,8 +218,12 @@ class CsvParser {
     throw new CsvImportError(this.file, line, problem);
   };
 
-  constructor(options: ParseCsvOptions) {
+  constructor(options: ParseCsvOptions & Partial<KeepColumns>) {
     this.file = options.fileName;
+    const keep = options.keep;
+    this.kept = FIELDS.map(
+      (field) => keep === undefined || field === 'time' || keep.includes(field),
+    );
     this.delimiter = delimiterByte(options.delimiter, this.fail);
     this.timeShortcut = !/[0-9\-: Tt]/.test(String.fromCharCode(this.delimiter));
     this.zone = isUtcZone(options.timezone) ? null : new ZoneConverter(options.timezone!);
@@ -240,7 +277,7 @@ class CsvParser {
 
   /** Room for `capacity` bars; `rows` grows the columns if more come. */
   allocate(capacity: number): void {
-    this.columns = FIELDS.map(() => new Float64Array(capacity));
+    this.columns = this.kept.map((kept) => (kept ? new Float64Array(capacity) : null));
   }
 
   /**
@@ -255,10 +292,11 @@ class CsvParser {
   }
 
   /** Columns ~1/8 longer than needed for the rows so far, with those rows in them. */
-  private grow(): Float64Array[] {
+  private grow(): (Float64Array | null)[] {
     const n = this.n;
     const capacity = n + (n >>> 3) + 1024;
     this.columns = this.columns.map((column) => {
+      if (column === null) return null;
       const longer = new Float64Array(capacity);
       longer.set(column.subarray(0, n));
       return longer;
@@ -449,11 +487,11 @@ class CsvParser {
         capacity = time.length;
       }
       time[n] = t;
-      open[n] = o;
-      high[n] = h;
-      low[n] = l;
-      close[n] = c;
-      volume[n] = v;
+      if (open !== null) open[n] = o;
+      if (high !== null) high[n] = h;
+      if (low !== null) low[n] = l;
+      if (close !== null) close[n] = c;
+      if (volume !== null) volume[n] = v;
       previousLine = rowLine;
       n++;
       // The state as each row ends, not once after the loop: code after a loop that ran its
@@ -465,14 +503,25 @@ class CsvParser {
     return pos;
   }
 
-  /** The bars read; every rule of the engine's createBars was checked row by row. */
-  bars(): Bars {
+  /**
+   * The bars read, in the columns kept; every rule of the engine's createBars was checked row by
+   * row, on every column.
+   */
+  bars(): PartialBars {
     const n = this.n;
     if (n === 0) this.fail(null, 'no bars after the header');
-    const [time, open, high, low, close, volume] = this.columns.map((column) =>
-      column.subarray(0, n),
+    const [time, open, high, low, close, volume] = this.columns.map(
+      (column) => column?.subarray(0, n) ?? null,
     ) as Columns;
-    return { length: n, time, open, high, low, close, volume };
+    return {
+      length: n,
+      time,
+      ...(open && { open }),
+      ...(high && { high }),
+      ...(low && { low }),
+      ...(close && { close }),
+      ...(volume && { volume }),
+    };
   }
 }
 
