@@ -91,7 +91,8 @@ export function runSweepChunk(input: {
       const { stats, simulation } = runPrepared(
         { strategy: input.strategy, params: combo.params, simulation: input.simulation },
         prepared,
-        { signal: input.signal },
+        // A cell keeps its statistics and trial summary, never the cash series.
+        { signal: input.signal, keepCash: false },
         market,
       );
       const trial = summarizeTrial(simulation.equity, SWEEP_PARTITIONS, trialReturns);
