@@ -1,17 +1,7 @@
-import type { Dirent } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHECKPOINTS_DIR } from './artifacts.js';
-
-export interface CheckpointCleanupOptions {
-  dataRoot: string;
-  /** Checkpoints not written for longer than this are removed. */
-  olderThanMs: number;
-  /** Epoch milliseconds; default Date.now(). */
-  now?: number;
-  /** Count what would go without removing anything. */
-  dryRun?: boolean;
-}
+import { type CleanupOptions, cutoffOf, entriesOf } from './cleanup.js';
 
 export interface CheckpointCleanupReport {
   /** Backtests whose checkpoint directory was removed. */
@@ -19,15 +9,6 @@ export interface CheckpointCleanupReport {
   /** Checkpoints written within the age. */
   kept: number;
   bytesRemoved: number;
-}
-
-async function entriesOf(dir: string): Promise<Dirent[]> {
-  try {
-    return await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
 }
 
 /**
@@ -39,12 +20,9 @@ async function entriesOf(dir: string): Promise<Dirent[]> {
  * newest file in the directory, without the store.
  */
 export async function cleanupCheckpoints(
-  options: CheckpointCleanupOptions,
+  options: CleanupOptions,
 ): Promise<CheckpointCleanupReport> {
-  if (!(options.olderThanMs >= 0)) {
-    throw new RangeError(`olderThanMs must be a number >= 0, got ${options.olderThanMs}`);
-  }
-  const cutoff = (options.now ?? Date.now()) - options.olderThanMs;
+  const cutoff = cutoffOf(options);
   const report: CheckpointCleanupReport = { removed: 0, kept: 0, bytesRemoved: 0 };
   const root = join(options.dataRoot, CHECKPOINTS_DIR);
   for (const entry of await entriesOf(root)) {

@@ -61,26 +61,34 @@ async function finishedAt(dir: string): Promise<number> {
   return (await stat(dir)).mtimeMs;
 }
 
+/** The entries of a directory; none when it does not exist (nothing was ever written there). */
+export async function entriesOf(dir: string): Promise<Dirent[]> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** The time before which a file is old enough to go: now - olderThanMs. */
+export function cutoffOf(options: Pick<CleanupOptions, 'olderThanMs' | 'now'>): number {
+  if (!(options.olderThanMs >= 0)) {
+    throw new RangeError(`olderThanMs must be a number >= 0, got ${options.olderThanMs}`);
+  }
+  return (options.now ?? Date.now()) - options.olderThanMs;
+}
+
 /**
  * Removes result directories under DATA_ROOT/tasks that finished more than `olderThanMs` ago,
  * and temporary directories abandoned as long ago, and says what it removed. The store's
  * records stay: a record outlives its artifacts, whose absence the api reports.
  */
 export async function cleanupResults(options: CleanupOptions): Promise<CleanupReport> {
-  if (!(options.olderThanMs >= 0)) {
-    throw new RangeError(`olderThanMs must be a number >= 0, got ${options.olderThanMs}`);
-  }
-  const now = options.now ?? Date.now();
-  const cutoff = now - options.olderThanMs;
+  const cutoff = cutoffOf(options);
   const root = tasksRoot(options.dataRoot);
   const report: CleanupReport = { removed: [], kept: 0, bytesRemoved: 0 };
-  let entries: Dirent[];
-  try {
-    entries = await readdir(root, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return report;
-    throw error;
-  }
+  const entries = await entriesOf(root);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (!entry.isDirectory()) continue;
@@ -130,13 +138,7 @@ export async function removeAbandonedPartialWrites(
   now: number = Date.now(),
 ): Promise<string[]> {
   const root = tasksRoot(dataRoot);
-  let entries: Dirent[];
-  try {
-    entries = await readdir(root, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const entries = await entriesOf(root);
   const host = hostname();
   const removed: string[] = [];
   for (const entry of entries) {

@@ -1,7 +1,6 @@
-import type { Dirent } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ABANDONED_PARTIAL_MS } from './cleanup.js';
+import { ABANDONED_PARTIAL_MS, type CleanupOptions, cutoffOf, entriesOf } from './cleanup.js';
 
 /** DATA_ROOT/indicators: the indicators step's series cache (apps/worker indicator-cache.ts). */
 export function indicatorsRoot(dataRoot: string): string {
@@ -12,31 +11,12 @@ export function indicatorsRoot(dataRoot: string): string {
 const SERIES_SUFFIX = '.f64';
 const TEMPORARY_SUFFIX = '.tmp';
 
-export interface IndicatorCleanupOptions {
-  dataRoot: string;
-  /** Series not used (written or read) for longer than this are removed. */
-  olderThanMs: number;
-  /** Epoch milliseconds; default Date.now(). */
-  now?: number;
-  /** Count what would go without removing anything. */
-  dryRun?: boolean;
-}
-
 export interface IndicatorCleanupReport {
   /** Series files (and abandoned temporary writes) removed. */
   removed: number;
   /** Series used within the age. */
   kept: number;
   bytesRemoved: number;
-}
-
-async function entriesOf(dir: string): Promise<Dirent[]> {
-  try {
-    return await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
 }
 
 /**
@@ -49,14 +29,9 @@ async function entriesOf(dir: string): Promise<Dirent[]> {
  * only: the cache may hold millions of files. The fan-out directories stay (a writer may be
  * about to write into one).
  */
-export async function cleanupIndicators(
-  options: IndicatorCleanupOptions,
-): Promise<IndicatorCleanupReport> {
-  if (!(options.olderThanMs >= 0)) {
-    throw new RangeError(`olderThanMs must be a number >= 0, got ${options.olderThanMs}`);
-  }
+export async function cleanupIndicators(options: CleanupOptions): Promise<IndicatorCleanupReport> {
   const now = options.now ?? Date.now();
-  const cutoff = now - options.olderThanMs;
+  const cutoff = cutoffOf({ ...options, now });
   const report: IndicatorCleanupReport = { removed: 0, kept: 0, bytesRemoved: 0 };
   const root = indicatorsRoot(options.dataRoot);
   for (const fanOut of await entriesOf(root)) {
