@@ -43,16 +43,21 @@ export interface SweepSymbols {
   trialReturns: Float64Array;
 }
 
+/** Per symbol, the memo of indicator series a sweep's combinations share (KEPT_SERIES_BYTES). */
+export function sweepIndicators(
+  symbols: ReadonlyArray<{ bars: PreparedSymbol['bars'] }>,
+): BarsIndicators[] {
+  const keepBytes = KEPT_SERIES_BYTES / Math.max(1, symbols.length);
+  return symbols.map((s) => new BarsIndicators(s.bars, [], { keepBytes }));
+}
+
 export function prepareSweepSymbols(
   symbols: ReadonlyArray<Omit<PreparedSymbol, 'signals'>>,
 ): SweepSymbols {
-  const keepBytes = KEPT_SERIES_BYTES / Math.max(1, symbols.length);
   const weighted = withWeights(symbols);
+  const indicators = sweepIndicators(symbols);
   return {
-    symbols: symbols.map((s) => ({
-      ...s,
-      indicators: new BarsIndicators(s.bars, [], { keepBytes }),
-    })),
+    symbols: symbols.map((s, j) => ({ ...s, indicators: indicators[j]! })),
     market: scanMarket(weighted[0]!.bars.time, benchmarkClose(weighted)),
     trialReturns: new Float64Array(Math.max(0, weighted[0]!.bars.length - 1)),
   };

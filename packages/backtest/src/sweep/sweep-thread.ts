@@ -7,18 +7,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { getStrategy } from '@hindsight/engine';
 import type { SweepCombo } from './grid.js';
-import { prepareSweepSymbols, runSweepChunk } from './run-chunk.js';
+import { prepareSweepSymbols, runSweepChunk, sweepIndicators } from './run-chunk.js';
 import type { SweepThreadData } from './threads.js';
 import { scoreInSample } from './walk-forward/index.js';
 
 const { strategy, symbols, simulation, inSample } = workerData as SweepThreadData;
 const definition = getStrategy(strategy);
 
-/** What a batch is answered with; the bars prepared once (prepareSweepSymbols) for the cells. */
+/** What a batch is answered with; the bars prepared once for all the batches of the thread. */
 function answerer(): (combos: SweepCombo[]) => unknown {
   if (inSample !== undefined) {
+    const indicators = sweepIndicators(symbols);
     return (combos) =>
-      scoreInSample({ strategy: definition, symbols, simulation, ...inSample }, combos);
+      scoreInSample({ strategy: definition, symbols, simulation, indicators, ...inSample }, combos);
   }
   const bars = prepareSweepSymbols(symbols);
   return (combos) => runSweepChunk({ strategy: definition, bars, simulation, combos });

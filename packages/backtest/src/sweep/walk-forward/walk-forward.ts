@@ -1,5 +1,6 @@
 import {
   type Bars,
+  type IndicatorProvider,
   type Signals,
   SimulationAbortedError,
   type SimulationConfig,
@@ -12,6 +13,7 @@ import { computeStats, downsample, type Stats } from '@hindsight/metrics';
 import type { WalkForwardFoldReport, WalkForwardReport, WalkForwardSpec } from '@hindsight/models';
 import { type BacktestOutput, benchmarkClose, runPrepared } from '../../run-backtest.js';
 import type { SweepCombo } from '../grid.js';
+import { sweepIndicators } from '../run-chunk.js';
 import type { SweepObjective } from '../summarize.js';
 import { type BarWindow, walkForwardWindows } from './windows.js';
 
@@ -45,10 +47,18 @@ type Run = Pick<Parameters<typeof runPrepared>[0], 'strategy' | 'params' | 'simu
  * window are these sliced (sliceSignals), indicators warmed up on the bars before the window.
  */
 function signalsOf(
-  input: Pick<WalkForwardInput, 'strategy' | 'symbols'>,
+  input: Pick<WalkForwardInput, 'strategy' | 'symbols'> & SharedSeries,
   params: Record<string, unknown>,
 ): Signals[] {
-  return input.symbols.map((s) => input.strategy.signals(s.bars, params));
+  return input.symbols.map((s, j) => input.strategy.signals(s.bars, params, input.indicators?.[j]));
+}
+
+/**
+ * Per symbol, where the combinations read their indicator series (sweepIndicators): each distinct
+ * series computed once for all of them, the same values as computed per combination.
+ */
+interface SharedSeries {
+  indicators?: readonly IndicatorProvider[];
 }
 
 /**
@@ -74,9 +84,10 @@ export function runWindow(
 }
 
 /** What scoring the combinations on the in-sample windows needs: no pause, no out-of-sample run. */
-type InSampleScoring = Pick<WalkForwardInput, 'strategy' | 'symbols' | 'simulation' | 'spec'> & {
-  key: SweepObjective['key'];
-};
+type InSampleScoring = Pick<WalkForwardInput, 'strategy' | 'symbols' | 'simulation' | 'spec'> &
+  SharedSeries & {
+    key: SweepObjective['key'];
+  };
 
 /**
  * The part of a walk-forward analysis that grows with the grid: every combination's objective on
@@ -118,7 +129,11 @@ export function scoreInSample(
  */
 export async function runWalkForward(input: WalkForwardInput): Promise<WalkForwardReport | null> {
   const { combos } = input;
-  const scoring = { ...input, key: input.objective.key };
+  const scoring = {
+    ...input,
+    key: input.objective.key,
+    indicators: sweepIndicators(input.symbols),
+  };
   const folds = windowsOrThrow(input.symbols[0]!.bars.length, input.spec).folds;
   const scores = folds.map(() => new Float64Array(combos.length).fill(Number.NaN));
   for (let start = 0; start < combos.length; start += BATCH) {
