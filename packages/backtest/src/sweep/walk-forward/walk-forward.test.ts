@@ -17,7 +17,12 @@ import { runBacktest, runPrepared } from '../../run-backtest.js';
 import { planSweep } from '../grid.js';
 import { prepareSweepSymbols, runSweepChunk } from '../run-chunk.js';
 import { rankCells } from '../summarize.js';
-import { runWalkForward, WalkForwardError, walkForwardEfficiency } from './walk-forward.js';
+import {
+  checkWalkForward,
+  runWalkForward,
+  WalkForwardError,
+  walkForwardEfficiency,
+} from './walk-forward.js';
 import { walkForwardWindows } from './windows.js';
 
 const GOOG = fileURLToPath(
@@ -335,6 +340,17 @@ describe('runWalkForward on the 175-combination GOOG grid', async () => {
     await expect(
       runWalkForward({ ...short, spec: { folds: 5, mode: 'rolling', inSampleFraction: 0.75 } }),
     ).rejects.toThrow(/first in-sample window of 115 bars/);
+    // The check before any run says the same, naming the warm-up on the whole range, not the
+    // window's length (on its 115 bars alone SMA(200) is never defined).
+    const spec = { folds: 5, mode: 'rolling', inSampleFraction: 0.75 } as const;
+    const slowest = input.combos.filter((c) => c.params.slow === 200);
+    expect(() => checkWalkForward({ ...short, combos: slowest, spec })).toThrow(
+      /"slow":200.*\} warms up over 200 bars, leaving no bar to trade in the first in-sample window of 115 bars/,
+    );
+    const tiny = { ...input, symbols: [{ symbol: 'GOOG', bars: sliceBars(bars, 0, 150) }] };
+    expect(() => checkWalkForward({ ...tiny, combos: slowest, spec })).toThrow(
+      /needs more than the range's 150 bars to warm up/,
+    );
     await expect(
       runWalkForward({
         ...input,

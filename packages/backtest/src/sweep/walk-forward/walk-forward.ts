@@ -222,21 +222,34 @@ export function checkWalkForward(
 ): void {
   const { inSampleBars } = windowsOrThrow(input.symbols[0]!.bars.length, input.spec);
   for (const combo of input.combos) {
-    const signals = input.symbols.map((s) =>
+    // The window's bars alone are enough to see whether the warm-up fits (signals are causal),
+    // but an indicator longer than the window never defines a value there, so its warm-up would
+    // read as the window's length: the error names the one on the whole range.
+    const onWindow = input.symbols.map((s) =>
       input.strategy.signals(sliceBars(s.bars, 0, inSampleBars), combo.params),
     );
-    assertWarmupFits(combo, signals, inSampleBars);
+    if (fits(onWindow, inSampleBars)) continue;
+    const onRange = input.symbols.map((s) => input.strategy.signals(s.bars, combo.params));
+    assertWarmupFits(combo, onRange, inSampleBars);
   }
+}
+
+function fits(signals: readonly Signals[], inSampleBars: number): boolean {
+  return Math.max(...signals.map((s) => s.warmup)) <= inSampleBars - 2;
 }
 
 /** The first in-sample window must leave at least one bar to decide on after the warm-up. */
 function assertWarmupFits(combo: SweepCombo, signals: readonly Signals[], inSampleBars: number) {
+  if (fits(signals, inSampleBars)) return;
   const warmup = Math.max(...signals.map((s) => s.warmup));
-  if (warmup > inSampleBars - 2) {
-    throw new WalkForwardError(
-      `${JSON.stringify(combo.params)} warms up over ${warmup + 1} bars, leaving no bar to trade in the first in-sample window of ${inSampleBars} bars: use fewer folds, a larger inSampleFraction or a longer range`,
-    );
-  }
+  const bars = signals[0]!.enterLong.length;
+  const needs =
+    warmup >= bars
+      ? `needs more than the range's ${bars} bars to warm up`
+      : `warms up over ${warmup + 1} bars`;
+  throw new WalkForwardError(
+    `${JSON.stringify(combo.params)} ${needs}, leaving no bar to trade in the first in-sample window of ${inSampleBars} bars: use fewer folds, a larger in-sample fraction or a longer range`,
+  );
 }
 
 /**
