@@ -6,7 +6,9 @@
  *   submit -> `completed` event latency p50/p99 (idle, one at a time)
  *   progress event latency worker -> WebSocket client p99 (event ts to receipt)
  *   sustained backtests per second (a queue of N, all distinct: cache off), with the submit and
- *   submit -> `completed` latencies p50/p99 under that load, and Redis commands per backtest
+ *   submit -> `completed` latencies p50/p99 under that load, Redis commands per backtest and the
+ *   CPU milliseconds one backtest costs the api, the worker and redis-server (a figure that a busy
+ *   machine distorts far less than backtests per second: 300/s on two cores needs <= ~6.6 ms)
  *   1,000 users submitting one each and watching it over WebSocket at once
  *   Redis memory after 10,000 completed backtests
  *   cancel -> `cancelled` event latency in each step (data generation, indicators, simulation)
@@ -15,9 +17,10 @@
  * BENCH_WORKER_CONCURRENCY sets the worker's concurrency (default 8), BENCH_PHASES picks phases
  * (comma-separated of idle, sustained, crowd, memory, cancel; all by default) and BENCH_PROFILE_DIR has
  * the api and worker processes write V8 CPU profiles there (node --cpu-prof) for a look with
- * Chrome DevTools or `node apps/api/bench/top-functions.ts DIR`.
+ * Chrome DevTools or `node apps/api/bench/top-functions.ts DIR` (which reads only the sustained
+ * phase's samples, from the window.json the bench writes beside them).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BacktestEvent } from '@hindsight/models';
@@ -61,6 +64,36 @@ function redisCallsPer(commandstats: string, backtests: number): string {
     .map((c) => `${c.command} ${c.per.toFixed(1)}`)
     .join(', ');
   return `${total.toFixed(1)} commands (${top})`;
+}
+
+/**
+ * CPU ms a process has used so far, all its threads (the worker's sandboxes included): utime +
+ * stime of /proc/PID/stat, in clock ticks of 10 ms. Linux only; NaN elsewhere.
+ */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name, which may itself hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Threads of a process now (/proc/PID/status); NaN where there is no /proc. */
+function threadCount(pid: number | undefined): number {
+  try {
+    return Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU ms redis-server has used so far (INFO cpu, user + sys, main and background threads). */
+function redisCpuMs(info: string): number {
+  const seconds = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1]);
+  return (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000;
 }
 
 interface Received {
@@ -250,10 +283,17 @@ async function main() {
     // Then one run per slot at once: the worker starts a sandbox thread per concurrent job on
     // first use (seconds of module loading under tsx) and reuses it afterwards; the phases below
     // measure the steady state, not those start-ups.
-    await Promise.all(
-      Array.from({ length: Number(CONCURRENCY) }, async () => follow((await submit()).id)),
-    );
-    const curve = await fetch(`${base}/api/v1/backtests/${warm}/equity?maxPoints=4`, {
+    // Rounds of twice as many until a round starts no thread: a thread started inside a phase
+    // would put seconds of start-up into its CPU figures.
+    for (let round = 0, threads = -1; round < 5; round++) {
+      await Promise.all(
+        Array.from({ length: 2 * Number(CONCURRENCY) }, async () => follow((await submit()).id)),
+      );
+      const now = threadCount(worker.child.pid);
+      if (now === threads) break;
+      threads = now;
+    }
+    const curve = await fetch(`${base}/api/v1/backtests/${warm}/equity?maxPoints=8`, {
       headers: { authorization: `Bearer ${key}` },
     });
     console.log(`bars per backtest: ${((await curve.json()) as { points: number }).points}`);
@@ -290,7 +330,13 @@ async function main() {
       const backlog = Math.max(100, Math.round(2_000 * SCALE));
       const target = finished.completed + backlog;
       await admin.config('RESETSTAT');
+      const cpuBefore = {
+        api: processCpuMs(api.child.pid),
+        worker: processCpuMs(worker.child.pid),
+        redis: redisCpuMs(await admin.info('cpu')),
+      };
       const t0 = performance.now();
+      const windowStartUs = Number(process.hrtime.bigint() / 1000n);
       const submitted: { id: string; at: number; ms: number }[] = [];
       for (let i = 0; i < backlog; i += 32) {
         await Promise.all(
@@ -303,6 +349,19 @@ async function main() {
       }
       await completedReach(target);
       const seconds = (performance.now() - t0) / 1000;
+      if (PROFILE_DIR !== undefined) {
+        // The sustained phase on the clock V8 stamps profile samples with, for top-functions.ts.
+        const endUs = Number(process.hrtime.bigint() / 1000n);
+        writeFileSync(
+          join(PROFILE_DIR, 'window.json'),
+          JSON.stringify({ startUs: windowStartUs, endUs }),
+        );
+      }
+      const cpuPer = {
+        api: (processCpuMs(api.child.pid) - cpuBefore.api) / backlog,
+        worker: (processCpuMs(worker.child.pid) - cpuBefore.worker) / backlog,
+        redis: (redisCpuMs(await admin.info('cpu')) - cpuBefore.redis) / backlog,
+      };
       console.log(
         `sustained: ${backlog} backtests in ${seconds.toFixed(2)} s = ${(backlog / seconds).toFixed(1)} backtests/s`,
       );
@@ -314,6 +373,10 @@ async function main() {
       );
       console.log(
         `  redis per backtest: ${redisCallsPer(await admin.info('commandstats'), backlog)}`,
+      );
+      const cpuSum = cpuPer.api + cpuPer.worker + cpuPer.redis;
+      console.log(
+        `  CPU per backtest: ${cpuSum.toFixed(2)} ms (api ${cpuPer.api.toFixed(2)}, worker ${cpuPer.worker.toFixed(2)}, redis ${cpuPer.redis.toFixed(2)}) = ${(2000 / cpuSum).toFixed(0)} backtests/s on 2 idle cores`,
       );
     }
 

@@ -3,8 +3,12 @@
  * time went: self time by package (or node: internals) and the heaviest functions.
  *
  *   node --import tsx apps/api/bench/top-functions.ts DIR [functions=25]
+ *
+ * A `window.json` in DIR (`{ "startUs", "endUs" }` on the monotonic clock V8 stamps samples with,
+ * which bench:service writes around its sustained phase) keeps only the samples inside it: the
+ * steady state, without the seconds of module loading at start.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface ProfileNode {
@@ -34,15 +38,30 @@ function area(url: string): string {
   return ours ? `${ours[1]}/${ours[2]}` : url;
 }
 
-function summarize(file: string, top: number): void {
+interface Window {
+  startUs: number;
+  endUs: number;
+}
+
+function summarize(file: string, top: number, window: Window | null): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (window !== null && (at < window.startUs || at > window.endUs)) continue;
     const id = profile.samples[i]!;
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
   }
-  const total = profile.endTime - profile.startTime;
+  const total =
+    window === null
+      ? profile.endTime - profile.startTime
+      : Math.max(
+          0,
+          Math.min(profile.endTime, window.endUs) - Math.max(profile.startTime, window.startUs),
+        );
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();
   let idle = 0;
@@ -71,6 +90,13 @@ function summarize(file: string, top: number): void {
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: top-functions.ts DIR [count]');
 const top = Number(process.argv[3] ?? 25);
+const windowFile = join(dir, 'window.json');
+const window = existsSync(windowFile)
+  ? (JSON.parse(readFileSync(windowFile, 'utf8')) as Window)
+  : null;
+if (window !== null) {
+  console.log(`samples of ${((window.endUs - window.startUs) / 1e6).toFixed(1)} s (window.json)`);
+}
 for (const name of readdirSync(dir).filter((n) => n.endsWith('.cpuprofile'))) {
-  summarize(join(dir, name), top);
+  summarize(join(dir, name), top, window);
 }

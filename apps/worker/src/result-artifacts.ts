@@ -77,9 +77,10 @@ export function buildArtifacts(
 export async function countResultBytes(
   diskUsage: DiskUsage,
   record: BacktestRecord,
+  bytes: number,
   log: Logger,
 ): Promise<void> {
   await diskUsage
-    .record(record.ownerId, record.id)
+    .record(record.ownerId, record.id, bytes)
     .catch((error: unknown) => log.warn({ err: error }, 'result size not counted'));
 }

@@ -39,7 +39,7 @@ export async function reuseEarlierResult(
   if (!artifacts) return false;
   // Another user's backtest id is theirs to know: the reuse is named only to its own owner.
   const reusedFrom = source.ownerId === record.ownerId ? source.id : null;
-  const { written } = await writeTaskArtifacts(dataRoot, record.id, {
+  const { written, bytes } = await writeTaskArtifacts(dataRoot, record.id, {
     ...artifacts,
     manifest: {
       ...artifacts.manifest,
@@ -60,8 +60,8 @@ export async function reuseEarlierResult(
       ? 'reused the result of an identical earlier backtest'
       : `reused the result of backtest ${reusedFrom}`,
   );
-  if (await lifecycle.complete(record.id, source.summary)) {
-    if (written) await countResultBytes(deps.diskUsage, record, deps.logger);
+  if (await lifecycle.complete(record, source.summary)) {
+    if (written) await countResultBytes(deps.diskUsage, record, bytes, deps.logger);
     return true;
   }
   const now = await lifecycle.store.getBacktest(record.id);

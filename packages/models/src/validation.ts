@@ -1,3 +1,4 @@
+import { checkSchema } from '@hindsight/engine';
 import type { Static, TSchema } from 'typebox';
 import type { TLocalizedValidationError } from 'typebox/error';
 import Value from 'typebox/value';
@@ -134,7 +135,7 @@ export function parseWithSchema<T extends TSchema>(
 ): Static<T> {
   let candidate = Value.Default(schema, Value.Clone(value));
   if (options.convert) candidate = Value.Convert(schema, candidate);
-  if (Value.Check(schema, candidate)) return candidate as Static<T>;
+  if (checkSchema(schema, candidate)) return candidate as Static<T>;
   const issues = describeErrors(Value.Errors(schema, candidate));
   throw createError('HS_ERR_VALIDATION', { reason: formatIssues(issues) }, { details: { issues } });
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Trade } from '@hindsight/engine';
@@ -7,9 +7,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ARTIFACT_FILES,
   ARTIFACT_FORMAT_VERSION,
+  type ResultManifest,
   readTaskArtifact,
+  type TaskArtifacts,
   taskDir,
   toTradeRecord,
+  writeTaskArtifacts,
 } from './artifacts.js';
 
 const trade: Trade = {
@@ -79,5 +82,69 @@ describe('readTaskArtifact of a result written in format 1', () => {
     const stored = { trades: [toTradeRecord(trade)], openTrades: [] };
     await writeFile(join(dir, ARTIFACT_FILES.trades), JSON.stringify(stored));
     expect(await readTaskArtifact(dataRoot, id, 'trades')).toEqual(stored);
+  });
+});
+
+describe('writeTaskArtifacts', () => {
+  /** A result with `trades` closed trades over `bars` bars. */
+  function artifactsOf(trades: number, bars: number): TaskArtifacts {
+    const time = Float64Array.from(
+      { length: bars },
+      (_, i) => Date.UTC(2020, 0, 1) + i * 86_400_000,
+    );
+    const equity = Float64Array.from({ length: bars }, (_, i) => 10_000 + Math.sin(i) * 100);
+    return {
+      manifest: { id: 'x', fingerprint: 'f'.repeat(64) } as unknown as ResultManifest,
+      equity: { time, equity, drawdownPct: equity.map((v) => v / 20_000 - 1) },
+      trades: {
+        trades: Array.from({ length: trades }, (_, i) =>
+          toTradeRecord({ ...trade, entryBar: i, pnl: i / 7 }),
+        ),
+        openTrades: [toTradeRecord({ ...trade, exitReason: 'end_of_data' })],
+      },
+      stats: { returnPct: 1.5, trades, sharpeRatio: null } as unknown as TaskArtifacts['stats'],
+    };
+  }
+
+  // Many trades: trades.json is written in several chunks and must still be the one document
+  // JSON.stringify makes; the bytes it reports are what the owner's disk usage counts.
+  it.each([
+    [0, 10],
+    [3, 2_000],
+    [12_345, 20_000],
+  ])(
+    'writes %i trades over %i bars as JSON.stringify would, and says its bytes',
+    async (n, bars) => {
+      const id = newId();
+      const artifacts = artifactsOf(n, bars);
+      const { written, bytes, dir } = await writeTaskArtifacts(dataRoot, id, artifacts);
+      expect(written).toBe(true);
+      expect(dir).toBe(taskDir(dataRoot, id));
+      expect(await readFile(join(dir, ARTIFACT_FILES.trades), 'utf8')).toBe(
+        JSON.stringify(artifacts.trades),
+      );
+      expect(await readFile(join(dir, ARTIFACT_FILES.stats), 'utf8')).toBe(
+        JSON.stringify(artifacts.stats),
+      );
+      const { time, equity, drawdownPct } = artifacts.equity;
+      const columns = Buffer.concat(
+        [time, equity, drawdownPct].map((c) => Buffer.from((c as Float64Array).buffer)),
+      );
+      expect((await readFile(join(dir, ARTIFACT_FILES.equity))).equals(columns)).toBe(true);
+      const sizes = await Promise.all(
+        (await readdir(dir)).map(async (name) => (await stat(join(dir, name))).size),
+      );
+      expect(bytes).toBe(sizes.reduce((a, b) => a + b, 0));
+    },
+  );
+
+  it('keeps a complete result already there, and writes nothing: 0 bytes', async () => {
+    const id = newId();
+    await writeTaskArtifacts(dataRoot, id, artifactsOf(1, 10));
+    expect(await writeTaskArtifacts(dataRoot, id, artifactsOf(2, 10))).toMatchObject({
+      written: false,
+      bytes: 0,
+    });
+    expect((await readTaskArtifact(dataRoot, id, 'trades'))?.trades).toHaveLength(1);
   });
 });

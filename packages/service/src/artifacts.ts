@@ -37,8 +37,10 @@ const EQUITY_COLUMNS = ['time', 'equity', 'drawdownPct'] as const;
 export const EQUITY_BYTES_PER_BAR = EQUITY_COLUMNS.length * Float64Array.BYTES_PER_ELEMENT;
 /** Points of the preview: enough for any chart; a maxPoints at or below it reads only this. */
 export const EQUITY_PREVIEW_POINTS = 4000;
-/** Trades serialised per write, so no string grows with the number of trades. */
+/** Trades serialised at a time, so no string grows with the number of trades. */
 const TRADES_PER_WRITE = 1000;
+/** Characters of trades.json gathered before a write (a few thousand trades). */
+const WRITE_CHUNK_CHARS = 1 << 20;
 
 export const TASKS_DIR = 'tasks';
 /** DATA_ROOT/checkpoints/<id>/: a running simulation's saved state (apps/worker/src/checkpoints.ts). */
@@ -198,6 +200,8 @@ export interface WriteResult {
   dir: string;
   /** false when a complete result was already there (a re-run after a crash): it is kept. */
   written: boolean;
+  /** Bytes of the files written (what the owner's disk usage counts); 0 when not written. */
+  bytes: number;
 }
 
 function isExistingDirError(error: unknown): boolean {
@@ -205,44 +209,81 @@ function isExistingDirError(error: unknown): boolean {
   return code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EISDIR';
 }
 
-/** The equity columns one after another, written from their own memory: no copy, no text. */
-async function writeEquityFile(path: string, columns: EquityColumns): Promise<void> {
+/**
+ * The equity columns one after another, written from their own memory: no copy, no text, one
+ * write call for the three. Resolves to the bytes written.
+ */
+async function writeEquityFile(path: string, columns: EquityColumns): Promise<number> {
   const file = await open(path, 'w');
   try {
-    for (const name of EQUITY_COLUMNS) {
+    const parts = EQUITY_COLUMNS.map((name) => {
       const values = columns[name];
-      await file.write(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-    }
+      return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    });
+    const { bytesWritten } = await file.writev(parts);
+    return bytesWritten;
   } finally {
     await file.close();
   }
 }
 
-/** `[a,b,...]` written TRADES_PER_WRITE records at a time. */
-async function writeJsonArray(file: FileHandle, items: readonly unknown[]): Promise<void> {
-  await file.write('[');
+/**
+ * Text gathered and written once it reaches WRITE_CHUNK_CHARS (and at the end): a file of a few
+ * hundred trades takes one write instead of one per piece, and no string grows with the file.
+ */
+class ChunkedText {
+  #pending = '';
+  /** Bytes written so far. */
+  bytes = 0;
+
+  constructor(private readonly file: FileHandle) {}
+
+  async add(text: string): Promise<void> {
+    this.#pending += text;
+    if (this.#pending.length >= WRITE_CHUNK_CHARS) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.#pending === '') return;
+    this.bytes += (await this.file.write(this.#pending)).bytesWritten;
+    this.#pending = '';
+  }
+}
+
+/** `[a,b,...]` serialised TRADES_PER_WRITE records at a time. */
+async function addJsonArray(out: ChunkedText, items: readonly unknown[]): Promise<void> {
+  await out.add('[');
   for (let from = 0; from < items.length; from += TRADES_PER_WRITE) {
     const chunk = items.slice(from, from + TRADES_PER_WRITE).map((item) => JSON.stringify(item));
-    await file.write((from === 0 ? '' : ',') + chunk.join(','));
+    await out.add((from === 0 ? '' : ',') + chunk.join(','));
   }
-  await file.write(']');
+  await out.add(']');
 }
 
 /**
  * The trades as one JSON document, written incrementally: a run with millions of trades made
- * JSON.stringify fail with "Invalid string length".
+ * JSON.stringify fail with "Invalid string length". Resolves to the bytes written.
  */
-async function writeTradesFile(path: string, trades: TradesArtifact): Promise<void> {
+async function writeTradesFile(path: string, trades: TradesArtifact): Promise<number> {
   const file = await open(path, 'w');
   try {
-    await file.write('{"trades":');
-    await writeJsonArray(file, trades.trades);
-    await file.write(',"openTrades":');
-    await writeJsonArray(file, trades.openTrades);
-    await file.write('}');
+    const out = new ChunkedText(file);
+    await out.add('{"trades":');
+    await addJsonArray(out, trades.trades);
+    await out.add(',"openTrades":');
+    await addJsonArray(out, trades.openTrades);
+    await out.add('}');
+    await out.flush();
+    return out.bytes;
   } finally {
     await file.close();
   }
+}
+
+/** Writes `text` to a new file; resolves to its length in bytes. */
+async function writeTextFile(path: string, text: string): Promise<number> {
+  await writeFile(path, text);
+  return Buffer.byteLength(text);
 }
 
 /**
@@ -258,9 +299,13 @@ export async function writeTaskArtifacts(
 ): Promise<WriteResult> {
   const root = tasksRoot(dataRoot);
   const dir = taskDir(dataRoot, backtestId);
-  await mkdir(root, { recursive: true });
   const temp = join(root, partialWriteName(backtestId));
-  await mkdir(temp);
+  // The tasks directory exists after the first result: made only when the first mkdir says not.
+  await mkdir(temp).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    await mkdir(root, { recursive: true });
+    await mkdir(temp);
+  });
   const file = (name: string) => join(temp, name);
   try {
     const equity = toColumns(artifacts.equity);
@@ -274,18 +319,18 @@ export async function writeTaskArtifacts(
         stats: ARTIFACT_FILES.stats,
       },
     };
-    await Promise.all([
-      writeFile(file(ARTIFACT_FILES.manifest), JSON.stringify(manifest)),
-      writeFile(file(ARTIFACT_FILES.stats), JSON.stringify(artifacts.stats)),
+    const sizes = await Promise.all([
+      writeTextFile(file(ARTIFACT_FILES.manifest), JSON.stringify(manifest)),
+      writeTextFile(file(ARTIFACT_FILES.stats), JSON.stringify(artifacts.stats)),
       writeEquityFile(file(ARTIFACT_FILES.equity), equity),
-      writeFile(file(ARTIFACT_FILES.equityPreview), JSON.stringify(toPreview(equity))),
+      writeTextFile(file(ARTIFACT_FILES.equityPreview), JSON.stringify(toPreview(equity))),
       writeTradesFile(file(ARTIFACT_FILES.trades), artifacts.trades),
     ]);
     await rename(temp, dir);
-    return { dir, written: true };
+    return { dir, written: true, bytes: sizes.reduce((sum, size) => sum + size, 0) };
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
-    if (isExistingDirError(error)) return { dir, written: false };
+    if (isExistingDirError(error)) return { dir, written: false, bytes: 0 };
     throw error;
   }
 }

@@ -80,7 +80,7 @@ describe('writeTaskArtifacts', () => {
   it('writes the five files, and keeps the first result when a re-run writes again', async () => {
     const id = newId();
     const first = artifacts(id, NOW);
-    expect(await writeTaskArtifacts(dataRoot, id, first)).toEqual({
+    expect(await writeTaskArtifacts(dataRoot, id, first)).toMatchObject({
       dir: taskDir(dataRoot, id),
       written: true,
     });

@@ -36,9 +36,9 @@ export class DiskUsage {
     }
   }
 
-  /** Counts a result just written. */
-  async record(ownerId: string, backtestId: string): Promise<void> {
-    await this.redis.hset(this.#key(ownerId), backtestId, await this.#bytesOf(backtestId));
+  /** Counts a result just written, of `bytes` (writeTaskArtifacts says how many). */
+  async record(ownerId: string, backtestId: string, bytes: number): Promise<void> {
+    await this.redis.hset(this.#key(ownerId), backtestId, bytes);
   }
 
   async forget(ownerId: string, backtestId: string): Promise<void> {

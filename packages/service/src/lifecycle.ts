@@ -168,13 +168,18 @@ export class BacktestLifecycle {
     return this.deps.events.flush(backtestId);
   }
 
-  /** Completes the backtest once, whichever process tries; true for the one that did. */
-  async complete(backtestId: string, summary: BacktestSummary): Promise<boolean> {
-    if (!(await this.deps.store.complete(backtestId, summary))) return false;
-    // The owner, for the notification lookup: store.complete answers only whether it applied.
-    const ownerId = (await this.deps.store.getBacktest(backtestId))?.ownerId ?? null;
-    await this.#announceEnd({ id: backtestId, ownerId }, 'completed', () =>
-      this.#publish(backtestId, 'completed', { summary }),
+  /**
+   * Completes the backtest once, whichever process tries; true for the one that did. The caller
+   * holds its record: the owner (for the notification lookup) never changes, so it is not read
+   * again.
+   */
+  async complete(
+    backtest: { id: string; ownerId: string },
+    summary: BacktestSummary,
+  ): Promise<boolean> {
+    if (!(await this.deps.store.complete(backtest.id, summary))) return false;
+    await this.#announceEnd(backtest, 'completed', () =>
+      this.#publish(backtest.id, 'completed', { summary }),
     );
     return true;
   }

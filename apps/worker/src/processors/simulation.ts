@@ -142,7 +142,11 @@ export async function runSimulationJob(
           equity: output.stats.equityFinal,
         });
         const artifacts = buildArtifacts(record, symbols, output, new Date());
-        const { written } = await writeTaskArtifacts(deps.config.DATA_ROOT, backtestId, artifacts);
+        const { written, bytes } = await writeTaskArtifacts(
+          deps.config.DATA_ROOT,
+          backtestId,
+          artifacts,
+        );
         if (signal?.aborted) {
           // Cancelled while the files were written: they are nobody's result.
           if (written) await removeTaskArtifacts(deps.config.DATA_ROOT, backtestId);
@@ -155,8 +159,8 @@ export async function runSimulationJob(
           `simulated ${aligned[0]!.length} bars: return ${summary.returnPct?.toFixed(2) ?? 'n/a'}%, ` +
             `${summary.trades ?? 0} trades`,
         );
-        if (await lifecycle.complete(backtestId, summary)) {
-          if (written) await countResultBytes(deps.diskUsage, record, log);
+        if (await lifecycle.complete(record, summary)) {
+          if (written) await countResultBytes(deps.diskUsage, record, bytes, log);
           log.info({ returnPct: summary.returnPct }, 'completed');
           return { backtestId, status: 'completed', reused: false };
         }

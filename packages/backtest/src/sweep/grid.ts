@@ -1,4 +1,4 @@
-import { getStrategy, resolveParams } from '@hindsight/engine';
+import { checkSchema, getStrategy, resolveParams } from '@hindsight/engine';
 import Value from 'typebox/value';
 
 /** One value a grid tries for a parameter. */
@@ -101,7 +101,7 @@ export function planSweep(input: {
   for (const index of indices) {
     const raw = { ...input.params, ...comboAt(input.grid, index) };
     const withDefaults = Value.Default(definition.params, Value.Clone(raw));
-    const issue = Value.Check(definition.params, withDefaults)
+    const issue = checkSchema(definition.params, withDefaults)
       ? definition.validate?.(withDefaults)
       : undefined;
     if (issue) {

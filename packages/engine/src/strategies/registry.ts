@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import Value from 'typebox/value';
 import type { RuleLanguageInfo } from '../rules/describe.js';
+import { checkSchema } from '../schema-check.js';
 import { bollingerReversion } from './bollinger_reversion.js';
 import { buyAndHold } from './buy_and_hold.js';
 import { donchianBreakout } from './donchian_breakout.js';
@@ -56,7 +57,7 @@ export function resolveParams(name: string, input: unknown): Record<string, unkn
   const definition = getStrategy(name);
   const schema = definition.params;
   const value = Value.Default(schema, input === undefined ? {} : Value.Clone(input));
-  if (!Value.Check(schema, value)) {
+  if (!checkSchema(schema, value)) {
     throw new StrategyParamsError(
       name,
       issuesFromErrors(schema, value, Value.Errors(schema, value)),

@@ -35,7 +35,7 @@ async function resultOf(bytes: number): Promise<string> {
   const id = response.json().id as string;
   await mkdir(taskDir(t.config.DATA_ROOT, id), { recursive: true });
   await writeFile(join(taskDir(t.config.DATA_ROOT, id), 'equity.f64'), Buffer.alloc(bytes));
-  await usage.record('alice', id);
+  await usage.record('alice', id, bytes);
   return id;
 }
 
