@@ -459,10 +459,12 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
       .locator('canvas')
       .first()
       .waitFor();
-    await page.getByRole('heading', { name: 'Walk-forward', exact: true }).scrollIntoViewIfNeeded();
     await shot(page, 'sweep-walk-forward');
+    const section = page.getByRole('region', { name: 'Walk-forward', exact: true });
+    await section.screenshot({ path: join(SHOTS, 'sweep-walk-forward-section.png') });
     await page.setViewportSize({ width: 390, height: 844 });
     await shot(page, 'sweep-walk-forward-phone');
+    await section.screenshot({ path: join(SHOTS, 'sweep-walk-forward-section-phone.png') });
     await page.setViewportSize({ width: 1280, height: 900 });
   }, 90_000);
 
