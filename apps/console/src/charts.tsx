@@ -54,8 +54,11 @@ function useChart(draw: (chart: IChartApi) => unknown, deps: unknown[]) {
   return ref;
 }
 
-/** Equity above, drawdown (percent, zero or negative) in a pane below, on one time axis. */
-export function EquityChart(props: { time: number[]; equity: number[]; drawdownPct: number[] }) {
+/**
+ * Equity above, drawdown (percent, zero or negative) in a pane below, on one time axis; without
+ * `drawdownPct` (a series that carries none, e.g. the stitched walk-forward one) equity alone.
+ */
+export function EquityChart(props: { time: number[]; equity: number[]; drawdownPct?: number[] }) {
   const ref = useChart(
     (chart) => {
       const equity = chart.addSeries(LineSeries, {
@@ -65,6 +68,8 @@ export function EquityChart(props: { time: number[]; equity: number[]; drawdownP
         priceLineVisible: false,
       });
       equity.setData(props.time.map((t, i) => ({ time: seconds(t), value: props.equity[i]! })));
+      const drawdownPct = props.drawdownPct;
+      if (!drawdownPct) return;
       const drawdown = chart.addSeries(
         AreaSeries,
         {
@@ -78,9 +83,7 @@ export function EquityChart(props: { time: number[]; equity: number[]; drawdownP
         },
         1,
       );
-      drawdown.setData(
-        props.time.map((t, i) => ({ time: seconds(t), value: props.drawdownPct[i]! })),
-      );
+      drawdown.setData(props.time.map((t, i) => ({ time: seconds(t), value: drawdownPct[i]! })));
       chart.panes()[1]?.setHeight(110);
     },
     [props.time, props.equity, props.drawdownPct],
@@ -90,7 +93,7 @@ export function EquityChart(props: { time: number[]; equity: number[]; drawdownP
       ref={ref}
       class="chart tall"
       role="img"
-      aria-label={`Equity and drawdown over ${props.time.length} points; zoom with the mouse wheel, pan by dragging`}
+      aria-label={`${props.drawdownPct ? 'Equity and drawdown' : 'Equity'} over ${props.time.length} points; zoom with the mouse wheel, pan by dragging`}
     />
   );
 }

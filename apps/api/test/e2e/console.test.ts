@@ -366,6 +366,9 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
     expect(await page.getByRole('row', { name: /^Trials/ }).textContent()).toContain(
       String(sweep.overfitting!.trials),
     );
+    // Asked for without walk-forward: no such section.
+    expect(sweep.walkForward).toBeUndefined();
+    expect(await page.getByRole('heading', { name: 'Walk-forward', exact: true }).count()).toBe(0);
     await shot(page, 'sweep');
     await page.setViewportSize({ width: 390, height: 844 });
     await shot(page, 'sweep-phone');
@@ -380,6 +383,89 @@ describe.skipIf(!CHROMIUM)('the web console in headless Chromium', () => {
       fast: best.params.fast,
       slow: best.params.slow,
     });
+  }, 90_000);
+
+  it('shows a walk-forward sweep: the folds, their choices and numbers, the stitched result', async () => {
+    const submitted = await fetch(`${http}/api/v1/sweeps`, {
+      method: 'POST',
+      headers: { ...bearer(KEY), 'content-type': 'application/json' },
+      body: JSON.stringify(
+        submitBody({
+          name: 'console walk-forward',
+          strategy: { name: 'sma_crossover', params: {} },
+          grid: { fast: [5, 10, 15], slow: [20, 40] },
+          walkForward: { folds: 3, mode: 'anchored', inSampleFraction: 0.7 },
+        }),
+      ),
+    });
+    expect(submitted.status).toBe(202);
+    const { id } = (await submitted.json()) as SweepAccepted;
+    const page = await open(
+      `${http}/sweeps/${encodeURIComponent(id)}#key=${encodeURIComponent(KEY)}`,
+      'walk-forward',
+    );
+    await page
+      .getByRole('heading', { name: 'Walk-forward', exact: true })
+      .waitFor({ timeout: 60_000 });
+    const sweep = await apiGet<SweepView>(`/api/v1/sweeps/${id}`);
+    const report = sweep.walkForward!;
+    expect(report.folds).toHaveLength(3);
+    expect(await page.locator('[data-walk-forward]').textContent()).toContain(
+      'Anchored · 3 folds · in-sample fraction 0.70',
+    );
+
+    // Every fold's row says what the api's JSON says, formatted here independently.
+    const fixed = (value: number | null, digits: number) =>
+      value === null
+        ? '—'
+        : value.toLocaleString('en-US', {
+            minimumFractionDigits: digits,
+            maximumFractionDigits: digits,
+          });
+    const dates = (w: { start: string; end: string }) =>
+      `${w.start.slice(0, 10)} to ${w.end.slice(0, 10)}`;
+    const rows = page.getByRole('region', { name: 'Walk-forward folds table' }).locator('tbody tr');
+    expect(await rows.count()).toBe(3);
+    for (const [i, fold] of report.folds.entries()) {
+      expect(await rows.nth(i).locator('td').allTextContents()).toEqual([
+        String(i + 1),
+        dates(fold.inSample),
+        dates(fold.outOfSample),
+        `fast ${fold.params.fast}, slow ${fold.params.slow}`,
+        fixed(fold.inSampleObjective, 3),
+        `${fixed(fold.outOfSampleStats.returnPct, 2)} %`,
+        fixed(fold.outOfSampleStats.sharpeRatio, 3),
+        fixed(fold.efficiency, 3),
+      ]);
+    }
+    // Anchored: every in-sample window starts at the first bar.
+    expect(new Set(report.folds.map((fold) => fold.inSample.firstBar))).toEqual(new Set([0]));
+
+    const stat = (key: string) => page.locator(`[data-stat="${key}"]`).textContent();
+    expect(await stat('returnPct')).toBe(`${fixed(report.stats.returnPct, 2)} %`);
+    expect(await stat('cagrPct')).toBe(
+      report.stats.cagrPct === null ? '—' : `${fixed(report.stats.cagrPct, 2)} %`,
+    );
+    expect(await stat('maxDrawdownPct')).toBe(`${fixed(report.stats.maxDrawdownPct, 2)} %`);
+    expect(await stat('trades')).toBe(String(report.stats.trades));
+    expect(await stat('sharpeRatio')).toBe(fixed(report.stats.sharpeRatio, 3));
+    expect(await stat('efficiency')).toBe(fixed(report.efficiency, 3));
+    expect(
+      await page.getByRole('row', { name: /^Walk-forward efficiency/ }).getAttribute('title'),
+    ).toContain('in-sample CAGR');
+
+    await page
+      .getByRole('img', { name: `Equity over ${report.equity.time.length} points`, exact: false })
+      .locator('canvas')
+      .first()
+      .waitFor();
+    await shot(page, 'sweep-walk-forward');
+    const section = page.getByRole('region', { name: 'Walk-forward', exact: true });
+    await section.screenshot({ path: join(SHOTS, 'sweep-walk-forward-section.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, 'sweep-walk-forward-phone');
+    await section.screenshot({ path: join(SHOTS, 'sweep-walk-forward-section-phone.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
   }, 90_000);
 
   it('reruns and deletes from the detail page', async () => {

@@ -12,6 +12,7 @@ import {
   sweepPath,
   v1,
 } from '../api.js';
+import { EquityChart } from '../charts.js';
 import { day, num, pct, when } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { statLabel, statUnit, statValue } from '../stats.js';
@@ -204,6 +205,7 @@ export function SweepPage(props: { id: string }) {
       <Heatmap sweep={sweep} cells={cells} />
       {sweep.status === 'completed' && <Leaderboard sweep={sweep} />}
       {sweep.overfitting && <Overfitting overfitting={sweep.overfitting} />}
+      {sweep.walkForward && <WalkForward sweep={sweep} report={sweep.walkForward} />}
     </section>
   );
 }
@@ -501,6 +503,142 @@ function Overfitting(props: { overfitting: NonNullable<SweepView['overfitting']>
         CSCV over the sweep's own returns (docs/statistics.md, “Statistics across the trials of a
         sweep”).
       </p>
+    </section>
+  );
+}
+
+/** What a walk-forward efficiency says (docs/statistics.md, "Walk-forward"), as a tooltip. */
+const EFFICIENCY_HINT =
+  'Out-of-sample CAGR over the in-sample CAGR of the parameters chosen: near 1 kept pace with what the optimiser saw, well below 1 or negative did not carry forward; — when a CAGR is undefined or the in-sample one is not above 0.';
+/** The stitched out-of-sample statistics shown, in the statistics table's names and units. */
+const STITCHED_STATS = ['returnPct', 'cagrPct', 'maxDrawdownPct', 'trades', 'sharpeRatio'] as const;
+
+type WalkForwardReport = NonNullable<SweepView['walkForward']>;
+
+/** A window's first and last bar times, with its bar numbers as a tooltip. */
+function Window(props: { window: WalkForwardReport['folds'][number]['inSample'] }) {
+  const w = props.window;
+  return (
+    <span title={`bars ${num(w.firstBar, 0)} to ${num(w.lastBar, 0)}`}>
+      {day(w.start)} to {day(w.end)}
+    </span>
+  );
+}
+
+function WalkForward(props: { sweep: SweepView; report: WalkForwardReport }) {
+  const { sweep, report } = props;
+  const objective = objectiveOf(sweep);
+  return (
+    <section aria-labelledby="walk-forward-title">
+      <h2 id="walk-forward-title">Walk-forward</h2>
+      <p class="meta" data-walk-forward>
+        {report.mode === 'rolling' ? 'Rolling' : 'Anchored'} · {report.folds.length} folds ·
+        in-sample fraction {num(report.inSampleFraction, 2)} · {num(report.inSampleBars, 0)}{' '}
+        in-sample bars{report.mode === 'anchored' && ' in the first fold'},{' '}
+        {num(report.outOfSampleBars, 0)} out-of-sample bars per fold
+      </p>
+      <p class="hint">
+        Each fold picks the combination with the best {statLabel(objective.key)} on its in-sample
+        window, then runs it on the out-of-sample window after it (docs/statistics.md,
+        “Walk-forward”).
+      </p>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1). */}
+      <section class="scroll" tabIndex={0} aria-label="Walk-forward folds table">
+        <table class="data">
+          <thead>
+            <tr>
+              <th scope="col" class="num">
+                Fold
+              </th>
+              <th scope="col">In-sample</th>
+              <th scope="col">Out-of-sample</th>
+              <th scope="col">Chosen parameters</th>
+              <th scope="col" class="num">
+                {statLabel(objective.key)}
+                <span class="sub">in-sample · {statUnit(objective.key)}</span>
+              </th>
+              <th scope="col" class="num">
+                Return
+                <span class="sub">out-of-sample</span>
+              </th>
+              <th scope="col" class="num">
+                Sharpe
+                <span class="sub">out-of-sample</span>
+              </th>
+              <th scope="col" class="num" title={EFFICIENCY_HINT}>
+                Efficiency
+                <span class="sub">CAGR out / in</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.folds.map((fold) => (
+              <tr data-fold={fold.fold}>
+                <td class="num">{fold.fold + 1}</td>
+                <td>
+                  <Window window={fold.inSample} />
+                </td>
+                <td>
+                  <Window window={fold.outOfSample} />
+                </td>
+                <td data-col="params" title={`${num(fold.candidates, 0)} candidates ranked`}>
+                  {gridParams(sweep, fold.params)}
+                </td>
+                <td class="num" data-col="objective">
+                  {statValue(objective.key, fold.inSampleObjective)}
+                </td>
+                <td class="num" data-col="returnPct">
+                  {statValue('returnPct', fold.outOfSampleStats.returnPct)}
+                </td>
+                <td class="num" data-col="sharpeRatio">
+                  {statValue('sharpeRatio', fold.outOfSampleStats.sharpeRatio)}
+                </td>
+                <td class="num" data-col="efficiency" title={EFFICIENCY_HINT}>
+                  {num(fold.efficiency, 3)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <h3>Stitched out-of-sample</h3>
+      <table class="data stats">
+        <thead>
+          <tr>
+            <th scope="col">Statistic</th>
+            <th scope="col" class="num">
+              Value
+            </th>
+            <th scope="col">Unit</th>
+          </tr>
+        </thead>
+        <tbody>
+          {STITCHED_STATS.map((key) => (
+            <tr>
+              <th scope="row">{statLabel(key)}</th>
+              <td class="num" data-stat={key}>
+                {statValue(key, report.stats[key])}
+              </td>
+              <td class="unit">{statUnit(key)}</td>
+            </tr>
+          ))}
+          <tr title={EFFICIENCY_HINT}>
+            <th scope="row">Walk-forward efficiency</th>
+            <td class="num" data-stat="efficiency">
+              {num(report.efficiency, 3)}
+            </td>
+            <td class="unit">stitched CAGR / mean in-sample CAGR</td>
+          </tr>
+        </tbody>
+      </table>
+      <p class="hint">
+        The out-of-sample windows run one after another
+        {report.equity.downsampled
+          ? ` (${num(report.equity.equity.length, 0)} of ${num(report.equity.points, 0)} points, thinned by the api, every extreme kept)`
+          : ` (${num(report.equity.points, 0)} points)`}
+        . Scroll to zoom, drag to pan.
+      </p>
+      <EquityChart time={report.equity.time} equity={report.equity.equity} />
     </section>
   );
 }
