@@ -132,6 +132,38 @@ describe('hindsight submit-sweep against the service', () => {
     },
   );
 
+  it('--search random sends the service the sample, the same as hindsight sweep draws', async () => {
+    const result = await run([
+      ...SWEEP,
+      '--json',
+      '--search',
+      'random',
+      '--samples',
+      '5',
+      '--seed',
+      '7',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const view = JSON.parse(result.stdout) as {
+      config: { search: unknown };
+      combos: { total: number };
+    };
+    expect(view.config.search).toEqual({ mode: 'random', samples: 5, seed: 7 });
+    expect(view.combos.total).toBe(5);
+    // Without --seed one is drawn, and said, so the sample can be repeated.
+    const drawn = await run([...SWEEP.slice(0, -1), '--search', 'random', '--samples', '5']);
+    expect(drawn.code, drawn.stderr).toBe(0);
+    expect(drawn.stderr).toMatch(/^random search: 5 samples, --seed \d+\n$/);
+    const refused = await run([...SWEEP, '--search', 'random', '--samples', '0']);
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringMatching(
+        /^hindsight submit-sweep: --samples must be a whole number from 1 to [\d,]+, got "0"\n$/,
+      ),
+    });
+  }, 120_000);
+
   it('--json prints the finished GET view', async () => {
     const result = await run([...SWEEP, '--json', '--objective', 'returnPct']);
     expect(result.code, result.stderr).toBe(0);

@@ -4,6 +4,7 @@ import { defineCommand } from '../command.js';
 import { type FinishedSweep, formatLeaderboard, formatWalkForward } from '../format-leaderboard.js';
 import { GRID_USAGE, parseGrid } from '../grid-option.js';
 import { parseNumber, parseParams } from '../parse-options.js';
+import { parseSearch, SEARCH_OPTIONS, SEARCH_USAGE } from '../search-option.js';
 import {
   parseWalkForward,
   WALK_FORWARD_OPTIONS,
@@ -23,6 +24,7 @@ machine, without the service.)
 ${GRID_USAGE}
   --param key=value     a fixed strategy parameter (repeatable)
   --objective KEY       the statistic to maximise (api default sharpeRatio)
+${SEARCH_USAGE}
 ${WALK_FORWARD_USAGE}
   --start DATE, --end DATE  the range of bars, both inclusive
   --timeframe TF        1m, 5m, 15m, 1h, 1d or 1w (api default 1d)
@@ -44,6 +46,7 @@ export const submitSweepCommand = defineCommand({
     grid: { type: 'string', multiple: true },
     param: { type: 'string', multiple: true },
     objective: { type: 'string' },
+    ...SEARCH_OPTIONS,
     ...WALK_FORWARD_OPTIONS,
     start: { type: 'string' },
     end: { type: 'string' },
@@ -62,6 +65,7 @@ export const submitSweepCommand = defineCommand({
     if (!values.grid?.length)
       throw new CliError('at least one --grid is required, e.g. fast=5:50:5');
     const grid = parseGrid(values.grid);
+    const search = parseSearch(values);
     const walkForward = parseWalkForward(values);
     // Only what the user gave (walkForward checked and completed from the api's schema, as
     // hindsight sweep does): the api fills in its defaults and validates everything.
@@ -78,10 +82,15 @@ export const submitSweepCommand = defineCommand({
         ? {}
         : { commission: parseNumber('--commission', values.commission, 0) }),
       ...(values.conventions === undefined ? {} : { conventions: values.conventions }),
+      ...(search === undefined ? {} : { search }),
       ...(walkForward === undefined ? {} : { walkForward }),
     };
     const client = apiClientFrom(values, io.env);
     const accepted = await client.request<{ id: string }>('POST', '/api/v1/sweeps', body);
+    // The seed repeats the sample, here or with hindsight sweep; say it when it was drawn here.
+    if (search !== undefined && values.seed === undefined) {
+      io.stderr.write(`random search: ${search.samples} samples, --seed ${search.seed}\n`);
+    }
     if (!values.watch) {
       io.stdout.write(values.json ? `${JSON.stringify(accepted)}\n` : `${accepted.id}\n`);
       return 0;
