@@ -574,7 +574,7 @@ function WalkForward(props: { sweep: SweepView; report: WalkForwardReport }) {
           <tbody>
             {report.folds.map((fold) => (
               <tr data-fold={fold.fold}>
-                <td class="num">{fold.fold + 1}</td>
+                <td class="num">{fold.fold}</td>
                 <td>
                   <Window window={fold.inSample} />
                 </td>
