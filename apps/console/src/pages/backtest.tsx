@@ -16,6 +16,7 @@ import { type Bars, EquityChart, LiveEquityChart, PriceChart } from '../charts.j
 import { day, num, pct, when } from '../format.js';
 import { navigate } from '../router.js';
 import { STAT_GROUPS, statUnit, statValue } from '../stats.js';
+import { StatsTableHead } from '../stats-table.js';
 import { StatusBadge } from '../status.js';
 import { watchBacktest } from '../watch.js';
 
@@ -265,15 +266,7 @@ function StatsTable(props: { result: ResultBody }) {
           {STAT_GROUPS.map((group) => (
             <table class="data stats">
               <caption>{group.title}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Statistic</th>
-                  <th scope="col" class="num">
-                    Value
-                  </th>
-                  <th scope="col">Unit</th>
-                </tr>
-              </thead>
+              <StatsTableHead />
               <tbody>
                 {group.stats.map(([key, label]) => (
                   <tr>

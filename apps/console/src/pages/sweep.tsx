@@ -16,6 +16,7 @@ import { EquityChart } from '../charts.js';
 import { day, num, pct, when } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { statLabel, statUnit, statValue } from '../stats.js';
+import { StatsTableHead } from '../stats-table.js';
 import { StatusBadge } from '../status.js';
 
 /** The sweep WebSocket is not relied on: a running sweep is read again every second. */
@@ -480,15 +481,7 @@ function Overfitting(props: { overfitting: NonNullable<SweepView['overfitting']>
     <section aria-labelledby="overfitting-title">
       <h2 id="overfitting-title">Overfitting</h2>
       <table class="data stats">
-        <thead>
-          <tr>
-            <th scope="col">Statistic</th>
-            <th scope="col" class="num">
-              Value
-            </th>
-            <th scope="col">Unit</th>
-          </tr>
-        </thead>
+        <StatsTableHead />
         <tbody>
           {rows.map(([label, value, unit]) => (
             <tr>
@@ -603,15 +596,7 @@ function WalkForward(props: { sweep: SweepView; report: WalkForwardReport }) {
       </section>
       <h3>Stitched out-of-sample</h3>
       <table class="data stats">
-        <thead>
-          <tr>
-            <th scope="col">Statistic</th>
-            <th scope="col" class="num">
-              Value
-            </th>
-            <th scope="col">Unit</th>
-          </tr>
-        </thead>
+        <StatsTableHead />
         <tbody>
           {STITCHED_STATS.map((key) => (
             <tr>
