@@ -1,7 +1,7 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInProcess } from '../../test/run-in-process.js';
 import { startTestService, type TestService } from '../../test/service-fixture.js';
-import type { CliIo } from '../cli-error.js';
+import type { Command } from '../command.js';
 import { cancelCommand } from './cancel.js';
 import { keysCommand } from './keys.js';
 import { listCommand } from './list.js';
@@ -18,21 +18,8 @@ afterAll(async () => {
   await service?.stop();
 });
 
-type Command = (argv: string[], io: CliIo) => Promise<number>;
-
 async function run(command: Command, argv: string[], env: NodeJS.ProcessEnv = service.env) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const code = await command(argv, { stdout, stderr, env });
-  return { code, stdout: out, stderr: err };
+  return runInProcess(command, argv, env);
 }
 
 const DEMO = [

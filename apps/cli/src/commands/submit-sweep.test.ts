@@ -1,6 +1,6 @@
-import { PassThrough } from 'node:stream';
 import type { WalkForwardReport } from '@hindsight/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInProcess } from '../../test/run-in-process.js';
 import { startTestService, type TestService } from '../../test/service-fixture.js';
 import { submitSweepCommand } from './submit-sweep.js';
 
@@ -15,20 +15,7 @@ describe('hindsight submit-sweep against the service', () => {
     await service?.stop();
   });
 
-  async function run(argv: string[]) {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString();
-    });
-    const code = await submitSweepCommand(argv, { stdout, stderr, env: service.env });
-    return { code, stdout: out, stderr: err };
-  }
+  const run = (argv: string[]) => runInProcess(submitSweepCommand, argv, service.env);
 
   const SWEEP = [
     '--strategy',

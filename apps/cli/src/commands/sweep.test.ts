@@ -1,13 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { planSweep, runWalkForward, sampleIndices } from '@hindsight/backtest';
 import { REPOSITORY_ROOT } from '@hindsight/backtest/testing';
 import { getStrategy, simulationConfig } from '@hindsight/engine';
 import { readCsvFile } from '@hindsight/market-data';
 import type { WalkForwardReport } from '@hindsight/models';
 import { describe, expect, it } from 'vitest';
+import { runInProcess } from '../../test/run-in-process.js';
 import { runCommand } from './run.js';
 import { sweepCommand } from './sweep.js';
 
@@ -48,18 +48,7 @@ const GOOG_GRID = [
 ];
 
 async function run(command: typeof sweepCommand, argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const code = await command(argv, { stdout, stderr, env: {} });
-  return { code, stdout: out, stderr: err };
+  return runInProcess(command, argv);
 }
 
 interface LocalSweep {
