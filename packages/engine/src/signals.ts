@@ -1,3 +1,5 @@
+import type { IndicatorProvider } from './strategies/series.js';
+
 /**
  * What a strategy decides for one symbol, bar by bar, computed in one batch pass.
  * A flag at bar i is the decision taken after bar i closed (it sees data up to bar i only);
@@ -18,11 +20,16 @@ export interface Signals {
 }
 
 /**
- * Four zeroed flag columns as views of one buffer: one allocation instead of four, which a
- * sweep, allocating signals for every combination, feels.
+ * Four zeroed flag columns as views of one buffer: one allocation instead of four, and none when
+ * the indicator provider offers its working space (a sweep, which computes signals for every
+ * combination and is done with them before the next).
  */
-export function emptySignals(length: number, warmup: number): Signals {
-  const flags = new Uint8Array(4 * length);
+export function emptySignals(
+  length: number,
+  warmup: number,
+  provider?: IndicatorProvider,
+): Signals {
+  const flags = provider?.flags?.(length) ?? new Uint8Array(4 * length);
   return {
     warmup,
     enterLong: flags.subarray(0, length),

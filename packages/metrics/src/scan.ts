@@ -142,7 +142,8 @@ export function scanBars(
     marketChunk(market, ends, time, close, basis, bad, from, to, lm, from);
     equityChunk(eq, time, equity, bad, from, to, lm, from);
   }
-  return barScan(eq, market, finishEnds(ends, market, n), n);
+  const periodEnds = finishEnds(ends, market, n);
+  return barScan(eq, market[M.weekendBars]!, market[M.sumM]!, market[M.sumMM]!, periodEnds, n);
 }
 
 /**
@@ -194,11 +195,7 @@ export function scanEquity(market: MarketScan, equity: Float64Array): BarScan {
   for (let from = 0; from < n; from += CHUNK) {
     equityChunk(eq, time, equity, bad, from, Math.min(n, from + CHUNK), market.logReturns, 0);
   }
-  const sums = new Float64Array(9);
-  sums[M.weekendBars] = market.weekendBars;
-  sums[M.sumM] = market.sumM;
-  sums[M.sumMM] = market.sumMM;
-  return barScan(eq, sums, market.periodEnds, n);
+  return barScan(eq, market.weekendBars, market.sumM, market.sumMM, market.periodEnds, n);
 }
 
 function marketState(time: Float64Array, close: Float64Array): Float64Array {
@@ -214,8 +211,15 @@ function marketState(time: Float64Array, close: Float64Array): Float64Array {
   return s;
 }
 
+/**
+ * The equity pass's accumulators: one array for every scan, reset at its start and read out
+ * (barScan) before it returns - scans are synchronous and call nothing that scans, and a sweep
+ * scans every combination's equity, so a fresh array each time would be garbage each time.
+ */
+const EQUITY_STATE = new Float64Array(13);
+
 function equityState(equity: Float64Array): Float64Array {
-  const s = new Float64Array(13);
+  const s = EQUITY_STATE.fill(0);
   s[E.peak] = Number.NEGATIVE_INFINITY;
   s[E.prevE] = equity[0]!;
   return s;
@@ -242,7 +246,14 @@ function shiftOf(values: Float64Array): number {
   return values.length > 1 ? logRatio(values[1]! / values[0]!) : 0;
 }
 
-function barScan(eq: Float64Array, market: Float64Array, periodEnds: Int32Array, n: number) {
+function barScan(
+  eq: Float64Array,
+  weekendBars: number,
+  sumM: number,
+  sumMM: number,
+  periodEnds: Int32Array,
+  n: number,
+) {
   return {
     peak: eq[E.peak]!,
     equitySum: eq[E.equitySum]!,
@@ -252,14 +263,14 @@ function barScan(eq: Float64Array, market: Float64Array, periodEnds: Int32Array,
     drawdownDurationSumMs: eq[E.durationSum]!,
     drawdownMaxDurationMs: eq[E.maxDuration]!,
     lastDrawdown: eq[E.dd]!,
-    weekendBars: market[M.weekendBars]!,
+    weekendBars,
     periodEnds,
     logReturns: {
       count: n - 1,
       sumE: eq[E.sumE]!,
-      sumM: market[M.sumM]!,
+      sumM,
       sumEM: eq[E.sumEM]!,
-      sumMM: market[M.sumMM]!,
+      sumMM,
     },
   } satisfies BarScan;
 }

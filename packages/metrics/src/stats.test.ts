@@ -450,6 +450,30 @@ describe('computeStats rejects bad input with a message naming it', () => {
       { ...base, trades: [trade({ entryBar: 0, exitBar: 1, returnPct: Number.NaN })] },
       /trades\[0\]\.returnPct = NaN/,
     ],
+    ...(['size', 'entryPrice', 'exitPrice', 'pnl', 'commission'] as const).map(
+      (field) =>
+        [
+          `infinite trade ${field}`,
+          {
+            ...base,
+            trades: [
+              trade({ entryBar: 0, exitBar: 1 }),
+              trade({ entryBar: 1, exitBar: 2, [field]: Number.POSITIVE_INFINITY }),
+            ],
+          },
+          new RegExp(`trades\\[1\\]\\.${field} = Infinity is not finite`),
+        ] as const,
+    ),
+    [
+      'open trade with a fractional bar',
+      { ...base, openTrades: [trade({ entryBar: 0.5, exitBar: 2 })] },
+      /openTrades\[0\]: entryBar and exitBar must be integers/,
+    ],
+    [
+      'trade exiting before it enters in time',
+      { ...base, trades: [trade({ entryBar: 0, exitBar: 1, entryTime: 5, exitTime: 4 })] },
+      /trades\[0\]: exitTime must be finite and not before entryTime/,
+    ],
   ] as const)('%s', (_, input, message) => {
     expect(() => stats(input as Parameters<typeof stats>[0])).toThrow(message);
     expect(() => stats(input as Parameters<typeof stats>[0])).toThrow(MetricsInputError);

@@ -30,6 +30,23 @@ describe('exposureTimePct', () => {
     expect(exposureTimePct(trades, 10)).toBe(60);
     expect(exposureTimePct([], 10)).toBe(0);
   });
+
+  it('gives the same share whatever the order of the trades (in entry order, no sort is needed)', () => {
+    const spans = [
+      [0, 0],
+      [1, 4],
+      [1, 2],
+      [3, 7],
+      [9, 12],
+      [11, 11],
+      [15, 19],
+    ] as const;
+    const inEntryOrder = spans.map(([entryBar, exitBar]) => trade({ entryBar, exitBar }));
+    // 0, 1..7, 9..12, 15..19: 1 + 7 + 4 + 5 = 17 of 20 bars.
+    expect(exposureTimePct(inEntryOrder, 20)).toBe(85);
+    expect(exposureTimePct([...inEntryOrder].reverse(), 20)).toBe(85);
+    expect(exposureTimePct([inEntryOrder[3]!, ...inEntryOrder.slice(0, 3)], 8)).toBe(100);
+  });
 });
 
 describe('tradeStats', () => {

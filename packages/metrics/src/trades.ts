@@ -131,12 +131,20 @@ export function tradeStats(
  */
 export function exposureTimePct(trades: readonly Trade[], bars: number): number {
   if (trades.length === 0) return 0;
-  const order = trades.map((_, i) => i).sort((a, b) => trades[a]!.entryBar - trades[b]!.entryBar);
+  // Trades close in order of exit, which is entry order for one position at a time: then the
+  // (stable) sort would not move a trade, and is skipped.
+  let sorted = true;
+  for (let i = 1; i < trades.length && sorted; i++) {
+    sorted = trades[i - 1]!.entryBar <= trades[i]!.entryBar;
+  }
+  const order = sorted
+    ? null
+    : trades.map((_, i) => i).sort((a, b) => trades[a]!.entryBar - trades[b]!.entryBar);
   let covered = 0;
   let from = -1;
   let to = -2;
-  for (const i of order) {
-    const { entryBar, exitBar } = trades[i]!;
+  for (let k = 0; k < trades.length; k++) {
+    const { entryBar, exitBar } = trades[order === null ? k : order[k]!]!;
     if (entryBar > to + 1) {
       covered += to - from + 1;
       from = entryBar;

@@ -28,32 +28,45 @@ export function validateStatsInput(input: StatsInput): void {
   if (!(equity[0]! > 0)) {
     throw new MetricsInputError(`equity[0] = ${equity[0]} must be positive: returns divide by it`);
   }
-  for (const [i, t] of input.trades.entries()) validateTrade(t, `trades[${i}]`, n);
-  for (const [i, t] of input.openTrades.entries()) validateTrade(t, `openTrades[${i}]`, n);
+  validateTrades(input.trades, 'trades', n);
+  validateTrades(input.openTrades, 'openTrades', n);
 }
 
-function validateTrade(t: Trade, where: string, bars: number): void {
+/** Indexed, and naming the trade only on failure: a sweep validates every combination's trades. */
+function validateTrades(trades: readonly Trade[], name: string, bars: number): void {
+  for (let i = 0; i < trades.length; i++) validateTrade(trades[i]!, name, i, bars);
+}
+
+function validateTrade(t: Trade, name: string, index: number, bars: number): void {
   const { entryBar, exitBar } = t;
   if (!Number.isInteger(entryBar) || !Number.isInteger(exitBar)) {
-    throw new MetricsInputError(`${where}: entryBar and exitBar must be integers`);
+    throw new MetricsInputError(`${name}[${index}]: entryBar and exitBar must be integers`);
   }
   if (entryBar < 0 || exitBar >= bars || exitBar < entryBar) {
     throw new MetricsInputError(
-      `${where}: bars ${entryBar}..${exitBar} must satisfy 0 <= entryBar <= exitBar < ${bars}`,
+      `${name}[${index}]: bars ${entryBar}..${exitBar} must satisfy 0 <= entryBar <= exitBar < ${bars}`,
     );
   }
-  for (const key of [
-    'size',
-    'entryPrice',
-    'exitPrice',
-    'pnl',
-    'commission',
-    'returnPct',
-  ] as const) {
-    if (!Number.isFinite(t[key]))
-      throw new MetricsInputError(`${where}.${key} = ${t[key]} is not finite`);
+  // Each field by name: a load by a computed key would box every value it reads.
+  const notFinite = !Number.isFinite(t.size)
+    ? 'size'
+    : !Number.isFinite(t.entryPrice)
+      ? 'entryPrice'
+      : !Number.isFinite(t.exitPrice)
+        ? 'exitPrice'
+        : !Number.isFinite(t.pnl)
+          ? 'pnl'
+          : !Number.isFinite(t.commission)
+            ? 'commission'
+            : !Number.isFinite(t.returnPct)
+              ? 'returnPct'
+              : null;
+  if (notFinite !== null) {
+    throw new MetricsInputError(`${name}[${index}].${notFinite} = ${t[notFinite]} is not finite`);
   }
   if (!Number.isFinite(t.entryTime) || !(t.exitTime >= t.entryTime)) {
-    throw new MetricsInputError(`${where}: exitTime must be finite and not before entryTime`);
+    throw new MetricsInputError(
+      `${name}[${index}]: exitTime must be finite and not before entryTime`,
+    );
   }
 }

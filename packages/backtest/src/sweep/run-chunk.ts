@@ -39,27 +39,38 @@ export type SweepCell =
 export interface SweepSymbols {
   symbols: ReadonlyArray<Omit<PreparedSymbol, 'signals'> & { indicators: IndicatorProvider }>;
   market: MarketScan;
-  /** Working space for each run's trial summary (its bar returns). */
+  /**
+   * Working space each run writes its equity into, and its trial summary its bar returns (a run
+   * is done with both before the next starts; the symbols' indicators likewise reuse one buffer
+   * for the signals' flags).
+   */
+  equity: Float64Array;
   trialReturns: Float64Array;
 }
 
-/** Per symbol, the memo of indicator series a sweep's combinations share (KEPT_SERIES_BYTES). */
+/**
+ * Per symbol, the memo of indicator series a sweep's combinations share (KEPT_SERIES_BYTES);
+ * with `reuseFlags`, one buffer for every run's flags too (valid until the next run's signals).
+ */
 export function sweepIndicators(
   symbols: ReadonlyArray<{ bars: PreparedSymbol['bars'] }>,
+  options: { reuseFlags?: boolean } = {},
 ): BarsIndicators[] {
   const keepBytes = KEPT_SERIES_BYTES / Math.max(1, symbols.length);
-  return symbols.map((s) => new BarsIndicators(s.bars, [], { keepBytes }));
+  return symbols.map((s) => new BarsIndicators(s.bars, [], { ...options, keepBytes }));
 }
 
 export function prepareSweepSymbols(
   symbols: ReadonlyArray<Omit<PreparedSymbol, 'signals'>>,
 ): SweepSymbols {
   const weighted = withWeights(symbols);
-  const indicators = sweepIndicators(symbols);
+  const indicators = sweepIndicators(symbols, { reuseFlags: true });
+  const bars = weighted[0]!.bars.length;
   return {
     symbols: symbols.map((s, j) => ({ ...s, indicators: indicators[j]! })),
     market: scanMarket(weighted[0]!.bars.time, benchmarkClose(weighted)),
-    trialReturns: new Float64Array(Math.max(0, weighted[0]!.bars.length - 1)),
+    equity: new Float64Array(bars),
+    trialReturns: new Float64Array(Math.max(0, bars - 1)),
   };
 }
 
@@ -78,7 +89,7 @@ export function runSweepChunk(input: {
   signal?: AbortSignal;
 }): SweepCell[] {
   const cells: SweepCell[] = [];
-  const { symbols, market, trialReturns } = input.bars;
+  const { symbols, market, equity, trialReturns } = input.bars;
   for (const combo of input.combos) {
     if (input.signal?.aborted) throw new SimulationAbortedError(0);
     try {
@@ -96,8 +107,8 @@ export function runSweepChunk(input: {
       const { stats, simulation } = runPrepared(
         { strategy: input.strategy, params: combo.params, simulation: input.simulation },
         prepared,
-        // A cell keeps its statistics and trial summary, never the cash series.
-        { signal: input.signal, keepCash: false },
+        // A cell keeps its statistics and trial summary, never the cash or equity series.
+        { signal: input.signal, keepCash: false, equityInto: equity },
         market,
       );
       const trial = summarizeTrial(simulation.equity, SWEEP_PARTITIONS, trialReturns);

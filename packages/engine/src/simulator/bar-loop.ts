@@ -82,7 +82,9 @@ export class BarLoop {
     );
     this.pendingExit = new Uint8Array(this.symbolCount);
     this.pendingEntry = new Int8Array(this.symbolCount);
-    this.equity = new Float64Array(length);
+    // Every bar's value is written below (the warm-up's cash, then the loop's marks), so a
+    // reused buffer needs no clearing.
+    this.equity = options.equityInto ?? new Float64Array(length);
     this.cash = options.keepCash === false ? null : new Float64Array(length);
     this.nextOpen = config.fill === 'next_open';
     this.backtestingPy = config.conventions === 'backtesting.py';

@@ -278,6 +278,28 @@ describe('simulate properties', () => {
     );
   });
 
+  it('writes the equity into a given buffer (equityInto), whatever it held, with the same result', () => {
+    fc.assert(
+      fc.property(scenario, fc.boolean(), ({ inputs, config }, general) => {
+        const { length, warmup } = validateSimulationInputs(inputs, config);
+        const fresh = new BarLoop(inputs, config, length, warmup, {}).run(general);
+        // A buffer left dirty by an earlier run: every bar must be written again.
+        const into = new Float64Array(length).fill(Number.NaN);
+        const reused = new BarLoop(inputs, config, length, warmup, { equityInto: into }).run(
+          general,
+        );
+        expect(reused.equity).toBe(into);
+        expect(reused).toEqual(fresh);
+      }),
+      { numRuns: 200 },
+    );
+    const { inputs, config } = fc.sample(scenario, 1)[0]!;
+    const { length } = validateSimulationInputs(inputs, config);
+    expect(() => simulate(inputs, config, { equityInto: new Float64Array(length + 1) })).toThrow(
+      new SimulationConfigError(`equityInto holds ${length + 1} values for ${length} bars`),
+    );
+  });
+
   it('gives the same result through the one-symbol fast loop and the portfolio loop', () => {
     const single = scenario.filter(({ inputs }) => inputs.length === 1);
     fc.assert(

@@ -32,6 +32,11 @@ export function simulate(
       'checkpoints carry the cash series: keepCash cannot be false with checkpoints or resumeFrom',
     );
   }
+  if (options.equityInto !== undefined && options.equityInto.length !== length) {
+    throw new SimulationConfigError(
+      `equityInto holds ${options.equityInto.length} values for ${length} bars`,
+    );
+  }
   return new BarLoop(inputs, config, length, warmup, options).run();
 }
 

@@ -181,6 +181,12 @@ export interface SimulationOptions {
    * `result.cash` is null, and checkpoints, which carry the series, are refused.
    */
   keepCash?: boolean;
+  /**
+   * Where the equity is written, one value a bar (its length must be the bars'): `result.equity`
+   * is then this very array. A caller running many simulations on the same bars one after another
+   * (a sweep) passes one buffer for them all and reads each result before the next run.
+   */
+  equityInto?: Float64Array;
 }
 
 export interface SimulationResult {

@@ -36,7 +36,7 @@ export const bollingerReversion: StrategyDefinition<typeof BollingerReversionPar
   signals(bars, params, indicators = new BarsIndicators(bars)) {
     const middle = indicators.series(middleBand(params));
     const lower = indicators.series(lowerBand(params));
-    const signals = emptySignals(bars.length, firstDefined(middle));
+    const signals = emptySignals(bars.length, firstDefined(middle), indicators);
     const { close } = bars;
     for (let i = signals.warmup; i < bars.length; i++) {
       if (close[i]! < lower[i]!) signals.enterLong[i] = 1;

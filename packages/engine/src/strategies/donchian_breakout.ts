@@ -52,7 +52,7 @@ export const donchianBreakout: StrategyDefinition<typeof DonchianBreakoutParams>
     const entryLow = params.allowShort ? indicators.series(lowOf(params.entryPeriod)) : undefined;
     const exitHigh = params.allowShort ? indicators.series(highOf(params.exitPeriod)) : undefined;
     const warmup = Math.max(firstDefined(entryHigh), firstDefined(exitLow));
-    const signals = emptySignals(bars.length, warmup);
+    const signals = emptySignals(bars.length, warmup, indicators);
     for (let i = warmup; i < bars.length; i++) {
       const c = close[i]!;
       if (c > entryHigh[i]!) signals.enterLong[i] = 1;

@@ -29,6 +29,11 @@ export const emaCrossover: StrategyDefinition<typeof EmaCrossoverParams> = {
     const fast = indicators.series(emaOf(params.fast));
     const slow = indicators.series(emaOf(params.slow));
     const warmup = Math.max(firstDefined(fast), firstDefined(slow));
-    return markCrossings(fast, slow, params.allowShort, emptySignals(bars.length, warmup));
+    return markCrossings(
+      fast,
+      slow,
+      params.allowShort,
+      emptySignals(bars.length, warmup, indicators),
+    );
   },
 };

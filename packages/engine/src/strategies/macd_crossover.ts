@@ -35,7 +35,7 @@ export const macdCrossover: StrategyDefinition<typeof MacdCrossoverParams> = {
     const line = indicators.series(macdSeries('macd_line', params));
     const signalLine = indicators.series(macdSeries('macd_signal', params));
     const warmup = Math.max(firstDefined(line), firstDefined(signalLine));
-    const signals = emptySignals(bars.length, warmup);
+    const signals = emptySignals(bars.length, warmup, indicators);
     return markCrossings(line, signalLine, params.allowShort, signals);
   },
 };

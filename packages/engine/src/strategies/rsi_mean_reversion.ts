@@ -44,7 +44,7 @@ export const rsiMeanReversion: StrategyDefinition<typeof RsiMeanReversionParams>
   signals(bars, params, indicators = new BarsIndicators(bars)) {
     throwIfBroken('rsi_mean_reversion', lowerBelowUpper(params));
     const strength = indicators.series(rsiOf(params.period));
-    const signals = emptySignals(bars.length, firstDefined(strength));
+    const signals = emptySignals(bars.length, firstDefined(strength), indicators);
     for (let i = signals.warmup; i < bars.length; i++) {
       const value = strength[i]!;
       if (value < params.lower) signals.enterLong[i] = 1;

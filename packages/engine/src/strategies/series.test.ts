@@ -41,4 +41,20 @@ describe('indicator series', () => {
     expect(Array.from(indicators.series(second))).toEqual(Array.from(again));
     expect(indicators.computed).toBe(4);
   });
+
+  it('hands out zeroed flags, one buffer for every run with reuseFlags, a new one otherwise', () => {
+    const n = goog.length;
+    const own = new BarsIndicators(goog);
+    expect(own.flags(n)).not.toBe(own.flags(n));
+    const reused = new BarsIndicators(goog, [], { reuseFlags: true });
+    const first = reused.flags(n);
+    expect(first.length).toBe(4 * n);
+    first.fill(1);
+    const second = reused.flags(n);
+    expect(second).toBe(first);
+    expect(second.every((flag) => flag === 0)).toBe(true);
+    expect(() => reused.flags(n - 1)).toThrow(
+      `flags for ${n - 1} bars asked of a provider of ${n}`,
+    );
+  });
 });

@@ -82,9 +82,16 @@ function seriesDefinition(spec: SeriesSpec): SeriesDefinition {
   return definition;
 }
 
-/** Where a strategy's `signals` reads its indicator series. */
+/** Where a strategy's `signals` reads its indicator series (and writes its flags). */
 export interface IndicatorProvider {
   series(spec: SeriesSpec): Float64Array;
+  /**
+   * Zeroed space for one run's four flag columns (`length` bytes each), which emptySignals takes
+   * when offered. A provider may hand out the same buffer at every call (a sweep's does, see
+   * BarsIndicators' `reuseFlags`), so that signals allocate nothing: a run's signals are then
+   * valid until the next call.
+   */
+  flags?(length: number): Uint8Array;
 }
 
 /**
@@ -99,11 +106,17 @@ export class BarsIndicators implements IndicatorProvider {
   readonly #keepBytes: number;
   #keptBytes = 0;
   #computed = 0;
+  /** The flag columns' working space, when the host reuses it (`reuseFlags`); else null. */
+  readonly #flags: Uint8Array | null;
 
+  /**
+   * `keepBytes` bounds the computed series kept; `reuseFlags` offers one buffer for every call's
+   * flags (IndicatorProvider.flags), for a host that is done with a run's signals before the next.
+   */
   constructor(
     private readonly bars: Bars,
     known: Iterable<readonly [SeriesSpec, Float64Array]> = [],
-    options: { keepBytes?: number } = {},
+    options: { keepBytes?: number; reuseFlags?: boolean } = {},
   ) {
     for (const [spec, values] of known) {
       if (values.length !== bars.length) {
@@ -114,6 +127,16 @@ export class BarsIndicators implements IndicatorProvider {
       this.#known.set(seriesKey(spec), values);
     }
     this.#keepBytes = options.keepBytes ?? Number.POSITIVE_INFINITY;
+    this.#flags = options.reuseFlags ? new Uint8Array(4 * bars.length) : null;
+  }
+
+  flags(length: number): Uint8Array {
+    const flags = this.#flags;
+    if (flags === null) return new Uint8Array(4 * length);
+    if (4 * length !== flags.length) {
+      throw new RangeError(`flags for ${length} bars asked of a provider of ${this.bars.length}`);
+    }
+    return flags.fill(0);
   }
 
   series(spec: SeriesSpec): Float64Array {

@@ -32,6 +32,11 @@ export const smaCrossover: StrategyDefinition<typeof SmaCrossoverParams> = {
     const fast = indicators.series(smaOf(params.fast));
     const slow = indicators.series(smaOf(params.slow));
     const warmup = Math.max(firstDefined(fast), firstDefined(slow));
-    return markCrossings(fast, slow, params.allowShort, emptySignals(bars.length, warmup));
+    return markCrossings(
+      fast,
+      slow,
+      params.allowShort,
+      emptySignals(bars.length, warmup, indicators),
+    );
   },
 };

@@ -61,7 +61,7 @@ export const volumeZoneBreakout: StrategyDefinition<typeof VolumeZoneBreakoutPar
     const zoneHigh = indicators.series(zoneOf(params));
     const exitLow = indicators.series(exitOf(params));
     const warmup = Math.max(firstDefined(zoneHigh), firstDefined(exitLow));
-    const signals = emptySignals(n, warmup);
+    const signals = emptySignals(n, warmup, indicators);
     const factor = 1 + params.breakoutBuffer;
     for (let i = warmup; i < n; i++) {
       if (close[i]! < exitLow[i]!) signals.exitLong[i] = 1;
