@@ -1,8 +1,9 @@
 import type { Conventions } from '@hindsight/engine';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { periodReturns } from './daily-returns.js';
 import { MetricsInputError } from './errors.js';
-import { scanMarket } from './scan.js';
+import { scanEquity, scanMarket } from './scan.js';
 import { computeStats } from './stats.js';
 import type { StatsInput } from './types.js';
 
@@ -91,6 +92,56 @@ describe('computeStats with a market scan', () => {
       ),
       { seed: 4321, numRuns: 300 },
     );
+  });
+
+  it('on daily bars, computes the period returns in the equity scan, equal to periodReturns', () => {
+    const daily = fc.array(
+      fc.record({
+        gap: fc.constantFrom(DAY, DAY, 3 * DAY),
+        equityMove: fc.oneof(
+          fc.constant(0),
+          fc.constant(-1),
+          fc.double({ min: -0.2, max: 0.2, noNaN: true }),
+        ),
+        closeMove: fc.double({ min: -0.1, max: 0.1, noNaN: true }),
+      }),
+      { minLength: 1, maxLength: 300 },
+    );
+    fc.assert(
+      fc.property(
+        daily,
+        fc.constantFrom<Conventions>('backtesting.py', 'hindsight'),
+        (steps, conventions) => {
+          // A move of -1 ruins the account: equity 0 from there on, and 0 / 0 returns.
+          const { time, equity, close } = series(steps);
+          const market = scanMarket(time, close);
+          const scan = scanEquity(market, equity);
+          expect(scan.periodReturns).not.toBeNull();
+          expect(bits([...scan.periodReturns!])).toEqual(
+            bits([...periodReturns(equity, market.periodEnds)]),
+          );
+          const input: StatsInput = {
+            time,
+            equity,
+            close,
+            trades: [],
+            openTrades: [],
+            warmup: 0,
+            conventions,
+          };
+          if (equity.every((e) => e > 0)) {
+            expect(bits(computeStats(input, market))).toEqual(bits(computeStats(input)));
+          }
+        },
+      ),
+      { seed: 99, numRuns: 300 },
+    );
+    // Two bars in one day: the period returns are not the bar returns, and the scan leaves them.
+    const { time, equity, close } = series([
+      { gap: DAY, equityMove: 0, closeMove: 0 },
+      { gap: 60_000, equityMove: 0.1, closeMove: 0.1 },
+    ]);
+    expect(scanEquity(scanMarket(time, close), equity).periodReturns).toBeNull();
   });
 
   it('equals it across the 4,096-bar chunks of the scan (20,000 one-minute bars)', () => {

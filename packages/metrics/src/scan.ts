@@ -34,6 +34,12 @@ export interface BarScan {
   periodEnds: Int32Array;
   /** Bar-to-bar log returns le of equity and lm of close, as sums shifted by their first value. */
   logReturns: LogReturnSums;
+  /**
+   * The equity's period returns, periodReturns(equity, periodEnds) value for value, when the scan
+   * computed them on the way (scanEquity, when every bar ends a period: daily bars, where the
+   * period return and the log return divide the same two values); else null.
+   */
+  periodReturns: Float64Array | null;
 }
 
 /** Sums of le - le[1] and lm - lm[1] (shifted so a large mean cannot cancel the covariance). */
@@ -140,10 +146,18 @@ export function scanBars(
   for (let from = 0; from < n; from += CHUNK) {
     const to = Math.min(n, from + CHUNK);
     marketChunk(market, ends, time, close, basis, bad, from, to, lm, from);
-    equityChunk(eq, time, equity, bad, from, to, lm, from);
+    equityChunk(eq, time, equity, bad, from, to, lm, from, null);
   }
   const periodEnds = finishEnds(ends, market, n);
-  return barScan(eq, market[M.weekendBars]!, market[M.sumM]!, market[M.sumMM]!, periodEnds, n);
+  return barScan(
+    eq,
+    market[M.weekendBars]!,
+    market[M.sumM]!,
+    market[M.sumMM]!,
+    periodEnds,
+    n,
+    null,
+  );
 }
 
 /**
@@ -184,7 +198,8 @@ export function scanMarket(time: Float64Array, close: Float64Array): MarketScan 
 
 /**
  * scanBars(market.time, equity, market.close, market.basis), bit for bit, reading the market
- * pass's results instead of doing it again.
+ * pass's results instead of doing it again. When every bar ends a period, the equity's period
+ * returns are written into `market.scratch` on the way (`periodReturns`).
  * @throws MetricsInputError at the first non-finite equity.
  */
 export function scanEquity(market: MarketScan, equity: Float64Array): BarScan {
@@ -192,10 +207,14 @@ export function scanEquity(market: MarketScan, equity: Float64Array): BarScan {
   const n = time.length;
   const eq = equityState(equity);
   const bad = { time, equity, close: market.close };
+  // Period ends are increasing bar indices ending at n - 1: n of them are every bar.
+  const returns = market.periodEnds.length === n ? market.scratch : null;
   for (let from = 0; from < n; from += CHUNK) {
-    equityChunk(eq, time, equity, bad, from, Math.min(n, from + CHUNK), market.logReturns, 0);
+    const to = Math.min(n, from + CHUNK);
+    equityChunk(eq, time, equity, bad, from, to, market.logReturns, 0, returns);
   }
-  return barScan(eq, market.weekendBars, market.sumM, market.sumMM, market.periodEnds, n);
+  const { weekendBars, sumM, sumMM, periodEnds } = market;
+  return barScan(eq, weekendBars, sumM, sumMM, periodEnds, n, returns);
 }
 
 function marketState(time: Float64Array, close: Float64Array): Float64Array {
@@ -253,6 +272,7 @@ function barScan(
   sumMM: number,
   periodEnds: Int32Array,
   n: number,
+  periodReturns: Float64Array | null,
 ) {
   return {
     peak: eq[E.peak]!,
@@ -272,6 +292,7 @@ function barScan(
       sumEM: eq[E.sumEM]!,
       sumMM,
     },
+    periodReturns,
   } satisfies BarScan;
 }
 
@@ -349,7 +370,8 @@ function marketChunk(
 
 /**
  * Bars [from, to) of the equity pass: validates equity, tracks the peak and the drawdown periods,
- * and sums the equity's log returns and their products with lm[i - lmBase].
+ * and sums the equity's log returns and their products with lm[i - lmBase]; with `returns`, writes
+ * returns[i - 1] = E[i] / E[i-1] - 1 (every bar ending a period, these are its period returns).
  */
 function equityChunk(
   s: Float64Array,
@@ -360,6 +382,7 @@ function equityChunk(
   to: number,
   lm: Float64Array,
   lmBase: number,
+  returns: Float64Array | null,
 ): void {
   const last = time.length - 1;
   const shiftE = shiftOf(equity);
@@ -403,8 +426,10 @@ function equityChunk(
     }
 
     if (i > 0) {
+      const growth = e / prevE;
+      if (returns !== null) returns[i - 1] = growth - 1;
       // Flat equity (out of the market) needs no logarithm.
-      const le = (e === prevE ? 0 : logOf(e / prevE)) - shiftE;
+      const le = (e === prevE ? 0 : logOf(growth)) - shiftE;
       sumE += le;
       sumEM += le * lm[i - lmBase]!;
       prevE = e;

@@ -49,7 +49,7 @@ export function computeStats(input: StatsInput, market?: MarketScan): Stats {
   const [durationUnit, unitMs] = finestUnit(spacing);
 
   const ends = scan.periodEnds;
-  const r = periodReturns(equity, ends, market?.scratch);
+  const r = scan.periodReturns ?? periodReturns(equity, ends, market?.scratch);
   // backtesting.py sums log(1 + r) return by return; the telescoped sum, log(last / first), is
   // as exact but rounds differently, and its compounded volatility (a difference of two nearly
   // equal powers) turns an ulp of g into 1e-8 of the result. The hindsight profile telescopes.
