@@ -13,16 +13,15 @@
  * Run: pnpm bench (or npx tsx --conditions=source apps/cli/bench/cli.ts); RUNS=N repeats.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { syntheticBars } from '@hindsight/market-data';
 import { buildCli } from '../scripts/build.js';
+import { writeMinuteCsv } from './minute-csv.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const HELP_RUNS = 20;
-const BARS = 1_000_000;
 const PYTHON = '/usr/bin/python3';
 const GNU_TIME = '/usr/bin/time';
 const BTPY_RUNNER = fileURLToPath(new URL('./btpy_run.py', import.meta.url));
@@ -74,26 +73,6 @@ function mb(bytes: number | null): string {
   return bytes === null ? 'n/a' : `${(bytes / 2 ** 20).toFixed(0)} MB`;
 }
 
-/** The bars as a CSV file (Date, Open, High, Low, Close, Volume), written in pieces. */
-function writeCsv(path: string): void {
-  const bars = syntheticBars('BENCH', {
-    timeframe: '1m',
-    start: Date.UTC(2020, 0, 1),
-    count: BARS,
-  });
-  const fd = openSync(path, 'w');
-  writeSync(fd, 'Date,Open,High,Low,Close,Volume\n');
-  for (let from = 0; from < bars.length; from += 10_000) {
-    let text = '';
-    for (let i = from; i < Math.min(bars.length, from + 10_000); i++) {
-      const iso = new Date(bars.time[i]!).toISOString();
-      text += `${iso.slice(0, 10)} ${iso.slice(11, 19)},${bars.open[i]},${bars.high[i]},${bars.low[i]},${bars.close[i]},${bars.volume[i]}\n`;
-    }
-    writeSync(fd, text);
-  }
-  closeSync(fd);
-}
-
 function btpySource(): string | null {
   const src = process.env.BTPY_SRC;
   if (!src) return null;
@@ -121,7 +100,7 @@ try {
   );
 
   const csv = join(dir, 'bench-1m.csv');
-  writeCsv(csv);
+  writeMinuteCsv(csv, 1_000_000);
   const run = [process.execPath, entry, 'run', '--data', csv, '--strategy', 'sma_crossover'];
   const args = ['--param', 'fast=10', '--param', 'slow=30', '--commission', '0.001', '--json'];
   const src = btpySource();

@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../scripts/build.js';
 import type { Command } from '../src/command.js';
 import { runCommand } from '../src/commands/run.js';
 import { sweepCommand } from '../src/commands/sweep.js';
+import { runInProcess } from './run-in-process.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const GOOG = join(REPO, 'fixtures', 'market-data', 'GOOG.csv');
@@ -63,19 +63,15 @@ function runBuilt(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr, loaded };
 }
 
-function heavy(loaded: string[]): string[] {
-  return HEAVY.filter((name) => loaded.some((url) => url.includes(`/node_modules/${name}`)));
+/** What the command prints from the sources, in this process: what the bundle must print. */
+async function sourcesPrint(command: Command, argv: string[]) {
+  const { code, stdout, stderr } = await runInProcess(command, argv);
+  expect(code, stderr).toBe(0);
+  return stdout;
 }
 
-async function runInProcess(argv: string[], command: Command = runCommand): Promise<string> {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  const code = await command(argv, { stdout, stderr: new PassThrough(), env: {} });
-  expect(code).toBe(0);
-  return out;
+function heavy(loaded: string[]): string[] {
+  return HEAVY.filter((name) => loaded.some((url) => url.includes(`/node_modules/${name}`)));
 }
 
 describe('the built hindsight executable', { timeout: 60_000 }, () => {
@@ -97,7 +93,7 @@ describe('the built hindsight executable', { timeout: 60_000 }, () => {
     const built = runBuilt(['run', ...argv]);
     expect(built.stderr).toBe('');
     expect(built.code).toBe(0);
-    expect(built.stdout).toBe(await runInProcess(argv));
+    expect(built.stdout).toBe(await sourcesPrint(runCommand, argv));
     expect(heavy(built.loaded)).toEqual([]);
     // Nothing but its two bundles: TypeBox, too, is in run.js rather than ~700 files to load.
     const files = built.loaded.filter((url) => url.startsWith('file:'));
@@ -120,7 +116,7 @@ describe('the built hindsight executable', { timeout: 60_000 }, () => {
     ];
     const built = runBuilt(['sweep', ...argv]);
     expect(built.code, built.stderr).toBe(0);
-    expect(built.stdout).toBe(await runInProcess(argv, sweepCommand));
+    expect(built.stdout).toBe(await sourcesPrint(sweepCommand, argv));
     expect(built.loaded.some((url) => url.endsWith('/dist/sweep-thread.js'))).toBe(true);
     expect(heavy(built.loaded)).toEqual([]);
   });

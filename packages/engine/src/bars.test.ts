@@ -64,4 +64,12 @@ describe('requireColumns', () => {
       /lack the close column/,
     );
   });
+
+  it('survives sliceBars: a slice holds the same columns, the others still absent', () => {
+    const { time, close, open } = createBars(good);
+    const slice = sliceBars(requireColumns({ length: 3, time, close, open }, ['open', 'close']), 1);
+    expect(Object.keys(slice).sort()).toEqual(['close', 'length', 'open', 'time']);
+    expect(Array.from(slice.close)).toEqual(Array.from(close.subarray(1)));
+    expect(slice.open.buffer).toBe(open.buffer);
+  });
 });

@@ -126,17 +126,20 @@ function findInvalidBar(bars: Bars): BarsValidationError | undefined {
   return undefined;
 }
 
-/** Bars [start, end) as views sharing the same memory. */
+/**
+ * Bars [start, end) as views sharing the same memory. Bars holding only some columns
+ * (requireColumns) give bars holding the same ones: a column left out stays absent.
+ */
 export function sliceBars(bars: Bars, start: number, end: number = bars.length): Bars {
   const s = Math.max(0, start);
   const e = Math.min(bars.length, end);
-  return {
+  const slice: Record<string, number | Float64Array> = {
     length: Math.max(0, e - s),
     time: bars.time.subarray(s, e),
-    open: bars.open.subarray(s, e),
-    high: bars.high.subarray(s, e),
-    low: bars.low.subarray(s, e),
-    close: bars.close.subarray(s, e),
-    volume: bars.volume.subarray(s, e),
   };
+  for (const name of BAR_COLUMNS) {
+    const column = (bars as PartialBars)[name];
+    if (column !== undefined) slice[name] = column.subarray(s, e);
+  }
+  return slice as unknown as Bars;
 }

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import {
   ARTIFACT_FORMAT_VERSION,
   checkpointDir,
@@ -14,6 +13,7 @@ import {
   writeTaskArtifacts,
 } from '@hindsight/service';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runInProcess } from '../../test/run-in-process.js';
 import { cleanupCommand, parseAge } from './cleanup.js';
 
 let dataRoot: string;
@@ -26,19 +26,8 @@ afterEach(async () => {
   await rm(dataRoot, { recursive: true, force: true });
 });
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  const code = await cleanupCommand(argv, { stdout, stderr, env: { DATA_ROOT: dataRoot, ...env } });
-  return { code, out, err };
+function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  return runInProcess(cleanupCommand, argv, { DATA_ROOT: dataRoot, ...env });
 }
 
 async function result(daysAgo: number): Promise<string> {
@@ -75,9 +64,9 @@ describe('hindsight cleanup', () => {
   it('removes results older than TASK_RESULT_TTL_DAYS by default and says what it removed', async () => {
     const old = await result(9);
     const young = await result(3);
-    const { code, out, err } = await run([], { TASK_RESULT_TTL_DAYS: '7' });
-    expect({ code, err }).toEqual({ code: 0, err: '' });
-    const lines = out.trim().split('\n');
+    const { code, stdout, stderr } = await run([], { TASK_RESULT_TTL_DAYS: '7' });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(new RegExp(`^removed ${old} \\(finished \\S+Z, \\d+ B\\)$`));
     expect(lines[1]).toMatch(/^removed 1 directory \(\d+ B\); kept 1 younger than 7d$/);
     expect(lines[2]).toBe('removed 0 indicator series files (0 B); kept 0 used within 7d');
@@ -97,11 +86,11 @@ describe('hindsight cleanup', () => {
     };
     const unused = await series('ab01.f64', 10);
     const inUse = await series('cd01.f64', 1);
-    const { code, out } = await run(['--older-than', '7d']);
+    const { code, stdout } = await run(['--older-than', '7d']);
     expect(code).toBe(0);
-    expect(out).toContain('removed 1 indicator series files (1.0 kB); kept 1 used within 7d\n');
+    expect(stdout).toContain('removed 1 indicator series files (1.0 kB); kept 1 used within 7d\n');
     expect([existsSync(unused), existsSync(inUse)]).toEqual([false, true]);
-    const json = JSON.parse((await run(['--json', '--dry-run'])).out);
+    const json = JSON.parse((await run(['--json', '--dry-run'])).stdout);
     expect(json.indicators).toEqual({ removed: 0, kept: 1, bytesRemoved: 0 });
   });
 
@@ -116,18 +105,18 @@ describe('hindsight cleanup', () => {
     };
     const abandoned = await written('bt_abandoned', 10);
     const running = await written('bt_running', 0);
-    const { code, out } = await run(['--older-than', '7d']);
+    const { code, stdout } = await run(['--older-than', '7d']);
     expect(code).toBe(0);
-    expect(out).toContain('removed 1 checkpoints (2.0 kB); kept 1 written within 7d\n');
+    expect(stdout).toContain('removed 1 checkpoints (2.0 kB); kept 1 written within 7d\n');
     expect([existsSync(abandoned), existsSync(running)]).toEqual([false, true]);
-    const json = JSON.parse((await run(['--json', '--dry-run'])).out);
+    const json = JSON.parse((await run(['--json', '--dry-run'])).stdout);
     expect(json.checkpoints).toEqual({ removed: 0, kept: 1, bytesRemoved: 0 });
   });
 
   it('takes --older-than, and --dry-run removes nothing', async () => {
     const young = await result(3);
-    const { out } = await run(['--older-than', '2d', '--dry-run', '--json']);
-    const report = JSON.parse(out);
+    const { stdout } = await run(['--older-than', '2d', '--dry-run', '--json']);
+    const report = JSON.parse(stdout);
     expect(report).toMatchObject({ olderThan: '2d', dryRun: true, kept: 0 });
     expect(report.removed.map((r: { id: string }) => r.id)).toEqual([young]);
     expect(existsSync(taskDir(dataRoot, young))).toBe(true);
@@ -136,11 +125,12 @@ describe('hindsight cleanup', () => {
   it('names a bad age and a bad environment', async () => {
     expect(await run(['--older-than', 'a week'])).toMatchObject({
       code: 1,
-      err: 'hindsight cleanup: --older-than must look like 7d, 12h, 30m, 90s or 2w, got "a week"\n',
+      stderr:
+        'hindsight cleanup: --older-than must look like 7d, 12h, 30m, 90s or 2w, got "a week"\n',
     });
     expect(await run([], { TASK_RESULT_TTL_DAYS: 'soon', PORT: 'x' })).toMatchObject({
       code: 1,
-      err:
+      stderr:
         'hindsight cleanup: invalid configuration\n' +
         'PORT must be an integer in 1..65535, got "x"\n' +
         'TASK_RESULT_TTL_DAYS must be a number greater than 0, got "soon"\n',

@@ -1,20 +1,12 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runInProcess } from '../../test/run-in-process.js';
 import { dataCommand } from './data.js';
 
 const goog = fileURLToPath(new URL('../../../../fixtures/market-data/GOOG.csv', import.meta.url));
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 describe('hindsight data', () => {
   let dataRoot: string;
@@ -25,11 +17,8 @@ describe('hindsight data', () => {
     await rm(dataRoot, { recursive: true, force: true });
   });
 
-  async function data(...argv: string[]) {
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const code = await dataCommand(argv, { stdout, stderr, env: { DATA_ROOT: dataRoot } });
-    return { code, stdout: stdout.text, stderr: stderr.text };
+  function data(...argv: string[]) {
+    return runInProcess(dataCommand, argv, { DATA_ROOT: dataRoot });
   }
 
   it('imports a file, lists it, and shows a range of it', async () => {

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runBacktest } from '@hindsight/backtest';
 import { DEFAULT_COMMISSION, type SimulationConfig, simulationConfig } from '@hindsight/engine';
@@ -10,24 +9,14 @@ import { readCsvFile } from '@hindsight/market-data';
 import { drawdownPct } from '@hindsight/metrics';
 import { toTradeRecord } from '@hindsight/service';
 import { describe, expect, it } from 'vitest';
+import { runInProcess } from '../../test/run-in-process.js';
 import { runCommand } from './run.js';
 
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const GOOG = join(REPO, 'fixtures', 'market-data', 'GOOG.csv');
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  const code = await runCommand(argv, { stdout, stderr, env });
-  return { code, out, err };
+function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  return runInProcess(runCommand, argv, env);
 }
 
 /** `hindsight run`'s settings when no option changes them. */
@@ -41,18 +30,18 @@ function badCsv(content: string): string {
 
 describe('hindsight run', () => {
   it('prints a readable report', async () => {
-    const { code, out, err } = await run(['--data', GOOG, '--strategy', 'sma_crossover']);
-    expect(err).toBe('');
+    const { code, stdout, stderr } = await run(['--data', GOOG, '--strategy', 'sma_crossover']);
+    expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(out).toMatch(
+    expect(stdout).toMatch(
       /^sma_crossover \{"fast":10,"slow":30,"allowShort":false\} on .*GOOG\.csv \(2148 bars\)/,
     );
-    expect(out).toMatch(/Equity Final \[\$\]\s+\d+\.\d{2}\n/);
-    expect(out).toMatch(/Sharpe Ratio\s+-?\d/);
+    expect(stdout).toMatch(/Equity Final \[\$\]\s+\d+\.\d{2}\n/);
+    expect(stdout).toMatch(/Sharpe Ratio\s+-?\d/);
   });
 
   it('prints one JSON object in the names and units of REST', async () => {
-    const { code, out } = await run([
+    const { code, stdout } = await run([
       '--data',
       GOOG,
       '--strategy',
@@ -64,7 +53,7 @@ describe('hindsight run', () => {
       '--json',
     ]);
     expect(code).toBe(0);
-    const report = JSON.parse(out);
+    const report = JSON.parse(stdout);
     expect(Object.keys(report)).toEqual([
       'params',
       'stats',
@@ -117,7 +106,7 @@ describe('hindsight run', () => {
   it('streams exactly the bytes JSON.stringify writes for the whole document', async () => {
     const params = ['--param', 'fast=2', '--param', 'slow=3'];
     const argv = ['--data', GOOG, '--strategy', 'sma_crossover', ...params, '--finalize-trades'];
-    const { code, out } = await run([...argv, '--json']);
+    const { code, stdout } = await run([...argv, '--json']);
     expect(code).toBe(0);
     const output = runBacktest({
       symbols: [{ symbol: 'GOOG', bars: await readCsvFile(GOOG) }],
@@ -139,18 +128,18 @@ describe('hindsight run', () => {
       drawdownPct: Array.from(drawdownPct(simulation.equity)),
       conventions: stats.conventions,
     };
-    expect(out).toBe(`${JSON.stringify(whole)}\n`);
+    expect(stdout).toBe(`${JSON.stringify(whole)}\n`);
   });
 
   it('leaves the series out with --equity none, and thins them with --equity N', async () => {
     const argv = ['--data', GOOG, '--strategy', 'sma_crossover', '--json'];
-    const full = JSON.parse((await run(argv)).out);
-    const none = JSON.parse((await run([...argv, '--equity', 'none'])).out);
+    const full = JSON.parse((await run(argv)).stdout);
+    const none = JSON.parse((await run([...argv, '--equity', 'none'])).stdout);
     expect(Object.keys(none)).toEqual(['params', 'stats', 'trades', 'openTrades', 'conventions']);
     expect(none.stats).toEqual(full.stats);
     expect(none.trades).toEqual(full.trades);
 
-    const thin = JSON.parse((await run([...argv, '--equity', '100'])).out);
+    const thin = JSON.parse((await run([...argv, '--equity', '100'])).stdout);
     expect(Object.keys(thin)).toEqual(Object.keys(full));
     expect(thin.time.length).toBeLessThanOrEqual(100);
     expect(thin.time.length).toBeGreaterThan(50);
@@ -163,14 +152,14 @@ describe('hindsight run', () => {
       const i = full.time.indexOf(time);
       expect([thin.equity[k], thin.drawdownPct[k]]).toEqual([full.equity[i], full.drawdownPct[i]]);
     });
-    const large = JSON.parse((await run([...argv, '--equity', '100000'])).out);
+    const large = JSON.parse((await run([...argv, '--equity', '100000'])).stdout);
     expect(large, 'more points than bars: the whole series').toEqual(full);
   });
 
   it("charges the api's default commission unless told otherwise; --commission 0 charges none", async () => {
     const stats = async (extra: string[]) => {
       const argv = ['--data', GOOG, '--strategy', 'sma_crossover', ...extra, '--json'];
-      return JSON.parse((await run(argv)).out).stats;
+      return JSON.parse((await run(argv)).stdout).stats;
     };
     const byDefault = await stats([]);
     expect(byDefault).toEqual(await stats(['--commission', String(DEFAULT_COMMISSION)]));
@@ -246,21 +235,21 @@ describe('hindsight run', () => {
       /--end must be a date \(2020-01-01\) or a date-time with an offset, got "2020-02-30"/,
     ],
   ])('rejects %j with one line naming the problem', async (argv, message) => {
-    const { code, out, err } = await run(argv);
+    const { code, stdout, stderr } = await run(argv);
     expect(code).toBe(1);
-    expect(out).toBe('');
-    expect(err).toMatch(message);
-    expect(err.trimEnd().split('\n'), 'one line, no stack trace').toHaveLength(1);
-    expect(err).toMatch(/^hindsight run: /);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trimEnd().split('\n'), 'one line, no stack trace').toHaveLength(1);
+    expect(stderr).toMatch(/^hindsight run: /);
   });
 
   it('names the file, line and problem of a bad CSV', async () => {
     const file = badCsv(
       'Date,Open,High,Low,Close,Volume\n2020-01-01,1,2,0.5,1.5,10\n2020-01-02,1,0.8,0.9,1,10\n',
     );
-    const { code, err } = await run(['--data', file, '--strategy', 'buy_and_hold']);
+    const { code, stderr } = await run(['--data', file, '--strategy', 'buy_and_hold']);
     expect(code).toBe(1);
-    expect(err).toMatch(/bad\.csv.*line 3.*high/i);
+    expect(stderr).toMatch(/bad\.csv.*line 3.*high/i);
   });
 
   it('runs on a symbol from the market-data cache, fetching what is missing', async () => {
@@ -277,20 +266,20 @@ describe('hindsight run', () => {
       '--json',
     ];
     const first = await run(argv, env);
-    expect(first.err).toBe('');
-    const report = JSON.parse(first.out);
+    expect(first.stderr).toBe('');
+    const report = JSON.parse(first.stdout);
     expect(report.time[0]).toBe(Date.UTC(2020, 0, 1));
     expect(report.time.at(-1), 'a date --end takes that whole day').toBe(Date.UTC(2020, 11, 31));
     expect(report.time.length).toBeGreaterThan(200);
     const second = await run(argv, env);
-    expect(second.out, 'the cached series gives the same result').toBe(first.out);
+    expect(second.stdout, 'the cached series gives the same result').toBe(first.stdout);
   });
 
   it('names a symbol that is not cached and how to add it', async () => {
     const env = { DATA_ROOT: mkdtempSync(join(tmpdir(), 'hindsight-cli-')) };
-    const { code, err } = await run(['--symbol', 'NOPE', '--strategy', 'buy_and_hold'], env);
+    const { code, stderr } = await run(['--symbol', 'NOPE', '--strategy', 'buy_and_hold'], env);
     expect(code).toBe(1);
-    expect(err).toMatch(/NOPE .*not in the cache.*hindsight data import FILE --symbol NOPE/);
+    expect(stderr).toMatch(/NOPE .*not in the cache.*hindsight data import FILE --symbol NOPE/);
   });
 
   it('exits non-zero with no stack trace as a real process', () => {
@@ -331,10 +320,10 @@ describe('hindsight run --strategy rules', () => {
 
   it('runs expressions given as --param, with numbers as their $variables, like the built-in', async () => {
     const rules = await run(['--data', GOOG, '--strategy', 'rules', ...SMA_RULES, '--json']);
-    expect(rules.err).toBe('');
+    expect(rules.stderr).toBe('');
     const builtIn = await run(['--data', GOOG, '--strategy', 'sma_crossover', '--json']);
-    const fromRules = JSON.parse(rules.out);
-    const fromBuiltIn = JSON.parse(builtIn.out);
+    const fromRules = JSON.parse(rules.stdout);
+    const fromBuiltIn = JSON.parse(builtIn.stdout);
     expect(fromRules.params).toEqual({
       entry: 'crosses_above(sma(close, $fast), sma(close, $slow))',
       exit: 'crosses_below(sma(close, $fast), sma(close, $slow))',
@@ -347,7 +336,7 @@ describe('hindsight run --strategy rules', () => {
   });
 
   it('refuses a bad expression in one line naming the parameter and the column', async () => {
-    const { code, out, err } = await run([
+    const { code, stdout, stderr } = await run([
       '--data',
       GOOG,
       '--strategy',
@@ -360,8 +349,8 @@ describe('hindsight run --strategy rules', () => {
       'fast=10',
     ]);
     expect(code).toBe(1);
-    expect(out).toBe('');
-    expect(err).toBe(
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
       "hindsight run: rules: entry at column 34: unknown function 'smaa' (functions: sma, ema, wma, rsi, roc, highest, lowest, stdev, percentile, atr, vwap, obv, stoch_k, stoch_d, macd, macd_signal, macd_hist, bbands_upper, bbands_middle, bbands_lower, crosses_above, crosses_below)\n",
     );
   });

@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { signWebhook } from '@hindsight/service';
 import { createStore } from '@hindsight/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runInProcess } from '../../test/run-in-process.js';
 import { storeCommand } from './store.js';
 
 let root: string;
@@ -15,19 +15,8 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function run(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  const code = await storeCommand(argv, { stdout, stderr, env: {} });
-  return { code, out, err };
+function run(argv: string[]) {
+  return runInProcess(storeCommand, argv);
 }
 
 describe('hindsight store', () => {
@@ -67,19 +56,19 @@ describe('hindsight store', () => {
     const exported = await run(['export', '--out', file, '--data-root', source]);
     expect(exported).toEqual({
       code: 0,
-      out: `exported 1 backtests, 1 log lines, 1 API keys, 1 webhooks, 1 notification settings to ${file}\n`,
-      err: '',
+      stdout: `exported 1 backtests, 1 log lines, 1 API keys, 1 webhooks, 1 notification settings to ${file}\n`,
+      stderr: '',
     });
     // Header, key, webhook, settings, backtest, trailer.
     expect((await readFile(file, 'utf8')).trimEnd().split('\n')).toHaveLength(6);
 
     const target = join(root, 'target');
     const first = await run(['import', '--in', file, '--data-root', target]);
-    expect(first.code, first.err).toBe(0);
+    expect(first.code, first.stderr).toBe(0);
     const all = '1 backtests, 1 log lines, 1 API keys, 1 webhooks, 1 notification settings';
-    expect(first.out).toContain(`imported ${all}\n`);
+    expect(first.stdout).toContain(`imported ${all}\n`);
     const second = await run(['import', '--in', file, '--data-root', target]);
-    expect(second.out).toContain(`skipped (already present) ${all}`);
+    expect(second.stdout).toContain(`skipped (already present) ${all}`);
 
     const copy = await createStore({ dataRoot: target });
     expect(await copy.getBacktest(record.id)).toEqual(
@@ -109,7 +98,7 @@ describe('hindsight store', () => {
     await writeFile(cut, `${lines.slice(0, -1).join('\n')}\n`);
     const result = await run(['import', '--in', cut, '--data-root', join(root, 'cut')]);
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/^hindsight store: no trailer after line 5/);
-    expect((await run(['export'])).err).toBe('hindsight store: export needs --out FILE.jsonl\n');
+    expect(result.stderr).toMatch(/^hindsight store: no trailer after line 5/);
+    expect((await run(['export'])).stderr).toBe('hindsight store: export needs --out FILE.jsonl\n');
   });
 });

@@ -293,6 +293,53 @@ describe('hindsight sweep on this machine', () => {
   });
 });
 
+describe('hindsight sweep reads only the columns its combinations read', () => {
+  /** A rules grid on the close alone (the simulation adds the open). */
+  const CLOSE_ONLY = [
+    ...[
+      '--strategy',
+      'rules',
+      '--param',
+      'entry=crosses_above(sma(close, $fast), sma(close, $slow))',
+    ],
+    ...['--param', 'exit=crosses_below(sma(close, $fast), sma(close, $slow))'],
+    ...['--grid', 'fast=5,10', '--grid', 'slow=20,30', '--threads', '2'],
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'hindsight-sweep-columns-'));
+  const rows = readFileSync(GOOG, 'utf8').trimEnd().split('\n');
+
+  it('runs from a CSV without the volume (the one column the reader lets go), each cell as hindsight run on whole bars', async () => {
+    const noVolume = join(dir, 'GOOG-no-volume.csv');
+    writeFileSync(
+      noVolume,
+      `${rows.map((row) => row.split(',').slice(0, 5).join(',')).join('\n')}\n`,
+    );
+    const result = await run(sweepCommand, ['--data', noVolume, ...CLOSE_ONLY, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const sweep = JSON.parse(result.stdout) as {
+      results: Array<{ params: Record<string, unknown>; status: string; stats: unknown }>;
+    };
+    expect(sweep.results.map((r) => r.status)).toEqual(Array(4).fill('completed'));
+    for (const cell of sweep.results) {
+      const alone = await run(runCommand, [
+        ...['--data', GOOG, '--strategy', 'rules', '--json', '--equity', 'none'],
+        ...Object.entries(cell.params).map(([key, value]) => `--param=${key}=${value}`),
+      ]);
+      expect(alone.code, alone.stderr).toBe(0);
+      expect(cell.stats).toEqual((JSON.parse(alone.stdout) as { stats: unknown }).stats);
+    }
+  }, 60_000);
+
+  it('still refuses a row whose volume, never read, breaks the reader rules', async () => {
+    const badVolume = join(dir, 'GOOG-bad-volume.csv');
+    const bad = rows.map((row, i) => (i === 100 ? row.replace(/,[^,]*$/, ',-5') : row));
+    writeFileSync(badVolume, `${bad.join('\n')}\n`);
+    const result = await run(sweepCommand, ['--data', badVolume, ...CLOSE_ONLY]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^hindsight sweep: GOOG-bad-volume\.csv line 101: .*volume -5/);
+  });
+});
+
 describe('hindsight sweep --walk-forward', async () => {
   const bars = await readCsvFile(GOOG);
   /** The library's walk-forward called directly on the same bars: what the worker runs. */

@@ -9,6 +9,7 @@ import {
   type SweepCell,
   type SweepObjective,
   summarizeSweep,
+  sweepColumns,
   WalkForwardError,
 } from '@hindsight/backtest';
 import { getStrategy } from '@hindsight/engine';
@@ -136,12 +137,14 @@ export const sweepCommand = defineCommand({
         `the strategy refuses all ${plan.total} combinations ${search ? 'drawn from' : 'of'} the grid (${plan.skipped[0]?.reason})`,
       );
     }
-    const { symbol, bars } = await loadBarsFrom(values, io.env);
+    const strategy = getStrategy(values.strategy);
+    // Only the columns some combination reads are loaded (as `hindsight run` loads its run's).
+    const columns = sweepColumns({ strategy, simulation, combos: plan.runnable });
+    const { symbol, bars } = await loadBarsFrom(values, io.env, columns);
     const symbols = [{ symbol, bars }];
     if (walkForward) {
       // Before any work, as the worker checks before its chunks: windows or warm-ups too long for
       // these bars are one line, not a failure after the sweep.
-      const strategy = getStrategy(values.strategy);
       await walkForwardRefusal(() =>
         checkWalkForward({
           strategy,

@@ -1,5 +1,14 @@
-import { checkSchema, getStrategy, resolveParams } from '@hindsight/engine';
+import {
+  BAR_COLUMNS,
+  type BarColumn,
+  checkSchema,
+  getStrategy,
+  resolveParams,
+  type SimulationConfig,
+  type StrategyDefinition,
+} from '@hindsight/engine';
 import Value from 'typebox/value';
+import { runColumns } from '../run-backtest.js';
 
 /** One value a grid tries for a parameter. */
 export type GridValue = number | boolean | string;
@@ -116,4 +125,23 @@ export function planSweep(input: {
     runnable.push({ index, params: resolveParams(input.strategy, raw) });
   }
   return { total: indices.length, runnable, skipped };
+}
+
+/**
+ * The bar columns (besides time) a run of any of these combinations reads: the union of each one's
+ * runColumns, since a combination's parameters may change them (a `rules` expression). Bars that
+ * hold these give every cell of the sweep the result of whole bars.
+ */
+export function sweepColumns(input: {
+  strategy: StrategyDefinition;
+  simulation: SimulationConfig;
+  combos: readonly SweepCombo[];
+}): BarColumn[] {
+  const { strategy, simulation } = input;
+  const reads = new Set<BarColumn>();
+  for (const { params } of input.combos) {
+    for (const column of runColumns({ strategy, params, simulation })) reads.add(column);
+    if (reads.size === BAR_COLUMNS.length) break;
+  }
+  return BAR_COLUMNS.filter((column) => reads.has(column));
 }

@@ -8,6 +8,7 @@ export {
   type SweepGrid,
   type SweepPlan,
   sampleIndices,
+  sweepColumns,
 } from './grid.js';
 export {
   prepareSweepSymbols,

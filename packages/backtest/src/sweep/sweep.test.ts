@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type Bars,
   getStrategy,
+  requireColumns,
   type SimulationConfig,
   STRATEGY_NAMES,
   StrategyParamsError,
@@ -12,7 +13,7 @@ import { readCsvFile } from '@hindsight/market-data';
 import { summarizeTrial } from '@hindsight/metrics';
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../run-backtest.js';
-import { comboAt, planSweep, sampleIndices } from './grid.js';
+import { comboAt, planSweep, sampleIndices, sweepColumns } from './grid.js';
 import { prepareSweepSymbols, runSweepChunk, SWEEP_PARTITIONS } from './run-chunk.js';
 import { rankCells, summarizeSweep } from './summarize.js';
 
@@ -85,6 +86,55 @@ describe('planSweep', () => {
     });
     expect(plan.total).toBe(30);
     expect(plan.runnable.length + plan.skipped.length).toBe(30);
+  });
+});
+
+describe('a sweep on only the bar columns its combinations read (sweepColumns)', async () => {
+  const whole = await readCsvFile(GOOG);
+  const rules = getStrategy('rules');
+  const simulation = simulationConfig();
+  /** A rules grid whose exits read different columns: the close alone, or the volume too. */
+  const plan = planSweep({
+    strategy: 'rules',
+    params: { entry: 'crosses_above(close, sma(close, $n))' },
+    grid: { n: [10, 20], exit: ['close < sma(close, $n)', 'volume > 2 * sma(volume, $n)'] },
+  });
+
+  it("is the union of each combination's run columns: parameters may change them", () => {
+    const exit = (expression: string) => plan.runnable.filter((c) => c.params.exit === expression);
+    const columns = (combos: typeof plan.runnable) =>
+      sweepColumns({ strategy: rules, simulation, combos });
+    expect(columns(exit('close < sma(close, $n)'))).toEqual(['open', 'close']);
+    expect(columns(exit('volume > 2 * sma(volume, $n)'))).toEqual(['open', 'close', 'volume']);
+    expect(columns(plan.runnable)).toEqual(['open', 'close', 'volume']);
+    const stops = simulationConfig({ stopLossPct: 5 });
+    expect(
+      sweepColumns({
+        strategy: getStrategy('sma_crossover'),
+        simulation: stops,
+        combos: planSweep({ strategy: 'sma_crossover', params: {}, grid: { fast: [5] } }).runnable,
+      }),
+    ).toEqual(['open', 'high', 'low', 'close']);
+  });
+
+  it('every cell on those columns alone equals the cell on whole bars, bit for bit', async () => {
+    const columns = sweepColumns({ strategy: rules, simulation, combos: plan.runnable });
+    const bars = requireColumns(await readCsvFile(GOOG, { keep: columns }), columns);
+    const cells = (on: typeof bars) =>
+      runSweepChunk({
+        strategy: rules,
+        bars: prepareSweepSymbols([{ symbol: 'GOOG', bars: on }]),
+        simulation,
+        combos: plan.runnable,
+      });
+    const pruned = cells(bars);
+    expect(pruned.map((c) => c.status)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+      'completed',
+    ]);
+    expect(pruned).toStrictEqual(cells(whole));
   });
 });
 

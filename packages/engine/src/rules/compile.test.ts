@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { loadBars } from '../../test/csv-bars.js';
 import { flaggedBars } from '../../test/flags.js';
 import { barsFromCloses } from '../../test/make-bars.js';
+import { type PartialBars, requireColumns } from '../bars.js';
 import { macd, sma } from '../indicators/index.js';
 import { RuleProgram } from './compile.js';
 import { RuleError } from './errors.js';
+import { FUNCTIONS, SERIES } from './language.js';
 
 const closes = [10, 11, 12, 11, 10, 9, 10, 12, 13, 12];
 const bars = barsFromCloses(closes);
@@ -190,5 +193,43 @@ describe('RuleProgram', () => {
     expect(refusal('close > $x').message).toContain(
       'unknown variable $x (no numeric parameters are given)',
     );
+  });
+});
+
+describe('the bar columns a program reads (columns)', () => {
+  const goog = loadBars('GOOG');
+  /** Each series named alone, and each function called on the close with constants in bounds. */
+  const expressions = [
+    ...Object.keys(SERIES).map((name) => `${name} > 100`),
+    ...Object.entries(FUNCTIONS).map(([name, spec]) => {
+      // Periods 10, 15, 20, ... in order: macd's fast < slow.
+      const args = spec.args.map((arg, i) => {
+        if (arg.kind === 'series' || arg.kind === 'value') return 'close';
+        if (arg.kind === 'period') return String(10 + 5 * i);
+        return arg.maximum! <= 1 ? '0.5' : '2';
+      });
+      const call = `${name}(${args.join(', ')})`;
+      return spec.returns === 'boolean' ? call : `${call} > 0`;
+    }),
+  ];
+
+  it.each(expressions)('%s: on those columns alone, the same flags', (source) => {
+    const program = new RuleProgram({});
+    program.add(source);
+    const only: PartialBars = { length: goog.length, time: goog.time };
+    for (const column of program.columns) Object.assign(only, { [column]: goog[column] });
+    // A column read but not declared is absent: reading it throws rather than passing.
+    const pruned = program.run(requireColumns(only, program.columns));
+    const whole = program.run(goog);
+    expect(pruned.warmup).toBe(whole.warmup);
+    expect(Buffer.from(pruned.flags[0]!).equals(Buffer.from(whole.flags[0]!))).toBe(true);
+  });
+
+  it('are the series named and those the functions called read, once each, in bar order', () => {
+    const program = new RuleProgram({ n: 10 });
+    program.add('crosses_above(sma(close, $n), ema(close, $n)) and volume > sma(volume, $n)');
+    expect(program.columns).toEqual(['close', 'volume']);
+    program.add('atr(14) > 2 or low < lowest(low, $n)[1]');
+    expect(program.columns).toEqual(['high', 'low', 'close', 'volume']);
   });
 });

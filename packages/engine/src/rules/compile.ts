@@ -1,4 +1,4 @@
-import type { Bars } from '../bars.js';
+import { BAR_COLUMNS, type BarColumn, type Bars } from '../bars.js';
 import { firstDefined } from '../signals.js';
 import { RuleError } from './errors.js';
 import { type ArgSpec, FUNCTIONS, SERIES } from './language.js';
@@ -63,6 +63,8 @@ export class RuleProgram {
   private readonly keys: string[] = [];
   private readonly slotByKey = new Map<string, number>();
   private readonly roots: number[] = [];
+  /** The bar columns the steps read: series named, and those functions read themselves. */
+  private readonly read = new Set<BarColumn>();
 
   /** `variables`: the numeric parameters, each readable as `$name`. */
   constructor(private readonly variables: Readonly<Record<string, number>>) {}
@@ -70,6 +72,11 @@ export class RuleProgram {
   /** Distinct operations: what memoisation left to compute. */
   get stepCount(): number {
     return this.steps.length;
+  }
+
+  /** Every bar column (besides time) a run reads, in the order of BAR_COLUMNS. */
+  get columns(): BarColumn[] {
+    return BAR_COLUMNS.filter((column) => this.read.has(column));
   }
 
   /**
@@ -162,6 +169,7 @@ export class RuleProgram {
       );
     }
     const field = SERIES[name]!;
+    this.read.add(field);
     return this.step(name, {
       type: 'number',
       inputs: [],
@@ -194,6 +202,7 @@ export class RuleProgram {
     const constants = operands.filter((o) => o.kind === 'constant').map((o) => o.value);
     const problem = spec.check?.(constants);
     if (problem) throw new RuleError(column, `${name}: ${problem}`);
+    for (const field of spec.reads ?? []) this.read.add(field);
     const argKeys = operands.map((o) => this.keyOf(o)).join(',');
     const sharedKey = `${spec.family ?? name}(${argKeys})`;
     const inputs = operands.flatMap((o) => (o.kind === 'column' ? [o.slot] : []));

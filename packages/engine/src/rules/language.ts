@@ -1,4 +1,4 @@
-import type { Bars } from '../bars.js';
+import type { BarColumn, Bars } from '../bars.js';
 import {
   atr,
   bollinger,
@@ -50,6 +50,11 @@ interface FunctionSpec {
   readonly description: string;
   /** Functions of one family share a computation for the same arguments. */
   readonly family?: string;
+  /**
+   * The bar columns it reads from the context's bars itself (atr's high, low and close), besides
+   * the series given as arguments: what a run of an expression calling it must load.
+   */
+  readonly reads?: readonly BarColumn[];
   /** A rule across arguments (macd's fast < slow): the problem, if broken. */
   readonly check?: (constants: readonly number[]) => string | undefined;
   compute(
@@ -60,14 +65,14 @@ interface FunctionSpec {
 
 /** The price and volume columns an expression may name. */
 export const SERIES = Object.freeze(
-  Object.assign(Object.create(null) as Record<string, keyof Bars>, {
+  Object.assign(Object.create(null) as Record<string, BarColumn>, {
     open: 'open',
     high: 'high',
     low: 'low',
     close: 'close',
     volume: 'volume',
   }),
-) as Readonly<Record<string, 'open' | 'high' | 'low' | 'close' | 'volume'>>;
+) as Readonly<Record<string, BarColumn>>;
 
 const period = (name = 'period'): ArgSpec => ({
   name,
@@ -164,6 +169,7 @@ function stochasticPart(part: 'k' | 'd', description: string): FunctionSpec {
     returns: 'number',
     description,
     family: 'stoch',
+    reads: ['high', 'low', 'close'],
     compute: ([kPeriod, dPeriod], { bars, shared }) =>
       shared(() =>
         stochastic(bars.high, bars.low, bars.close, kPeriod as number, dPeriod as number),
@@ -242,6 +248,7 @@ const TABLE: Record<string, FunctionSpec> = {
     args: [period()],
     returns: 'number',
     description: "Wilder's average true range of the bars' high, low and close.",
+    reads: ['high', 'low', 'close'],
     compute: ([bars], { bars: b }) => atr(b.high, b.low, b.close, bars as number),
   },
   vwap: {
@@ -249,12 +256,14 @@ const TABLE: Record<string, FunctionSpec> = {
     returns: 'number',
     description:
       'Volume-weighted average of the typical price (high + low + close) / 3 over the last period bars.',
+    reads: ['high', 'low', 'close', 'volume'],
     compute: ([bars], { bars: b }) => vwap(b.high, b.low, b.close, b.volume, bars as number),
   },
   obv: {
     args: [],
     returns: 'number',
     description: "On-balance volume of the bars' close and volume.",
+    reads: ['close', 'volume'],
     compute: (_, { bars: b }) => obv(b.close, b.volume),
   },
   stoch_k: stochasticPart('k', "Lane's stochastic %K over kPeriod bars, 0 to 100."),

@@ -31,7 +31,7 @@ export const bollingerReversion: StrategyDefinition<typeof BollingerReversionPar
   description:
     'Buys when the close falls below the lower Bollinger Band and sells when it climbs back above the middle band (the moving average). Long only.',
   params: BollingerReversionParams,
-  reads: ['close'],
+  reads: () => ['close'],
   indicators: (params) => [middleBand(params), lowerBand(params)],
   signals(bars, params, indicators = new BarsIndicators(bars)) {
     const middle = indicators.series(middleBand(params));

@@ -15,7 +15,7 @@ export const buyAndHold: StrategyDefinition<typeof BuyAndHoldParams> = {
   description:
     'Buys on the first bar it may and holds to the end of the data: the benchmark for every other strategy.',
   params: BuyAndHoldParams,
-  reads: [],
+  reads: () => [],
   indicators: () => [],
   signals(bars) {
     const signals = emptySignals(bars.length, 0);

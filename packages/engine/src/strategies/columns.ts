@@ -11,7 +11,7 @@ export function strategyColumns<S extends TObject>(
   strategy: StrategyDefinition<S>,
   params: Static<S>,
 ): BarColumn[] {
-  const reads = new Set<BarColumn>(strategy.reads);
+  const reads = new Set<BarColumn>(strategy.reads(params));
   for (const spec of strategy.indicators(params)) {
     for (const column of seriesReads(spec)) reads.add(column);
   }

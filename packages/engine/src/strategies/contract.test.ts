@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadBars } from '../../test/csv-bars.js';
-import { type Bars, createBars, type PartialBars, requireColumns, sliceBars } from '../bars.js';
+import {
+  type BarColumn,
+  type Bars,
+  createBars,
+  type PartialBars,
+  requireColumns,
+  sliceBars,
+} from '../bars.js';
 import type { Signals } from '../signals.js';
 import { strategyColumns } from './columns.js';
 import { getStrategy, resolveParams } from './registry.js';
@@ -8,21 +15,49 @@ import { BarsIndicators, computeSeries, type IndicatorProvider, seriesKey } from
 
 const goog = loadBars('GOOG');
 
-/** Each strategy with the parameters tried, and the warm-up its indicators imply (docs/conventions.md). */
-const runs: { name: string; params: Record<string, unknown>; warmup: number }[] = [
-  { name: 'buy_and_hold', params: {}, warmup: 0 },
-  { name: 'sma_crossover', params: {}, warmup: 29 },
-  { name: 'sma_crossover', params: { fast: 5, slow: 20, allowShort: true }, warmup: 19 },
-  { name: 'ema_crossover', params: {}, warmup: 25 },
-  { name: 'ema_crossover', params: { allowShort: true }, warmup: 25 },
-  { name: 'rsi_mean_reversion', params: {}, warmup: 14 },
-  { name: 'bollinger_reversion', params: {}, warmup: 19 },
-  { name: 'macd_crossover', params: {}, warmup: 33 },
-  { name: 'macd_crossover', params: { allowShort: true }, warmup: 33 },
-  { name: 'donchian_breakout', params: {}, warmup: 20 },
-  { name: 'donchian_breakout', params: { allowShort: true, exitPeriod: 30 }, warmup: 30 },
-  { name: 'volume_zone_breakout', params: {}, warmup: 50 },
-  { name: 'volume_zone_breakout', params: { breakoutBuffer: 0.01, exitWindow: 60 }, warmup: 60 },
+/**
+ * Each strategy with the parameters tried, the warm-up its indicators imply (docs/conventions.md)
+ * and the bar columns it reads with them (strategyColumns).
+ */
+const runs: {
+  name: string;
+  params: Record<string, unknown>;
+  warmup: number;
+  columns: BarColumn[];
+}[] = [
+  { name: 'buy_and_hold', params: {}, warmup: 0, columns: [] },
+  { name: 'sma_crossover', params: {}, warmup: 29, columns: ['close'] },
+  {
+    name: 'sma_crossover',
+    params: { fast: 5, slow: 20, allowShort: true },
+    warmup: 19,
+    columns: ['close'],
+  },
+  { name: 'ema_crossover', params: {}, warmup: 25, columns: ['close'] },
+  { name: 'ema_crossover', params: { allowShort: true }, warmup: 25, columns: ['close'] },
+  { name: 'rsi_mean_reversion', params: {}, warmup: 14, columns: ['close'] },
+  { name: 'bollinger_reversion', params: {}, warmup: 19, columns: ['close'] },
+  { name: 'macd_crossover', params: {}, warmup: 33, columns: ['close'] },
+  { name: 'macd_crossover', params: { allowShort: true }, warmup: 33, columns: ['close'] },
+  { name: 'donchian_breakout', params: {}, warmup: 20, columns: ['high', 'low', 'close'] },
+  {
+    name: 'donchian_breakout',
+    params: { allowShort: true, exitPeriod: 30 },
+    warmup: 30,
+    columns: ['high', 'low', 'close'],
+  },
+  {
+    name: 'volume_zone_breakout',
+    params: {},
+    warmup: 50,
+    columns: ['high', 'low', 'close', 'volume'],
+  },
+  {
+    name: 'volume_zone_breakout',
+    params: { breakoutBuffer: 0.01, exitWindow: 60 },
+    warmup: 60,
+    columns: ['high', 'low', 'close', 'volume'],
+  },
   {
     name: 'rules',
     params: {
@@ -34,6 +69,39 @@ const runs: { name: string; params: Record<string, unknown>; warmup: number }[] 
     },
     // macd_signal(12, 26, 9) is first defined at 26 + 9 - 2.
     warmup: 33,
+    // atr's high, low and close; lowest(low, ...).
+    columns: ['high', 'low', 'close'],
+  },
+  // Programs reading other columns: each must declare exactly those it reads.
+  {
+    name: 'rules',
+    params: {
+      entry: 'crosses_above(sma(close, $fast), sma(close, $slow))',
+      exit: 'crosses_below(sma(close, $fast), sma(close, $slow))',
+      fast: 10,
+      slow: 30,
+    },
+    warmup: 29,
+    columns: ['close'],
+  },
+  {
+    name: 'rules',
+    params: {
+      entry: 'open > sma(open, 5) and open[1] < sma(open, 5)[1]',
+      exit: 'open < sma(open, 20)',
+    },
+    warmup: 19,
+    columns: ['open'],
+  },
+  {
+    name: 'rules',
+    params: {
+      entry: 'close > highest(high, 20)[1] and volume > sma(volume, 20)',
+      // vwap reads high, low, close and volume; obv close and volume; stoch_d high, low, close.
+      exit: 'low < lowest(low, 10)[1] or (vwap(20) > close and obv() < sma(obv(), 10)) or stoch_d(14, 3) < 20',
+    },
+    warmup: 20,
+    columns: ['high', 'low', 'close', 'volume'],
   },
 ];
 
@@ -57,7 +125,7 @@ function changedAfter(bars: Bars, cut: number): Bars {
   });
 }
 
-describe.each(runs)('strategy contract: $name $params', ({ name, params, warmup }) => {
+describe.each(runs)('strategy contract: $name $params', ({ name, params, warmup, columns }) => {
   const full = run(name, params, goog);
 
   it('has one 0/1 flag per bar in every column, none before its warm-up', () => {
@@ -124,7 +192,7 @@ describe.each(runs)('strategy contract: $name $params', ({ name, params, warmup 
   it('reads no bar column it does not declare: on those alone, the same signals', () => {
     const strategy = getStrategy(name);
     const resolved = resolveParams(name, params);
-    const columns = strategyColumns(strategy, resolved);
+    expect(strategyColumns(strategy, resolved), 'the columns declared').toEqual(columns);
     const only: PartialBars = { length: goog.length, time: goog.time };
     for (const column of columns) Object.assign(only, { [column]: goog[column] });
     // A column read but not declared is absent: reading it throws rather than passing.

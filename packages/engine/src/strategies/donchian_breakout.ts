@@ -39,7 +39,7 @@ export const donchianBreakout: StrategyDefinition<typeof DonchianBreakoutParams>
   description:
     'Buys when the close breaks above the highest high of the previous entryPeriod bars and sells when it breaks below the lowest low of the previous exitPeriod bars; with allowShort, also the mirror image on the short side.',
   params: DonchianBreakoutParams,
-  reads: ['close'],
+  reads: () => ['close'],
   indicators: (params) => [
     highOf(params.entryPeriod),
     lowOf(params.exitPeriod),

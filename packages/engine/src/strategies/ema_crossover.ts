@@ -22,7 +22,7 @@ export const emaCrossover: StrategyDefinition<typeof EmaCrossoverParams> = {
     'Goes long when the fast exponential moving average of the close crosses above the slow one and exits when it crosses back below; with allowShort, that cross below also opens a short.',
   params: EmaCrossoverParams,
   validate: fastBelowSlow,
-  reads: [],
+  reads: () => [],
   indicators: (params) => [emaOf(params.fast), emaOf(params.slow)],
   signals(bars, params, indicators = new BarsIndicators(bars)) {
     throwIfBroken('ema_crossover', fastBelowSlow(params));

@@ -28,7 +28,7 @@ export const macdCrossover: StrategyDefinition<typeof MacdCrossoverParams> = {
     'Goes long when the MACD line crosses above its signal line and exits when it crosses back below; with allowShort, that cross below also opens a short.',
   params: MacdCrossoverParams,
   validate: fastBelowSlow,
-  reads: [],
+  reads: () => [],
   indicators: (params) => [macdSeries('macd_line', params), macdSeries('macd_signal', params)],
   signals(bars, params, indicators = new BarsIndicators(bars)) {
     throwIfBroken('macd_crossover', fastBelowSlow(params));

@@ -39,7 +39,7 @@ export const rsiMeanReversion: StrategyDefinition<typeof RsiMeanReversionParams>
     "Buys when Wilder's RSI of the close falls below lower (oversold) and sells when it rises above upper (overbought). Long only.",
   params: RsiMeanReversionParams,
   validate: lowerBelowUpper,
-  reads: [],
+  reads: () => [],
   indicators: (params) => [rsiOf(params.period)],
   signals(bars, params, indicators = new BarsIndicators(bars)) {
     throwIfBroken('rsi_mean_reversion', lowerBelowUpper(params));

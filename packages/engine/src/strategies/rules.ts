@@ -1,5 +1,4 @@
 import Type from 'typebox';
-import { BAR_COLUMNS } from '../bars.js';
 import { describeRuleLanguage, RULE_LIMITS, RuleError, RuleProgram } from '../rules/index.js';
 import { StrategyParamsError } from './errors.js';
 import type { ParamIssue, StrategyDefinition } from './types.js';
@@ -91,6 +90,13 @@ function ruleIssue(params: RulesParams): ParamIssue | undefined {
   return 'program' in compiled ? undefined : compiled;
 }
 
+/** compileRules for parameters already checked: a problem is the standalone run's error. */
+function compiled(params: RulesParams): CompiledRules {
+  const rules = compileRules(params);
+  if (!('program' in rules)) throw new StrategyParamsError('rules', [rules]);
+  return rules;
+}
+
 /** Strategies written by the user as expressions over the bars (docs/strategies.md). */
 export const rules: StrategyDefinition<typeof RulesParams> = {
   name: 'rules',
@@ -99,16 +105,16 @@ export const rules: StrategyDefinition<typeof RulesParams> = {
   params: RulesParams,
   language: describeRuleLanguage(),
   validate: (params) => ruleIssue(params as RulesParams),
-  // The compiled program computes the series its expressions name itself, once per run; it
-  // declares none, so the indicators step stores nothing for it (yet), and may read any column.
-  reads: BAR_COLUMNS,
+  // The columns its expressions name, and those the functions they call read (atr: high, low,
+  // close). The compiled program computes the series it names itself, once per run; it declares
+  // none, so the indicators step stores nothing for it (yet).
+  reads: (params) => compiled(params as RulesParams).program.columns,
   indicators: () => [],
   signals(bars, params) {
-    const compiled = compileRules(params as RulesParams);
-    if (!('program' in compiled)) throw new StrategyParamsError('rules', [compiled]);
-    const { flags, warmup } = compiled.program.run(bars);
+    const { program, names } = compiled(params as RulesParams);
+    const { flags, warmup } = program.run(bars);
     const flag = (name: ExpressionName) => {
-      const i = compiled.names.indexOf(name);
+      const i = names.indexOf(name);
       return i < 0 ? new Uint8Array(bars.length) : flags[i]!;
     };
     // The key order of emptySignals, so every strategy's Signals share one object shape.

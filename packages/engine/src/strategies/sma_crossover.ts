@@ -23,7 +23,7 @@ export const smaCrossover: StrategyDefinition<typeof SmaCrossoverParams> = {
     'Goes long when the fast simple moving average of the close crosses above the slow one and exits when it crosses back below; with allowShort, that cross below also opens a short.',
   params: SmaCrossoverParams,
   validate: fastBelowSlow,
-  reads: ['close'],
+  reads: () => ['close'],
   indicators: (params) => [smaOf(params.fast), smaOf(params.slow)],
   signals(bars, params, indicators) {
     throwIfBroken('sma_crossover', fastBelowSlow(params));

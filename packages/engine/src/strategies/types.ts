@@ -27,10 +27,11 @@ export interface StrategyDefinition<S extends TObject = TObject> {
   /** A rule across parameters that a JSON Schema cannot state (fast < slow): the issue, if broken. */
   validate?(params: Static<S>): ParamIssue | undefined;
   /**
-   * The bar columns `signals` reads itself, besides its indicator series (whose columns their
-   * names fix) and time: with those, every column it may read (see strategyColumns).
+   * The bar columns `signals` reads itself with these parameters, besides its indicator series
+   * (whose columns their names fix) and time: with those, every column it may read (see
+   * strategyColumns). Most read fixed columns; `rules` reads those its expressions name.
    */
-  readonly reads: readonly BarColumn[];
+  reads(params: Static<S>): readonly BarColumn[];
   /**
    * Every indicator series `signals` reads with these parameters, so a caller can compute (or
    * load) each distinct one once - for a run, or for a sweep whose runs share SMA(10).

@@ -53,7 +53,7 @@ export const volumeZoneBreakout: StrategyDefinition<typeof VolumeZoneBreakoutPar
   description:
     'Buys when the close breaks above the highest high of the high-volume bars (top topPercentile by volume) of the previous volumeWindow bars, plus breakoutBuffer; sells when it falls below the lowest low of the previous exitWindow bars. Long only.',
   params: VolumeZoneBreakoutParams,
-  reads: ['close'],
+  reads: () => ['close'],
   indicators: (params) => [zoneOf(params), exitOf(params)],
   signals(bars, params, indicators = new BarsIndicators(bars)) {
     const { close } = bars;
