@@ -31,15 +31,35 @@ export function summarizeTrial(
   const count = equity.length - 1;
   const rowsPerBlock = Math.floor(count / partitions);
   const skip = count - rowsPerBlock * partitions;
-  // returns[t - 1] = r[t]; every statistic below reads the same values in the same order.
+  // returns[t - 1] = r[t]; every statistic below reads the same values in the same order. The
+  // blocks' sums need no mean, so they are summed in this pass: block b holds returns
+  // [skip + b * rowsPerBlock, skip + (b + 1) * rowsPerBlock).
+  const sums = new Array<number>(partitions).fill(0);
+  const squares = new Array<number>(partitions).fill(0);
   let sum = 0;
   let prev = equity[0]!;
+  let block = 0;
+  let left = rowsPerBlock;
+  let blockSum = 0;
+  let blockSquares = 0;
   for (let t = 1; t <= count; t++) {
     const e = equity[t]!;
     const r = e / prev - 1;
     returns[t - 1] = r;
     sum += r;
     prev = e;
+    if (t > skip) {
+      blockSum += r;
+      blockSquares += r * r;
+      if (--left === 0) {
+        sums[block] = blockSum;
+        squares[block] = blockSquares;
+        block++;
+        left = rowsPerBlock;
+        blockSum = 0;
+        blockSquares = 0;
+      }
+    }
   }
   const mean = count > 0 ? sum / count : 0;
   let m2 = 0;
@@ -51,19 +71,6 @@ export function summarizeTrial(
     m2 += d2;
     m3 += d2 * d;
     m4 += d2 * d2;
-  }
-  const sums = new Array<number>(partitions).fill(0);
-  const squares = new Array<number>(partitions).fill(0);
-  for (let b = 0, t = skip; b < partitions; b++) {
-    let blockSum = 0;
-    let blockSquares = 0;
-    for (const end = t + rowsPerBlock; t < end; t++) {
-      const r = returns[t]!;
-      blockSum += r;
-      blockSquares += r * r;
-    }
-    sums[b] = blockSum;
-    squares[b] = blockSquares;
   }
   return {
     count,
