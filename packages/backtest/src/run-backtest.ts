@@ -13,7 +13,14 @@ import {
   simulationColumns,
   strategyColumns,
 } from '@hindsight/engine';
-import { computeStats, type MarketScan, type Stats } from '@hindsight/metrics';
+import {
+  computeStats,
+  computeStatsAndTrial,
+  type MarketScan,
+  type Stats,
+  type StatsInput,
+  type TrialSummary,
+} from '@hindsight/metrics';
 import type { PreparedBacktest } from './prepare.js';
 
 export interface BacktestInput {
@@ -66,6 +73,33 @@ export function runPrepared(
   options: SimulationOptions = {},
   market?: MarketScan,
 ): BacktestOutput {
+  const { params, simulation, statsInput } = simulatePrepared(prepared, symbols, options, market);
+  return { params, simulation, stats: computeStats(statsInput, market) };
+}
+
+/**
+ * runPrepared and the trial summary a sweep's cell keeps, from computeStatsAndTrial: the same
+ * simulation, and statistics bit for bit those of runPrepared.
+ * @throws SimulationConfigError, SimulationAbortedError
+ */
+export function runPreparedCell(
+  prepared: Pick<PreparedBacktest, 'strategy' | 'params' | 'simulation'>,
+  symbols: ReadonlyArray<PreparedSymbol>,
+  options: SimulationOptions,
+  market: MarketScan,
+  partitions: number,
+): BacktestOutput & { trial: TrialSummary } {
+  const { params, simulation, statsInput } = simulatePrepared(prepared, symbols, options, market);
+  return { params, simulation, ...computeStatsAndTrial(statsInput, market, partitions) };
+}
+
+/** The simulation of runPrepared, and what its statistics are computed from. */
+function simulatePrepared(
+  prepared: Pick<PreparedBacktest, 'strategy' | 'params' | 'simulation'>,
+  symbols: ReadonlyArray<PreparedSymbol>,
+  options: SimulationOptions,
+  market: MarketScan | undefined,
+): { params: Record<string, unknown>; simulation: SimulationResult; statsInput: StatsInput } {
   const { strategy, params } = prepared;
   const inputs: SymbolInput[] = withWeights(symbols).map(({ symbol, bars, weight, signals }) => ({
     symbol,
@@ -75,19 +109,16 @@ export function runPrepared(
   }));
   const config = prepared.simulation;
   const simulation = simulate(inputs, config, options);
-  const stats = computeStats(
-    {
-      time: simulation.time,
-      equity: simulation.equity,
-      close: market?.close ?? benchmarkClose(inputs),
-      trades: simulation.trades,
-      openTrades: simulation.openTrades,
-      warmup: simulation.warmup,
-      conventions: config.conventions,
-    },
-    market,
-  );
-  return { params, simulation, stats };
+  const statsInput: StatsInput = {
+    time: simulation.time,
+    equity: simulation.equity,
+    close: market?.close ?? benchmarkClose(inputs),
+    trades: simulation.trades,
+    openTrades: simulation.openTrades,
+    warmup: simulation.warmup,
+    conventions: config.conventions,
+  };
+  return { params, simulation, statsInput };
 }
 
 /** The symbols with their weights: as given, or equal (1 / symbols) where not given. */

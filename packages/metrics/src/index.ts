@@ -66,7 +66,7 @@ export {
   scanMarket,
 } from './scan.js';
 export { type EquityAndDrawdown, equityAndDrawdown } from './series.js';
-export { computeStats } from './stats.js';
+export { computeStats, computeStatsAndTrial } from './stats.js';
 export {
   type DurationUnit,
   DurationUnitSchema,

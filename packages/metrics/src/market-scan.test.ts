@@ -1,10 +1,11 @@
 import type { Conventions } from '@hindsight/engine';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { summarizeTrial } from './across-runs/trial.js';
 import { periodReturns } from './daily-returns.js';
 import { MetricsInputError } from './errors.js';
 import { scanEquity, scanMarket } from './scan.js';
-import { computeStats } from './stats.js';
+import { computeStats, computeStatsAndTrial } from './stats.js';
 import type { StatsInput } from './types.js';
 
 const DAY = 86_400_000;
@@ -142,6 +143,47 @@ describe('computeStats with a market scan', () => {
       { gap: 60_000, equityMove: 0.1, closeMove: 0.1 },
     ]);
     expect(scanEquity(scanMarket(time, close), equity).periodReturns).toBeNull();
+  });
+
+  it('with the trial summary (computeStatsAndTrial): both as computed apart, bit for bit', () => {
+    const spacing = fc.oneof(
+      fc.constant([DAY]),
+      fc.constant([DAY, 3 * DAY]),
+      fc.constant([60_000, 3_600_000, DAY]),
+    );
+    fc.assert(
+      fc.property(
+        spacing.chain((gaps) =>
+          fc.array(
+            fc.record({
+              gap: fc.constantFrom(...gaps),
+              equityMove: fc.oneof(fc.constant(0), fc.double({ min: -0.2, max: 0.2, noNaN: true })),
+              closeMove: fc.double({ min: -0.1, max: 0.1, noNaN: true }),
+            }),
+            { minLength: 1, maxLength: 120 },
+          ),
+        ),
+        fc.constantFrom(2, 16),
+        fc.constantFrom<Conventions>('backtesting.py', 'hindsight'),
+        (steps, partitions, conventions) => {
+          const { time, equity, close } = series(steps);
+          const market = scanMarket(time, close);
+          const input: StatsInput = {
+            time,
+            equity,
+            close,
+            trades: [],
+            openTrades: [],
+            warmup: 0,
+            conventions,
+          };
+          const both = computeStatsAndTrial(input, market, partitions);
+          expect(bits(both.stats)).toEqual(bits(computeStats(input)));
+          expect(bits(both.trial)).toEqual(bits(summarizeTrial(equity, partitions)));
+        },
+      ),
+      { seed: 7, numRuns: 300 },
+    );
   });
 
   it('equals it across the 4,096-bar chunks of the scan (20,000 one-minute bars)', () => {

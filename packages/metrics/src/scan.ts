@@ -72,6 +72,8 @@ export interface MarketScan {
   readonly benchmarkReturns: Float64Array;
   /** Working space for the period returns of one computeStats call at a time. */
   readonly scratch: Float64Array;
+  /** Working space for the bar returns of one computeStatsAndTrial call at a time (n - 1). */
+  readonly trialReturns: Float64Array;
 }
 
 /**
@@ -193,6 +195,7 @@ export function scanMarket(time: Float64Array, close: Float64Array): MarketScan 
     sumMM: state[M.sumMM]!,
     benchmarkReturns: periodReturns(close, periodEnds),
     scratch: new Float64Array(Math.max(0, periodEnds.length - 1)),
+    trialReturns: new Float64Array(Math.max(0, n - 1)),
   };
 }
 

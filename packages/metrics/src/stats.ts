@@ -1,8 +1,9 @@
 import { BACKTESTING_PY_RELEASE } from '@hindsight/engine';
+import { summarizeTrial, type TrialSummary, trialOfReturns } from './across-runs/trial.js';
 import { betaFromLogReturns } from './beta.js';
 import { periodReturns, toActiveReturns } from './daily-returns.js';
 import { MetricsInputError } from './errors.js';
-import { meanAndStd, summarizeReturns } from './moments.js';
+import { meanAndStd, type ReturnSummary, summarizeReturns } from './moments.js';
 import {
   finestUnit,
   medianSpacing,
@@ -34,6 +35,38 @@ import { validateStatsInput } from './validate.js';
  * @throws MetricsInputError naming the first bad input.
  */
 export function computeStats(input: StatsInput, market?: MarketScan): Stats {
+  return statsOf(input, market);
+}
+
+/**
+ * A sweep cell's numbers: computeStats(input, market) and summarizeTrial(input.equity,
+ * partitions), bit for bit. Where every bar ends a period (daily bars) the trial's bar returns
+ * are the statistics' period returns, so its mean and moments are taken from their summary
+ * (the same sums in the same order) and only its blocks are summed; else it is computed apart,
+ * in `market.trialReturns`.
+ * @throws MetricsInputError naming the first bad input.
+ */
+export function computeStatsAndTrial(
+  input: StatsInput,
+  market: MarketScan,
+  partitions: number,
+): { stats: Stats; trial: TrialSummary } {
+  let trial: TrialSummary | null = null;
+  const stats = statsOf(input, market, (barReturns, summary) => {
+    trial = trialOfReturns(barReturns, partitions, summary);
+  });
+  return { stats, trial: trial ?? summarizeTrial(input.equity, partitions, market.trialReturns) };
+}
+
+/**
+ * computeStats; `seen`, when given, is shown the period returns and their summary when they are
+ * the bar returns (the scan computed them: every bar ends a period), before they are overwritten.
+ */
+function statsOf(
+  input: StatsInput,
+  market?: MarketScan,
+  seen?: (barReturns: Float64Array, summary: ReturnSummary) => void,
+): Stats {
   validateStatsInput(input);
   const { time, equity, close, trades, openTrades, warmup, conventions: profile } = input;
   if (market !== undefined && (market.time !== time || market.close !== close)) {
@@ -59,6 +92,7 @@ export function computeStats(input: StatsInput, market?: MarketScan): Stats {
       ? undefined
       : Math.log(equity[ends[ends.length - 1]!]! / equity[ends[0]!]!),
   );
+  if (seen !== undefined && scan.periodReturns !== null) seen(r, returns);
   const activeStats = meanAndStd(toActiveReturns(r, close, warmup, ends, market?.benchmarkReturns));
   const { informationRatio, trackingError } = activeRatios(activeStats.mean, activeStats.std, a);
 

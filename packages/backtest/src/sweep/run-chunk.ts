@@ -5,14 +5,13 @@ import {
   type SimulationConfig,
   type StrategyDefinition,
 } from '@hindsight/engine';
+import { type MarketScan, type Stats, scanMarket, type TrialSummary } from '@hindsight/metrics';
 import {
-  type MarketScan,
-  type Stats,
-  scanMarket,
-  summarizeTrial,
-  type TrialSummary,
-} from '@hindsight/metrics';
-import { benchmarkClose, type PreparedSymbol, runPrepared, withWeights } from '../run-backtest.js';
+  benchmarkClose,
+  type PreparedSymbol,
+  runPreparedCell,
+  withWeights,
+} from '../run-backtest.js';
 import type { SweepCombo } from './grid.js';
 
 /** CSCV's S: 16 blocks give C(16, 8) = 12,870 splits, as Bailey et al. recommend. */
@@ -40,12 +39,11 @@ export interface SweepSymbols {
   symbols: ReadonlyArray<Omit<PreparedSymbol, 'signals'> & { indicators: IndicatorProvider }>;
   market: MarketScan;
   /**
-   * Working space each run writes its equity into, and its trial summary its bar returns (a run
-   * is done with both before the next starts; the symbols' indicators likewise reuse one buffer
-   * for the signals' flags).
+   * Working space each run writes its equity into (a run is done with it before the next starts;
+   * the symbols' indicators likewise reuse one buffer for the signals' flags, and the market scan
+   * one for the returns).
    */
   equity: Float64Array;
-  trialReturns: Float64Array;
 }
 
 /**
@@ -65,19 +63,17 @@ export function prepareSweepSymbols(
 ): SweepSymbols {
   const weighted = withWeights(symbols);
   const indicators = sweepIndicators(symbols, { reuseFlags: true });
-  const bars = weighted[0]!.bars.length;
   return {
     symbols: symbols.map((s, j) => ({ ...s, indicators: indicators[j]! })),
     market: scanMarket(weighted[0]!.bars.time, benchmarkClose(weighted)),
-    equity: new Float64Array(bars),
-    trialReturns: new Float64Array(Math.max(0, bars - 1)),
+    equity: new Float64Array(weighted[0]!.bars.length),
   };
 }
 
 /**
- * Runs combinations of one strategy on bars prepared once, each through `runPrepared` - the code
- * path of a standalone backtest - so every cell's statistics equal a standalone run's bit for
- * bit. A combination that throws fails alone; an abort (between combinations, or inside one)
+ * Runs combinations of one strategy on bars prepared once, each through `runPreparedCell` - the
+ * code path of a standalone backtest, with the trial summary - so every cell's statistics equal
+ * a standalone run's bit for bit. A combination that throws fails alone; an abort (between combinations, or inside one)
  * stops the chunk.
  * @throws SimulationAbortedError when `signal` is aborted.
  */
@@ -89,12 +85,12 @@ export function runSweepChunk(input: {
   signal?: AbortSignal;
 }): SweepCell[] {
   const cells: SweepCell[] = [];
-  const { symbols, market, equity, trialReturns } = input.bars;
+  const { symbols, market, equity } = input.bars;
   for (const combo of input.combos) {
     if (input.signal?.aborted) throw new SimulationAbortedError(0);
     try {
       // As the worker runs a standalone backtest: signals per symbol, refused when the warm-up
-      // leaves no bar to decide on, then handed to runPrepared.
+      // leaves no bar to decide on, then handed to runPreparedCell.
       const prepared = symbols.map(({ indicators, ...s }) => {
         const signals = input.strategy.signals(s.bars, combo.params, indicators);
         if (signals.warmup >= s.bars.length) {
@@ -104,14 +100,14 @@ export function runSweepChunk(input: {
         }
         return { ...s, signals };
       });
-      const { stats, simulation } = runPrepared(
+      const { stats, trial } = runPreparedCell(
         { strategy: input.strategy, params: combo.params, simulation: input.simulation },
         prepared,
         // A cell keeps its statistics and trial summary, never the cash or equity series.
         { signal: input.signal, keepCash: false, equityInto: equity },
         market,
+        SWEEP_PARTITIONS,
       );
-      const trial = summarizeTrial(simulation.equity, SWEEP_PARTITIONS, trialReturns);
       cells.push({ ...combo, status: 'completed', stats, trial });
     } catch (error) {
       if (error instanceof SimulationAbortedError) throw error;

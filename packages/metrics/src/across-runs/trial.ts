@@ -1,3 +1,4 @@
+import type { ReturnSummary } from '../moments.js';
 import type { SharpeSample } from '../psr.js';
 import type { TrialBlocks } from './pbo.js';
 
@@ -28,56 +29,71 @@ export function summarizeTrial(
   partitions: number,
   returns: Float64Array = new Float64Array(Math.max(0, equity.length - 1)),
 ): TrialSummary {
-  const count = equity.length - 1;
-  const rowsPerBlock = Math.floor(count / partitions);
-  const skip = count - rowsPerBlock * partitions;
-  // returns[t - 1] = r[t]; every statistic below reads the same values in the same order. The
-  // blocks' sums need no mean, so they are summed in this pass: block b holds returns
-  // [skip + b * rowsPerBlock, skip + (b + 1) * rowsPerBlock).
-  const sums = new Array<number>(partitions).fill(0);
-  const squares = new Array<number>(partitions).fill(0);
+  const count = Math.max(0, equity.length - 1);
+  // returns[t - 1] = r[t]; the moments read the same values in the same order as
+  // summarizeReturns does (trialOfReturns relies on it).
   let sum = 0;
   let prev = equity[0]!;
-  let block = 0;
-  let left = rowsPerBlock;
-  let blockSum = 0;
-  let blockSquares = 0;
   for (let t = 1; t <= count; t++) {
     const e = equity[t]!;
     const r = e / prev - 1;
     returns[t - 1] = r;
     sum += r;
     prev = e;
-    if (t > skip) {
-      blockSum += r;
-      blockSquares += r * r;
-      if (--left === 0) {
-        sums[block] = blockSum;
-        squares[block] = blockSquares;
-        block++;
-        left = rowsPerBlock;
-        blockSum = 0;
-        blockSquares = 0;
-      }
-    }
   }
-  const mean = count > 0 ? sum / count : 0;
+  const r = returns.subarray(0, count);
+  if (count === 0)
+    return trialOfReturns(r, partitions, { mean: null, m2: null, m3: null, m4: null });
+  const mean = sum / count;
   let m2 = 0;
   let m3 = 0;
   let m4 = 0;
   for (let t = 0; t < count; t++) {
-    const d = returns[t]! - mean;
+    const d = r[t]! - mean;
     const d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
     m4 += d2 * d2;
   }
+  return trialOfReturns(r, partitions, { mean, m2: m2 / count, m3: m3 / count, m4: m4 / count });
+}
+
+/** The mean and population central moments of a trial's returns (as ReturnSummary has them). */
+export type TrialMoments = Pick<ReturnSummary, 'mean' | 'm2' | 'm3' | 'm4'>;
+
+/**
+ * The summary of a trial from its bar returns r (r[t - 1] = E[t]/E[t-1] - 1) and their mean and
+ * moments - summarizeReturns(r)'s, or summarizeTrial's, which add the same values in the same
+ * order - summing only the blocks: on daily bars, where the statistics' period returns are the
+ * bar returns, a sweep's cell takes the moments from its statistics (computeStatsAndTrial).
+ */
+export function trialOfReturns(
+  r: Float64Array,
+  partitions: number,
+  moments: TrialMoments,
+): TrialSummary {
+  const count = r.length;
+  const rowsPerBlock = Math.floor(count / partitions);
+  const skip = count - rowsPerBlock * partitions;
+  const sums = new Array<number>(partitions).fill(0);
+  const squares = new Array<number>(partitions).fill(0);
+  for (let b = 0, t = skip; b < partitions; b++) {
+    let blockSum = 0;
+    let blockSquares = 0;
+    for (const end = t + rowsPerBlock; t < end; t++) {
+      const x = r[t]!;
+      blockSum += x;
+      blockSquares += x * x;
+    }
+    sums[b] = blockSum;
+    squares[b] = blockSquares;
+  }
   return {
     count,
-    mean,
-    m2: count > 0 ? m2 / count : 0,
-    m3: count > 0 ? m3 / count : 0,
-    m4: count > 0 ? m4 / count : 0,
+    mean: moments.mean ?? 0,
+    m2: moments.m2 ?? 0,
+    m3: moments.m3 ?? 0,
+    m4: moments.m4 ?? 0,
     rowsPerBlock,
     sums,
     squares,
