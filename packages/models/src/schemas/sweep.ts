@@ -40,6 +40,14 @@ export const SweepObjectiveSpec = Type.Union(
 );
 export type SweepObjectiveSpec = Static<typeof SweepObjectiveSpec>;
 
+/** A sweep's objective in full: a bare statistic is maximised. */
+export function sweepObjective(spec: SweepObjectiveSpec): {
+  key: NumericStatKey;
+  direction: 'max' | 'min';
+} {
+  return typeof spec === 'string' ? { key: spec, direction: 'max' } : spec;
+}
+
 /**
  * The body of POST /sweeps: a backtest request (whose strategy params are the fixed ones) plus
  * the grid of values to try per parameter, optionally sampled at random, and the objective.
