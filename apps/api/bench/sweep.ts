@@ -6,7 +6,9 @@
  * backtesting.py 0.6.6's optimize() on the same grid when BTPY_ORACLE (the path of
  * btpy_oracle.py) and BTPY_SRC (the unpacked library) are set, and with a 5-fold rolling
  * walk-forward (inSampleFraction 0.75) on top. Medians of BENCH_ROUNDS (3), with the CPU time
- * the api and worker processes spent meanwhile (their /proc stat), summed.
+ * the api and worker processes spent meanwhile (their /proc stat), summed. SWEEP_CHUNK_BARS, when
+ * set, goes to the api: the default (2,000,000) makes this grid one chunk, run by one worker;
+ * 100000 splits it into four, for two.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -75,6 +77,9 @@ async function main(): Promise<void> {
     API_KEYS: `${key}:bench:pro`,
     QUOTA_SWEEPS_PRO: '1000',
     RATE_LIMIT_PRO: '1000000',
+    ...(process.env.SWEEP_CHUNK_BARS === undefined
+      ? {}
+      : { SWEEP_CHUNK_BARS: process.env.SWEEP_CHUNK_BARS }),
   };
   const cache = new MarketDataCache({ dataRoot });
   await importFile(cache, { path: GOOG, symbol: 'GOOG', timeframe: '1d' });
