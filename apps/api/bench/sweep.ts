@@ -6,7 +6,8 @@
  * backtesting.py 0.6.6's optimize() on the same grid when BTPY_ORACLE (the path of
  * btpy_oracle.py) and BTPY_SRC (the unpacked library) are set, and with a 5-fold rolling
  * walk-forward (inSampleFraction 0.75) on top. Medians of BENCH_ROUNDS (3), with the CPU time
- * the api and worker processes spent meanwhile (their /proc stat), summed. SWEEP_CHUNK_BARS, when
+ * the api and worker processes spent meanwhile (their /proc stat), summed, and the time
+ * finish-sweep took after the last chunk (the workers' log times). SWEEP_CHUNK_BARS, when
  * set, goes to the api: the default (2,000,000) makes this grid one chunk, run by one worker;
  * 100000 splits it into four, for two.
  */
@@ -57,10 +58,25 @@ function cpuMs(pid: number): number {
 interface Timed {
   wallMs: number;
   cpuMs: number;
+  /** From the workers' logs: the last chunk done to the sweep finished, finish-sweep's work. */
+  finishMs: number;
+}
+
+/** From the workers' log lines of this sweep: its last chunk done to its end, in ms. */
+function finishMs(outputs: readonly string[], sweepId: string): number {
+  let lastChunk = 0;
+  let finished = 0;
+  for (const line of outputs.flatMap((o) => o.split('\n'))) {
+    if (!line.includes(sweepId)) continue;
+    const { msg, time } = JSON.parse(line) as { msg: string; time: number };
+    if (msg === 'sweep chunk done') lastChunk = Math.max(lastChunk, time);
+    if (msg === 'sweep finished') finished = time;
+  }
+  return finished - lastChunk;
 }
 
 const figures = (xs: Timed[]) =>
-  `median ${median(xs.map((x) => x.wallMs)).toFixed(0)} ms (${xs.map((x) => x.wallMs.toFixed(0)).join(', ')}), CPU median ${median(xs.map((x) => x.cpuMs)).toFixed(0)} ms`;
+  `median ${median(xs.map((x) => x.wallMs)).toFixed(0)} ms (${xs.map((x) => x.wallMs.toFixed(0)).join(', ')}), CPU median ${median(xs.map((x) => x.cpuMs)).toFixed(0)} ms, finish-sweep median ${median(xs.map((x) => x.finishMs)).toFixed(0)} ms`;
 
 async function main(): Promise<void> {
   const redis = await startRedisServer();
@@ -118,7 +134,13 @@ async function main(): Promise<void> {
         status: string;
       };
       if (view.status === 'completed') {
-        return { wallMs: performance.now() - started, cpuMs: cpuNow() - cpu };
+        const timed = { wallMs: performance.now() - started, cpuMs: cpuNow() - cpu };
+        // The worker logs the end just after writing it.
+        const logs = () => workers.map((w) => w.output());
+        while (!logs().some((o) => o.includes(id) && o.includes('"sweep finished"'))) {
+          await sleep(5);
+        }
+        return { ...timed, finishMs: finishMs(logs(), id) };
       }
       if (view.status !== 'queued' && view.status !== 'running') {
         throw new Error(`sweep ${id} ended ${view.status}`);
