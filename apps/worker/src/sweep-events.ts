@@ -1,4 +1,4 @@
-import type { SweepLeaderboardData, SweepObjectiveSpec, SweepRecord } from '@hindsight/models';
+import { type SweepLeaderboardData, type SweepRecord, sweepObjective } from '@hindsight/models';
 import { redisKeys } from '@hindsight/service';
 import type { WorkerDeps } from './deps.js';
 
@@ -35,16 +35,12 @@ async function progressOf(deps: WorkerDeps, record: SweepRecord) {
   };
 }
 
-function objectiveOf(spec: SweepObjectiveSpec): { key: string; direction: 'max' | 'min' } {
-  return typeof spec === 'string' ? { key: spec, direction: 'max' } : spec;
-}
-
 /** The completed cells so far ranked by the objective alone; ties keep grid order. */
 async function liveLeaderboard(
   deps: WorkerDeps,
   record: SweepRecord,
 ): Promise<SweepLeaderboardData> {
-  const { key, direction } = objectiveOf(record.config.objective);
+  const { key, direction } = sweepObjective(record.config.objective);
   const scored: Array<{ index: number; params: Record<string, unknown>; value: number }> = [];
   let after = -1;
   for (;;) {

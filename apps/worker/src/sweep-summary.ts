@@ -1,22 +1,22 @@
 import {
   planSweep,
   type SweepCell,
-  type SweepObjective,
   type SweepPlan,
   type SweepSummary,
   summarizeSweep,
 } from '@hindsight/backtest';
 import type { Stats, TrialSummary } from '@hindsight/metrics';
-import type {
-  SweepCellRecord,
-  SweepObjectiveSpec,
-  SweepRecord,
-  WalkForwardReport,
+import {
+  type InSampleScores,
+  type SweepCellRecord,
+  type SweepRecord,
+  sweepObjective,
+  type WalkForwardReport,
 } from '@hindsight/models';
 import type { SweepEndOptions } from '@hindsight/service';
 import type { WorkerDeps } from './deps.js';
 import { publishFinalProgress } from './sweep-events.js';
-import { sweepWalkForward } from './sweep-walk-forward.js';
+import { sweepScoring, sweepWalkForward } from './sweep-walk-forward.js';
 
 const PAGE = 5_000;
 
@@ -41,10 +41,6 @@ export function sweepCombos(record: SweepRecord): SweepPlan {
   return plan;
 }
 
-function objectiveOf(spec: SweepObjectiveSpec): SweepObjective {
-  return typeof spec === 'string' ? { key: spec, direction: 'max' } : spec;
-}
-
 /** A stored cell as the sweep core's statistics read it. */
 function asCell(cell: SweepCellRecord): SweepCell | null {
   if (cell.status === 'completed') {
@@ -65,7 +61,8 @@ function asCell(cell: SweepCellRecord): SweepCell | null {
 /**
  * Ranks every cell of a finished sweep and completes it with the leaderboard, the best cell and
  * the overfitting statistics; a sweep none of whose combinations completed fails, naming the
- * first failure. With `walkForward`, the analysis runs here on every runnable combination (a
+ * first failure. With `walkForward`, the analysis ends here from the in-sample scores the chunks
+ * wrote with the cells: each fold's best runs in and out of sample, and those are stitched (a
  * failure there fails the sweep with HS_ERR_WALK_FORWARD_WINDOWS; a cancel meanwhile stops it).
  * The status it ended with (or found: a cancelled sweep stays cancelled, its end announced by
  * whoever cancelled it).
@@ -78,12 +75,17 @@ export async function finishSweep(
   const record = await deps.store.getSweep(sweepId);
   if (!record) return 'deleted';
   const cells: SweepCell[] = [];
+  const scoring = sweepScoring(record);
+  const inSample = new Map<number, InSampleScores['values']>();
   let after = -1;
   for (;;) {
     const page = await deps.store.listSweepCells(sweepId, { afterIndex: after, limit: PAGE });
     for (const stored of page) {
       const cell = asCell(stored);
       if (cell) cells.push(cell);
+      if (stored.inSample !== undefined && stored.inSample.scoring === scoring) {
+        inSample.set(stored.index, stored.inSample.values);
+      }
     }
     if (page.length < PAGE) break;
     after = page[page.length - 1]!.index;
@@ -101,7 +103,7 @@ export async function finishSweep(
     });
     return ended ? 'failed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
   }
-  const objective = objectiveOf(record.config.objective);
+  const objective = sweepObjective(record.config.objective);
   const summary: SweepSummary & { walkForward?: WalkForwardReport } = summarizeSweep(
     cells,
     objective,
@@ -109,7 +111,9 @@ export async function finishSweep(
   if (record.config.walkForward !== undefined) {
     let report: WalkForwardReport | null;
     try {
-      report = await sweepWalkForward(deps, record, sweepCombos(record), objective, signal);
+      const plan = sweepCombos(record);
+      const scored = plan.runnable.map((combo) => inSample.get(combo.index));
+      report = await sweepWalkForward(deps, record, plan, objective, scored, signal);
     } catch (error) {
       if ((error as { code?: unknown }).code !== 'HS_ERR_WALK_FORWARD_WINDOWS') throw error;
       const ended = await endSweep(deps, sweepId, 'failed', {

@@ -1091,8 +1091,11 @@ export class MongoStore implements Store {
     return this.run(() => this.sweeps.countCells(sweepId));
   }
 
-  findCachedSweepCells(fingerprints: readonly string[]): Promise<Map<string, CachedSweepCell>> {
-    return this.run(() => this.sweeps.findCached(fingerprints));
+  findCachedSweepCells(
+    fingerprints: readonly string[],
+    scoring?: string,
+  ): Promise<Map<string, CachedSweepCell>> {
+    return this.run(() => this.sweeps.findCached(fingerprints, scoring));
   }
 
   ping(): Promise<void> {

@@ -36,7 +36,14 @@ interface CellDoc {
 
 interface CacheDoc {
   _id: string;
-  cell: CachedSweepCell;
+  cell: Pick<CachedSweepCell, 'stats' | 'trial'>;
+}
+
+/** A cached cell's in-sample scores under one walk-forward scoring. */
+interface ScoresDoc {
+  fingerprint: string;
+  scoring: string;
+  values: Array<number | null>;
 }
 
 const options = { versionKey: false, minimize: false, strict: 'throw', autoIndex: false } as const;
@@ -70,6 +77,16 @@ const cacheSchema = new Schema<CacheDoc>(
   { ...options, collection: 'sweep_cell_cache' },
 );
 
+const scoresSchema = new Schema<ScoresDoc>(
+  {
+    fingerprint: { type: String },
+    scoring: { type: String },
+    values: { type: Schema.Types.Mixed },
+  },
+  { ...options, collection: 'sweep_in_sample_cache' },
+);
+scoresSchema.index({ fingerprint: 1, scoring: 1 }, { unique: true });
+
 /** How often a transition re-reads after losing a race to another writer before giving up. */
 const TRANSITION_RETRIES = 5;
 
@@ -79,14 +96,21 @@ export class MongoSweeps {
     private readonly sweeps: Model<SweepDoc>,
     private readonly cells: Model<CellDoc>,
     private readonly cache: Model<CacheDoc>,
+    private readonly scores: Model<ScoresDoc>,
   ) {}
 
   static async open(connection: Connection): Promise<MongoSweeps> {
     const sweeps = connection.model<SweepDoc>('Sweep', sweepSchema);
     const cells = connection.model<CellDoc>('SweepCell', cellSchema);
     const cache = connection.model<CacheDoc>('SweepCellCache', cacheSchema);
-    await Promise.all([sweeps.createIndexes(), cells.createIndexes(), cache.createIndexes()]);
-    return new MongoSweeps(sweeps, cells, cache);
+    const scores = connection.model<ScoresDoc>('SweepInSampleCache', scoresSchema);
+    await Promise.all([
+      sweeps.createIndexes(),
+      cells.createIndexes(),
+      cache.createIndexes(),
+      scores.createIndexes(),
+    ]);
+    return new MongoSweeps(sweeps, cells, cache, scores);
   }
 
   async create(input: NewSweep): Promise<SweepRecord> {
@@ -211,6 +235,18 @@ export class MongoSweeps {
       })),
       { ordered: false },
     );
+    const scored = completed.filter((cell) => cell.inSample !== undefined);
+    if (scored.length === 0) return;
+    await this.scores.bulkWrite(
+      scored.map(({ fingerprint, inSample }) => ({
+        updateOne: {
+          filter: { fingerprint, scoring: inSample!.scoring },
+          update: { $setOnInsert: { values: inSample!.values } },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
   }
 
   async listCells(
@@ -239,11 +275,30 @@ export class MongoSweeps {
     return counts;
   }
 
-  async findCached(fingerprints: readonly string[]): Promise<Map<string, CachedSweepCell>> {
-    const docs = await this.cache
-      .find({ _id: { $in: [...fingerprints] } })
-      .lean<CacheDoc[]>()
-      .exec();
-    return new Map(docs.map((doc) => [doc._id, doc.cell]));
+  async findCached(
+    fingerprints: readonly string[],
+    scoring?: string,
+  ): Promise<Map<string, CachedSweepCell>> {
+    const [docs, scored] = await Promise.all([
+      this.cache
+        .find({ _id: { $in: [...fingerprints] } })
+        .lean<CacheDoc[]>()
+        .exec(),
+      scoring === undefined
+        ? []
+        : this.scores
+            .find({ scoring, fingerprint: { $in: [...fingerprints] } })
+            .lean<ScoresDoc[]>()
+            .exec(),
+    ]);
+    const values = new Map(scored.map((doc) => [doc.fingerprint, doc.values]));
+    return new Map(
+      docs.map((doc) => {
+        const found = values.get(doc._id);
+        const cell: CachedSweepCell = { ...doc.cell };
+        if (found) cell.inSample = { scoring: scoring!, values: found };
+        return [doc._id, cell];
+      }),
+    );
   }
 }

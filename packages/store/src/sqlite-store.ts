@@ -1050,8 +1050,11 @@ export class SqliteStore implements Store {
     return this.#sweeps.countCells(sweepId);
   }
 
-  findCachedSweepCells(fingerprints: readonly string[]): Promise<Map<string, CachedSweepCell>> {
-    return this.#sweeps.findCached(fingerprints);
+  findCachedSweepCells(
+    fingerprints: readonly string[],
+    scoring?: string,
+  ): Promise<Map<string, CachedSweepCell>> {
+    return this.#sweeps.findCached(fingerprints, scoring);
   }
 
   ping(): Promise<void> {

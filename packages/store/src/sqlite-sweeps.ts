@@ -40,6 +40,12 @@ CREATE TABLE IF NOT EXISTS sweep_cell_cache (
   fingerprint TEXT PRIMARY KEY,
   cell TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sweep_in_sample_cache (
+  fingerprint TEXT NOT NULL,
+  scoring TEXT NOT NULL,
+  scores TEXT NOT NULL,
+  PRIMARY KEY (fingerprint, scoring)
+) STRICT, WITHOUT ROWID;
 `;
 
 type Run = <T>(work: () => T) => Promise<T>;
@@ -178,11 +184,16 @@ export class SqliteSweeps {
       const cache = this.db.prepare(
         'INSERT OR IGNORE INTO sweep_cell_cache (fingerprint, cell) VALUES (?, ?)',
       );
+      const scores = this.db.prepare(
+        'INSERT OR IGNORE INTO sweep_in_sample_cache (fingerprint, scoring, scores) VALUES (?, ?, ?)',
+      );
       this.db.transaction(() => {
         for (const c of cells) {
           cell.run(sweepId, c.index, c.status, JSON.stringify(c));
-          if (c.status === 'completed') {
-            cache.run(c.fingerprint, JSON.stringify({ stats: c.stats, trial: c.trial }));
+          if (c.status !== 'completed') continue;
+          cache.run(c.fingerprint, JSON.stringify({ stats: c.stats, trial: c.trial }));
+          if (c.inSample) {
+            scores.run(c.fingerprint, c.inSample.scoring, JSON.stringify(c.inSample.values));
           }
         }
       })();
@@ -216,13 +227,27 @@ export class SqliteSweeps {
     });
   }
 
-  findCached(fingerprints: readonly string[]): Promise<Map<string, CachedSweepCell>> {
+  findCached(
+    fingerprints: readonly string[],
+    scoring?: string,
+  ): Promise<Map<string, CachedSweepCell>> {
     return this.run(() => {
       const out = new Map<string, CachedSweepCell>();
-      const select = this.db.prepare('SELECT cell FROM sweep_cell_cache WHERE fingerprint = ?');
+      const select = this.db.prepare(
+        `SELECT c.cell, s.scores FROM sweep_cell_cache c
+         LEFT JOIN sweep_in_sample_cache s ON s.fingerprint = c.fingerprint AND s.scoring = ?
+         WHERE c.fingerprint = ?`,
+      );
       for (const fingerprint of fingerprints) {
-        const row = select.get(fingerprint) as { cell: string } | undefined;
-        if (row) out.set(fingerprint, JSON.parse(row.cell) as CachedSweepCell);
+        const row = select.get(scoring ?? null, fingerprint) as
+          | { cell: string; scores: string | null }
+          | undefined;
+        if (!row) continue;
+        const cached = JSON.parse(row.cell) as CachedSweepCell;
+        if (row.scores !== null) {
+          cached.inSample = { scoring: scoring!, values: JSON.parse(row.scores) as number[] };
+        }
+        out.set(fingerprint, cached);
       }
       return out;
     });

@@ -98,8 +98,11 @@ export interface SweepCellCounts {
   skipped: number;
 }
 
-/** What a completed cell leaves in the cache, under the fingerprint of its standalone backtest. */
-export type CachedSweepCell = Pick<SweepCellRecord, 'stats' | 'trial'>;
+/**
+ * What a completed cell leaves in the cache, under the fingerprint of its standalone backtest; and
+ * its in-sample scores, under the fingerprint and their walk-forward scoring (several may be kept).
+ */
+export type CachedSweepCell = Pick<SweepCellRecord, 'stats' | 'trial' | 'inSample'>;
 
 export type NewApiKey = Omit<ApiKeyRecord, 'id' | 'createdAt'>;
 
@@ -245,8 +248,14 @@ export interface Store {
     query: { afterIndex: number; limit: number },
   ): Promise<SweepCellRecord[]>;
   countSweepCells(sweepId: string): Promise<SweepCellCounts>;
-  /** The cached cells among these fingerprints, by fingerprint. */
-  findCachedSweepCells(fingerprints: readonly string[]): Promise<Map<string, CachedSweepCell>>;
+  /**
+   * The cached cells among these fingerprints, by fingerprint; with `inSample` when `scoring` is
+   * given and in-sample scores under it are cached (else without).
+   */
+  findCachedSweepCells(
+    fingerprints: readonly string[],
+    scoring?: string,
+  ): Promise<Map<string, CachedSweepCell>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

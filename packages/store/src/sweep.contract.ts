@@ -170,5 +170,46 @@ export function sweepStoreContract(store: () => Store): void {
       expect([...cached.keys()]).toEqual([fingerprint]);
       expect(cached.get(fingerprint)).toEqual({ stats: cell(0).stats, trial: cell(0).trial });
     });
+
+    it('keeps in-sample scores with the cell, and caches them by fingerprint and scoring', async () => {
+      const record = await store().createSweep(newSweep(newId()));
+      const fingerprint = `fp-${newId()}`;
+      const scored = cell(0, { fingerprint, inSample: { scoring: 'a', values: [0.5, null, -1] } });
+      await store().putSweepCells(record.id, [
+        scored,
+        cell(1, {
+          fingerprint: `${fingerprint}-failed`,
+          status: 'failed',
+          stats: null,
+          trial: null,
+          inSample: { scoring: 'a', values: [null, null, null] },
+        }),
+      ]);
+      const cells = await store().listSweepCells(record.id, { afterIndex: -1, limit: 10 });
+      expect(cells[0]).toEqual(scored);
+      expect(cells[1]!.inSample).toEqual({ scoring: 'a', values: [null, null, null] });
+
+      // Another sweep reuses the stats without scores, scores the cell under another scoring:
+      // both scorings stay cached, the stats as first written.
+      const other = await store().createSweep(newSweep(newId()));
+      await store().putSweepCells(other.id, [
+        cell(3, {
+          fingerprint,
+          stats: { sharpeRatio: 9 },
+          inSample: { scoring: 'b', values: [1, 2, 3] },
+        }),
+      ]);
+      const stats = { stats: cell(0).stats, trial: cell(0).trial };
+      const find = async (scoring?: string) =>
+        (await store().findCachedSweepCells([fingerprint, `${fingerprint}-failed`], scoring)).get(
+          fingerprint,
+        );
+      expect(await find()).toEqual(stats);
+      expect(await find('a')).toEqual({ ...stats, inSample: scored.inSample });
+      expect(await find('b')).toEqual({ ...stats, inSample: { scoring: 'b', values: [1, 2, 3] } });
+      expect(await find('c')).toEqual(stats);
+      const failed = await store().findCachedSweepCells([`${fingerprint}-failed`], 'a');
+      expect(failed.size).toBe(0);
+    });
   });
 }

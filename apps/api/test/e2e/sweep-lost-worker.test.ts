@@ -5,10 +5,11 @@ import { bearer, KEYS } from '../support.js';
 import { type FaultRig, startFaultRig } from './fault-harness.js';
 
 /**
- * A sweep on two worker processes, one SIGKILLed in the middle of a chunk: BullMQ gives the
- * stalled chunk to the other worker once its lock expires (30 s), which keeps the cells the lost
- * worker had written and computes only the rest. The results equal those of the same sweep run
- * without a fault, and every chunk's log says what it computed, reused and resumed.
+ * A walk-forward sweep on two worker processes, one SIGKILLed in the middle of a chunk: BullMQ
+ * gives the stalled chunk to the other worker once its lock expires (30 s), which keeps the cells
+ * the lost worker had written (with their in-sample scores) and computes and scores only the
+ * rest. The results and the walk-forward report equal those of the same sweep run without a
+ * fault, and every chunk's log says what it computed, reused, resumed and scored.
  */
 let rig: FaultRig | undefined;
 afterEach(async () => {
@@ -18,8 +19,9 @@ afterEach(async () => {
 
 /**
  * Four years of synthetic minute bars (7 hours a weekday: about 438,000), about a tenth of a
- * second per combination on an idle machine, so a chunk of 24 takes seconds and writes its cells
- * (at least every second) in several goes.
+ * second per combination on an idle machine (twice that again for its in-sample scoring on 3
+ * folds), so a chunk of 24 takes seconds and writes its cells (at least every second) in several
+ * goes.
  */
 const START = '2010-01-01';
 const END = '2013-12-31';
@@ -32,6 +34,7 @@ const SWEEP = {
   end: END,
   // Every combination runs (fast < slow): 48 of them, two chunks of 24 for two workers.
   grid: { fast: [5, 10, 15, 20, 25, 30], slow: [35, 40, 50, 60, 70, 80, 90, 100] },
+  walkForward: { folds: 3, mode: 'rolling', inSampleFraction: 0.75 },
 };
 
 /**
@@ -52,6 +55,7 @@ interface ChunkLog {
   computed?: number;
   reused?: number;
   resumed?: number;
+  scored?: number;
 }
 
 function chunkLogs(output: string, sweepId: string): ChunkLog[] {
@@ -159,8 +163,9 @@ describe('a sweep whose worker is lost mid-chunk', () => {
     expect(resumed.computed, 'and only the rest is computed').toBe(
       PER_CHUNK - resumed.resumed! - resumed.reused!,
     );
+    expect(resumed.scored, 'and scored in sample').toBe(resumed.computed);
     const other = done.find((l) => l.chunk !== chunk)!;
-    expect(other).toMatchObject({ computed: PER_CHUNK, reused: 0, resumed: 0 });
+    expect(other).toMatchObject({ computed: PER_CHUNK, reused: 0, resumed: 0, scored: PER_CHUNK });
 
     // The same sweep without a fault, computed afresh: the same cells, to the last bit.
     const { id: again } = await call<{ id: string }>('POST', '/sweeps', { ...SWEEP, cache: false });
@@ -177,5 +182,9 @@ describe('a sweep whose worker is lost mid-chunk', () => {
     ]);
     expect(a.leaderboard).toEqual(b.leaderboard);
     expect(a.overfitting).toEqual(b.overfitting);
+    expect(a.walkForward?.folds).toHaveLength(3);
+    expect(a.walkForward, 'the walk-forward, from scores written by both workers').toEqual(
+      b.walkForward,
+    );
   }, 600_000);
 });

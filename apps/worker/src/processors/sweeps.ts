@@ -15,18 +15,20 @@ import {
   toSimulationConfig,
 } from '@hindsight/models';
 import { addSweepChunks, fingerprintSalt } from '@hindsight/service';
+import type { CachedSweepCell } from '@hindsight/store';
 import { FlowProducer } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
 import type { JobContext } from '../job-context.js';
 import { loadSweepBars } from '../sweep-bars.js';
 import { publishSweepProgress } from '../sweep-events.js';
 import { endSweep, finishSweep, sweepCombos } from '../sweep-summary.js';
-import { checkSweepWalkForward } from '../sweep-walk-forward.js';
+import { checkSweepWalkForward, inSampleScorer, sweepScoring } from '../sweep-walk-forward.js';
 
 /**
- * The most cells computed, and the longest time spent, between two looks at the sweep's status
- * and two writes of finished cells: a cancel takes effect, and a lost worker's finished cells
- * survive it, within about a second even on long series.
+ * The most cells computed, and the longest time spent (a walk-forward sweep's in-sample scoring
+ * included), between two looks at the sweep's status and two writes of finished cells: a cancel
+ * takes effect, and a lost worker's finished cells survive it, within about a second even on long
+ * series.
  */
 const CELLS_PER_WRITE = 64;
 const WRITE_INTERVAL_MS = 1_000;
@@ -34,12 +36,15 @@ const WRITE_INTERVAL_MS = 1_000;
 /**
  * What one run of a chunk did with its combinations: computed them, reused them from the cell
  * cache (another sweep, or a resubmit, computed them), or found them already written by an
- * earlier run of this chunk (a worker lost mid-chunk). Logged, and the job's return value.
+ * earlier run of this chunk (a worker lost mid-chunk); and, in a walk-forward sweep, how many it
+ * scored in sample (those computed, and those reused without scores under the sweep's scoring).
+ * Logged, and the job's return value.
  */
 interface ChunkCounts {
   computed: number;
   reused: number;
   resumed: number;
+  scored: number;
 }
 
 /**
@@ -88,7 +93,19 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
         { chunk, combos: mine.length, first: mine[0]?.index, last: mine.at(-1)?.index },
         'sweep chunk started',
       );
-      const counts = await runCells(deps, record, mine, signal, eventError(log));
+      let counts: ChunkCounts;
+      try {
+        counts = await runCells(deps, record, mine, signal, eventError(log));
+      } catch (error) {
+        // Checked before any chunk ran (sweep-data), so not expected here; but were it, a retry
+        // would fail alike: the sweep fails as a walk-forward failure at the end would.
+        if ((error as { code?: unknown }).code !== 'HS_ERR_WALK_FORWARD_WINDOWS') throw error;
+        const { message } = error as Error;
+        await endSweep(deps, sweepId, 'failed', {
+          error: { code: 'HS_ERR_WALK_FORWARD_WINDOWS', message },
+        });
+        return { sweepId, chunk, failed: true };
+      }
       log.info({ chunk, ...counts }, 'sweep chunk done');
       return { sweepId, chunk, ...counts };
     },
@@ -165,7 +182,9 @@ function skippedCell(record: SweepRecord, combo: SweepPlan['skipped'][number]): 
 /**
  * Runs the combinations whose cells are neither cached (by fingerprint, unless the request says
  * `cache: false`) nor already written by an earlier attempt of this chunk, writing cells as they
- * finish; stops at once when the sweep ends meanwhile (a cancel).
+ * finish; stops at once when the sweep ends meanwhile (a cancel). In a walk-forward sweep each
+ * cell is written with its in-sample scores: reused from the cache when cached under the sweep's
+ * scoring, else computed here (a cached cell's stats are reused all the same).
  */
 async function runCells(
   deps: WorkerDeps,
@@ -177,22 +196,33 @@ async function runCells(
   const { symbols, dataVersions } = await loadSweepBars(deps, record, signal);
   const fingerprints = combos.map((c) => cellFingerprint(record, c.params, dataVersions));
   const done = await writtenCells(deps, record.id, combos);
+  const scoring = sweepScoring(record);
   const cached = record.config.cache
-    ? await deps.store.findCachedSweepCells(fingerprints)
-    : new Map();
+    ? await deps.store.findCachedSweepCells(fingerprints, scoring)
+    : new Map<string, CachedSweepCell>();
   const reused: SweepCellRecord[] = [];
-  const todo: Array<{ combo: SweepPlan['runnable'][number]; fingerprint: string }> = [];
+  const todo: Array<{
+    combo: SweepPlan['runnable'][number];
+    fingerprint: string;
+    /** Cached without in-sample scores under the sweep's scoring: only those are computed. */
+    hit?: CachedSweepCell;
+  }> = [];
   combos.forEach((combo, i) => {
     if (done.has(combo.index)) return;
     const fingerprint = fingerprints[i]!;
     const hit = cached.get(fingerprint);
-    if (hit) {
+    if (hit && (scoring === undefined || hit.inSample !== undefined)) {
       reused.push({ ...combo, fingerprint, status: 'completed', ...hit, error: null });
     } else {
-      todo.push({ combo, fingerprint });
+      todo.push({ combo, fingerprint, ...(hit ? { hit } : {}) });
     }
   });
-  const counts: ChunkCounts = { computed: 0, reused: reused.length, resumed: done.size };
+  const counts: ChunkCounts = {
+    computed: 0,
+    reused: reused.length,
+    resumed: done.size,
+    scored: 0,
+  };
   if (reused.length > 0) {
     await deps.store.putSweepCells(record.id, reused);
     await publishSweepProgress(deps, record, onEventError);
@@ -200,50 +230,59 @@ async function runCells(
   const strategy = getStrategy(record.config.strategy.name);
   const simulation = toSimulationConfig(record.config);
   const bars = prepareSweepSymbols(symbols);
+  const score = inSampleScorer(record, bars);
   let next = 0;
   while (next < todo.length) {
     if (!(await activeSweep(deps, record.id))) break;
     const started = performance.now();
-    const batch: typeof todo = [];
-    const ran: SweepCell[] = [];
+    const written: SweepCellRecord[] = [];
     try {
       while (
         next < todo.length &&
-        batch.length < CELLS_PER_WRITE &&
+        written.length < CELLS_PER_WRITE &&
         performance.now() - started < WRITE_INTERVAL_MS
       ) {
-        const item = todo[next++]!;
-        ran.push(
-          ...runSweepChunk({
-            strategy,
-            bars,
-            simulation,
-            combos: [item.combo],
-            ...(signal === undefined ? {} : { signal }),
-          }),
-        );
-        batch.push(item);
+        const { combo, fingerprint, hit } = todo[next++]!;
+        const cell: SweepCellRecord = hit
+          ? { ...combo, fingerprint, status: 'completed', ...hit, error: null }
+          : storedCell(
+              fingerprint,
+              runSweepChunk({
+                strategy,
+                bars,
+                simulation,
+                combos: [combo],
+                ...(signal === undefined ? {} : { signal }),
+              })[0]!,
+            );
+        if (score) cell.inSample = score(combo);
+        written.push(cell);
       }
     } catch (error) {
       if (error instanceof SimulationAbortedError) break;
       throw error;
     }
-    await deps.store.putSweepCells(
-      record.id,
-      ran.map((cell, i) => ({
-        index: cell.index,
-        fingerprint: batch[i]!.fingerprint,
-        params: cell.params,
-        status: cell.status,
-        stats: cell.status === 'completed' ? { ...cell.stats } : null,
-        trial: cell.status === 'completed' ? { ...cell.trial } : null,
-        error: cell.status === 'failed' ? cell.error : null,
-      })),
-    );
-    counts.computed += ran.length;
+    await deps.store.putSweepCells(record.id, written);
+    for (const cell of written) {
+      if (cell.inSample) counts.scored++;
+      if (cached.has(cell.fingerprint)) counts.reused++;
+      else counts.computed++;
+    }
     await publishSweepProgress(deps, record, onEventError);
     // Let the lock renewal and other jobs' I/O run between batches.
     await new Promise((resolve) => setImmediate(resolve));
   }
   return counts;
+}
+
+function storedCell(fingerprint: string, cell: SweepCell): SweepCellRecord {
+  return {
+    index: cell.index,
+    fingerprint,
+    params: cell.params,
+    status: cell.status,
+    stats: cell.status === 'completed' ? { ...cell.stats } : null,
+    trial: cell.status === 'completed' ? { ...cell.trial } : null,
+    error: cell.status === 'failed' ? cell.error : null,
+  };
 }

@@ -40,6 +40,14 @@ export const SweepObjectiveSpec = Type.Union(
 );
 export type SweepObjectiveSpec = Static<typeof SweepObjectiveSpec>;
 
+/** A sweep's objective in full: a bare statistic is maximised. */
+export function sweepObjective(spec: SweepObjectiveSpec): {
+  key: NumericStatKey;
+  direction: 'max' | 'min';
+} {
+  return typeof spec === 'string' ? { key: spec, direction: 'max' } : spec;
+}
+
 /**
  * The body of POST /sweeps: a backtest request (whose strategy params are the fixed ones) plus
  * the grid of values to try per parameter, optionally sampled at random, and the objective.
@@ -122,4 +130,19 @@ export interface SweepCellRecord {
   trial: Record<string, unknown> | null;
   /** Why it failed or was skipped. */
   error: string | null;
+  /**
+   * Its objective on every fold's in-sample window, when the sweep has a walk-forward: what the
+   * walk-forward ranks the combinations by, computed by the chunk that computed (or reused) the
+   * cell. Absent on a sweep without one, and on a skipped cell.
+   */
+  inSample?: InSampleScores;
+}
+
+/**
+ * A combination's objective on each fold's in-sample window (`values[fold]`, null where it is
+ * undefined or the run fails), under one walk-forward scoring (walkForwardScoring).
+ */
+export interface InSampleScores {
+  scoring: string;
+  values: Array<number | null>;
 }

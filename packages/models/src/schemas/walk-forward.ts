@@ -24,6 +24,15 @@ export const WalkForwardSpec = Type.Object(
 );
 export type WalkForwardSpec = Static<typeof WalkForwardSpec>;
 
+/**
+ * What a combination's in-sample scores depend on besides its cell's fingerprint (its bars and
+ * simulation): the windows (the spec) and the statistic scored (the objective's key; its
+ * direction only ranks). Scores are reused from the cell cache only under the same scoring.
+ */
+export function walkForwardScoring(spec: WalkForwardSpec, objectiveKey: string): string {
+  return JSON.stringify([spec.folds, spec.mode, spec.inSampleFraction, objectiveKey]);
+}
+
 const BarWindowView = Type.Object(
   {
     /** The window's first and last bar, both inclusive; 0 is the sweep's first bar. */

@@ -6,8 +6,8 @@ import {
   type NotificationEvent,
   type NotificationSubject,
   SUMMARY_STATS,
-  type SweepObjectiveSpec,
   type SweepRecord,
+  sweepObjective,
   type TerminalStatus,
 } from '@hindsight/models';
 
@@ -149,10 +149,6 @@ export interface SweepEventBody {
   };
 }
 
-function objectiveOf(spec: SweepObjectiveSpec): { key: string; direction: 'max' | 'min' } {
-  return typeof spec === 'string' ? { key: spec, direction: 'max' } : spec;
-}
-
 /** The best cell's SUMMARY_STATS and the objective's statistic: the figures a reader looks for. */
 function bestOf(record: SweepRecord, objectiveKey: string): SweepEventBody['data']['best'] {
   const best = (record.summary as { best?: { params: Record<string, unknown>; stats: object } })
@@ -171,7 +167,7 @@ export function sweepEventBody(
   publicUrl: string,
 ): SweepEventBody {
   const type = endEvent('sweep', record);
-  const objective = objectiveOf(record.config.objective);
+  const objective = sweepObjective(record.config.objective);
   const self = selfLink(publicUrl, 'sweep', record.id);
   return {
     type,

@@ -20,6 +20,7 @@ import { rankCells } from '../summarize.js';
 import {
   checkWalkForward,
   runWalkForward,
+  scoreInSample,
   WalkForwardError,
   walkForwardEfficiency,
 } from './walk-forward.js';
@@ -329,6 +330,40 @@ describe('runWalkForward on the 175-combination GOOG grid', async () => {
     expect(report.stats.trades).toBe(
       report.folds.reduce((n, f) => n + f.outOfSampleStats.trades, 0),
     );
+  });
+
+  it('from scores computed elsewhere (sweep chunks, one combination at a time on their prepared bars) the report is the same, bit for bit', async () => {
+    const spec = { folds: 5, mode: 'rolling', inSampleFraction: 0.75 } as const;
+    // Two chunks, each with the bars it prepared for its cells; the JSON the store keeps between.
+    const half = Math.ceil(input.combos.length / 2);
+    const chunks = [input.combos.slice(0, half), input.combos.slice(half)];
+    const scored = chunks.flatMap((combos) => {
+      const prepared = prepareSweepSymbols(input.symbols);
+      const scoring = {
+        ...input,
+        symbols: prepared.symbols,
+        indicators: prepared.symbols.map((s) => s.indicators),
+        spec,
+        key: SHARPE.key,
+      };
+      return combos.map((combo) => {
+        const values = scoreInSample(scoring, [combo]).map((f) =>
+          Number.isNaN(f[0]!) ? null : f[0]!,
+        );
+        return JSON.parse(JSON.stringify(values)) as Array<number | null>;
+      });
+    });
+    let pauses = 0;
+    const pause = async () => {
+      pauses++;
+      return true;
+    };
+    expect(await runWalkForward({ ...input, spec, scored, pause })).toEqual(rolling);
+    expect(pauses, 'nothing left to score, no batch to pause after').toBe(0);
+    // Those without scores (cells written before cells carried them) are scored here.
+    const some = scored.map((values, c) => (c % 3 === 0 ? undefined : values));
+    expect(await runWalkForward({ ...input, spec, scored: some, pause })).toEqual(rolling);
+    expect(pauses).toBe(2);
   });
 
   it('refuses a warm-up longer than the first in-sample window, and stops when paused off', async () => {

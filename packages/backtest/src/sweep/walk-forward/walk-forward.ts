@@ -38,6 +38,12 @@ export interface WalkForwardInput {
   objective: SweepObjective;
   /** Awaited between batches of combinations; resolving false stops the analysis (a cancel). */
   pause?: () => Promise<boolean>;
+  /**
+   * Per combination (in `combos` order), its in-sample scores when they were computed already
+   * (`[fold]`, as scoreInSample gives them; null or NaN where undefined): a sweep's chunks score
+   * their own combinations. Those missing are scored here.
+   */
+  scored?: ReadonlyArray<ReadonlyArray<number | null> | undefined>;
 }
 
 type Run = Pick<Parameters<typeof runPrepared>[0], 'strategy' | 'params' | 'simulation'>;
@@ -122,8 +128,9 @@ export function scoreInSample(
  * Walk-forward analysis of a sweep (docs/statistics.md, "Walk-forward"): per fold, every
  * combination runs on the in-sample window, the best by the objective (ties: the lower index,
  * as the leaderboard) runs on the out-of-sample window after it; the out-of-sample equity curves
- * are chained into one. Null when `pause` stopped it. (runWalkForwardThreads scores the
- * combinations on worker threads instead, then reports through the same walkForwardReport.)
+ * are chained into one. Null when `pause` stopped it. Combinations `scored` already are not run
+ * again. (runWalkForwardThreads scores the combinations on worker threads instead, then reports
+ * through the same walkForwardReport.)
  * @throws WalkForwardError when the windows are too short, or a combination's warm-up leaves no
  *   bar to decide on in the first in-sample window, or a fold has no candidate.
  */
@@ -136,10 +143,25 @@ export async function runWalkForward(input: WalkForwardInput): Promise<WalkForwa
   };
   const folds = windowsOrThrow(input.symbols[0]!.bars.length, input.spec).folds;
   const scores = folds.map(() => new Float64Array(combos.length).fill(Number.NaN));
-  for (let start = 0; start < combos.length; start += BATCH) {
-    const batch = scoreInSample(scoring, combos.slice(start, start + BATCH));
+  const missing: number[] = [];
+  combos.forEach((_, c) => {
+    const known = input.scored?.[c];
+    if (known === undefined) {
+      missing.push(c);
+      return;
+    }
+    for (const fold of folds) scores[fold.fold]![c] = known[fold.fold] ?? Number.NaN;
+  });
+  for (let start = 0; start < missing.length; start += BATCH) {
+    const at = missing.slice(start, start + BATCH);
+    const batch = scoreInSample(
+      scoring,
+      at.map((c) => combos[c]!),
+    );
     batch.forEach((values, fold) => {
-      scores[fold]!.set(values, start);
+      at.forEach((c, k) => {
+        scores[fold]![c] = values[k]!;
+      });
     });
     if (input.pause && !(await input.pause())) return null;
   }
