@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { barsPerCombination } from '@hindsight/backtest';
+import type { WalkForwardSpec } from '@hindsight/models';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SweepResultItem, SweepView } from '../../src/schemas/sweep-view.js';
 import { bearer, KEYS } from '../support.js';
@@ -34,16 +36,17 @@ const SWEEP = {
   end: END,
   // Every combination runs (fast < slow): 48 of them, two chunks of 24 for two workers.
   grid: { fast: [5, 10, 15, 20, 25, 30], slow: [35, 40, 50, 60, 70, 80, 90, 100] },
-  walkForward: { folds: 3, mode: 'rolling', inSampleFraction: 0.75 },
+  walkForward: { folds: 3, mode: 'rolling', inSampleFraction: 0.75 } satisfies WalkForwardSpec,
 };
 
 /**
- * The api's estimate of the sweep's bars, which sizes its chunks: an upper bound from the
- * calendar, 16 hours of minutes a weekday (calendarBars in apps/api/src/lib/check-market-data.ts).
+ * The api's estimate of the bars one combination simulates, which sizes its chunks: an upper
+ * bound of the series from the calendar, 16 hours of minutes a weekday (calendarBars in
+ * apps/api/src/lib/check-market-data.ts), with the walk-forward's in-sample windows.
  */
 function estimatedBars(): number {
   const days = (Date.parse(END) + 86_400_000 - Date.parse(START)) / 86_400_000;
-  return Math.ceil(days * (5 / 7)) * 16 * 60;
+  return barsPerCombination(Math.ceil(days * (5 / 7)) * 16 * 60, SWEEP.walkForward);
 }
 
 interface ChunkLog {

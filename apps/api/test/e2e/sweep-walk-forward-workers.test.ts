@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { planSweep, runWalkForward } from '@hindsight/backtest';
+import { barsPerCombination, planSweep, runWalkForward } from '@hindsight/backtest';
 import { REPOSITORY_ROOT } from '@hindsight/backtest/testing';
 import { getStrategy } from '@hindsight/engine';
 import { importFile, MarketDataCache, readCsvFile } from '@hindsight/market-data';
@@ -32,16 +32,20 @@ import { GOOG_SWEEP } from './goog-sweep.js';
  */
 const GOOG_CSV = join(REPOSITORY_ROOT, 'fixtures/market-data/GOOG.csv');
 const GOOG_BARS = 2148;
-/** About 25 combinations a chunk: 7 chunks of the 175 runnable ones. */
-const PER_CHUNK = 25;
 const ROLLING: WalkForwardSpec = { folds: 5, mode: 'rolling', inSampleFraction: 0.75 };
+/**
+ * About 25 combinations a chunk, each its run and its in-sample runs (the api sizes chunks by
+ * both): 7 chunks of the 175 runnable ones for the walk-forward sweeps.
+ */
+const PER_CHUNK = 25;
+const CHUNK_BARS = barsPerCombination(GOOG_BARS, ROLLING) * PER_CHUNK;
 
 let t: TestApp;
 let workers: ServiceProcess[];
 let http: string;
 
 beforeAll(async () => {
-  t = await startTestApp({ SWEEP_CHUNK_BARS: String(GOOG_BARS * PER_CHUNK) });
+  t = await startTestApp({ SWEEP_CHUNK_BARS: String(CHUNK_BARS) });
   const cache = new MarketDataCache({ dataRoot: t.config.DATA_ROOT });
   try {
     await importFile(cache, { path: GOOG_CSV, symbol: 'GOOG', timeframe: '1d' });

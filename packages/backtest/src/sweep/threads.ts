@@ -7,7 +7,12 @@ import type { WalkForwardReport, WalkForwardSpec } from '@hindsight/models';
 import type { SweepCombo } from './grid.js';
 import type { SweepCell } from './run-chunk.js';
 import type { SweepObjective } from './summarize.js';
-import { checkWalkForward, walkForwardReport, walkForwardWindows } from './walk-forward/index.js';
+import {
+  barsPerCombination,
+  checkWalkForward,
+  walkForwardReport,
+  walkForwardWindows,
+} from './walk-forward/index.js';
 
 /** What every thread of a sweep gets once: the strategy by name (code does not cross threads). */
 export interface SweepThreadData {
@@ -112,13 +117,12 @@ export async function runWalkForwardThreads(
   const definition = getStrategy(strategy);
   checkWalkForward({ strategy: definition, symbols, combos, spec });
   const windows = walkForwardWindows(symbols[0]!.bars.length, spec);
-  // A combination's signals over every bar, then one run per in-sample window.
-  const inSampleBars = windows.folds.reduce((n, f) => n + f.inSample.to - f.inSample.from, 0);
   const batches = await runOnThreads<Float64Array[]>({
     data: { strategy, symbols, simulation, inSample: { spec, key: objective.key } },
     combos,
     threads: input.threads,
-    barsPerCombo: symbols.length * (symbols[0]!.bars.length + inSampleBars),
+    // A combination's signals over every bar, then one run per in-sample window.
+    barsPerCombo: symbols.length * barsPerCombination(symbols[0]!.bars.length, spec),
     onProgress: input.onProgress,
   });
   const scores = windows.folds.map((fold) => {

@@ -1,4 +1,5 @@
 import {
+  barsPerCombination,
   engineRefusal,
   gridSize,
   planSweep,
@@ -150,7 +151,9 @@ export class SweepService {
     const sweepConfig: SweepRequest = { ...request, symbols: checked.request.symbols };
     const active = await store.countActiveSweeps(principal.userId);
     if (active >= limits.active) throw this.#quotaError(principal, active, limits.active);
-    const perChunk = Math.max(1, Math.floor(config.SWEEP_CHUNK_BARS / Math.max(1, checked.bars)));
+    // A chunk scores its combinations' walk-forward in-sample runs too: they count in its bars.
+    const comboBars = barsPerCombination(checked.bars, request.walkForward);
+    const perChunk = Math.max(1, Math.floor(config.SWEEP_CHUNK_BARS / Math.max(1, comboBars)));
     const record = await store.createSweep({
       ownerId: principal.userId,
       name: request.name ?? `${request.strategy.name} ${sweepConfig.symbols.join(',')} sweep`,

@@ -11,6 +11,7 @@ export {
 } from './walk-forward.js';
 export {
   type BarWindow,
+  barsPerCombination,
   type WalkForwardFold,
   type WalkForwardWindows,
   walkForwardWindows,

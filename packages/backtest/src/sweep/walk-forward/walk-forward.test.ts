@@ -24,7 +24,7 @@ import {
   WalkForwardError,
   walkForwardEfficiency,
 } from './walk-forward.js';
-import { walkForwardWindows } from './windows.js';
+import { barsPerCombination, walkForwardWindows } from './windows.js';
 
 const GOOG = fileURLToPath(
   new URL('../../../../../fixtures/market-data/GOOG.csv', import.meta.url),
@@ -115,6 +115,19 @@ describe('walkForwardWindows', () => {
     expect(() => walkForwardWindows(1000, { ...ok, inSampleFraction: 1 })).toThrow(/\(0, 1\)/);
     // O = floor(15 * 0.25 / 2) = 1.
     expect(() => walkForwardWindows(15, ok)).toThrow(/windows of 1 bars/);
+  });
+
+  it('counts the bars a combination simulates: its whole run and every in-sample window', () => {
+    const rolling = { folds: 5, mode: 'rolling', inSampleFraction: 0.75 } as const;
+    expect(barsPerCombination(2148)).toBe(2148);
+    // 5 rolling windows of 808 bars.
+    expect(barsPerCombination(2148, rolling)).toBe(2148 + 5 * 808);
+    // Anchored: 808, 808 + 268, ... 808 + 4 * 268.
+    expect(barsPerCombination(2148, { ...rolling, mode: 'anchored' })).toBe(
+      2148 + 5 * 808 + (0 + 1 + 2 + 3 + 4) * 268,
+    );
+    // Windows too short to exist: the sweep fails before it runs, so nothing is added.
+    expect(barsPerCombination(15, rolling)).toBe(15);
   });
 });
 

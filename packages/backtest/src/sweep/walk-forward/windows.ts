@@ -57,3 +57,21 @@ export function walkForwardWindows(bars: number, spec: WalkForwardSpec): WalkFor
     }),
   };
 }
+
+/**
+ * The bars one combination of a sweep simulates on one symbol of `bars` bars: its run over all
+ * of them (the cell; or, scoring alone, its signals), and with a walk-forward its in-sample run on
+ * every fold's window, which the same chunk or thread batch does. Sizes the worker's chunks and
+ * the CLI threads' batches. Windows too short to exist add nothing: such a sweep fails before it
+ * runs.
+ */
+export function barsPerCombination(bars: number, walkForward?: WalkForwardSpec): number {
+  if (walkForward === undefined) return bars;
+  let windows: WalkForwardWindows;
+  try {
+    windows = walkForwardWindows(bars, walkForward);
+  } catch {
+    return bars;
+  }
+  return windows.folds.reduce((sum, f) => sum + f.inSample.to - f.inSample.from, bars);
+}
