@@ -54,6 +54,15 @@ function series(steps: { gap: number; equityMove: number; closeMove: number }[])
   return { time, equity, close };
 }
 
+/** The statistics' input for a run with no trades. */
+function inputOf(
+  { time, equity, close }: { time: Float64Array; equity: Float64Array; close: Float64Array },
+  warmup: number,
+  conventions: Conventions,
+): StatsInput {
+  return { time, equity, close, trades: [], openTrades: [], warmup, conventions };
+}
+
 describe('computeStats with a market scan', () => {
   it('equals computeStats without one, bit for bit, for several runs sharing one scan', () => {
     fc.assert(
@@ -78,15 +87,11 @@ describe('computeStats with a market scan', () => {
             }),
           ];
           for (const curve of curves) {
-            const input: StatsInput = {
-              time,
-              equity: curve,
-              close,
-              trades: [],
-              openTrades: [],
-              warmup: Math.floor(time.length / 3),
+            const input = inputOf(
+              { time, equity: curve, close },
+              Math.floor(time.length / 3),
               conventions,
-            };
+            );
             expect(bits(computeStats(input, market))).toEqual(bits(computeStats(input)));
           }
         },
@@ -121,15 +126,7 @@ describe('computeStats with a market scan', () => {
           expect(bits([...scan.periodReturns!])).toEqual(
             bits([...periodReturns(equity, market.periodEnds)]),
           );
-          const input: StatsInput = {
-            time,
-            equity,
-            close,
-            trades: [],
-            openTrades: [],
-            warmup: 0,
-            conventions,
-          };
+          const input = inputOf({ time, equity, close }, 0, conventions);
           if (equity.every((e) => e > 0)) {
             expect(bits(computeStats(input, market))).toEqual(bits(computeStats(input)));
           }
@@ -168,15 +165,7 @@ describe('computeStats with a market scan', () => {
         (steps, partitions, conventions) => {
           const { time, equity, close } = series(steps);
           const market = scanMarket(time, close);
-          const input: StatsInput = {
-            time,
-            equity,
-            close,
-            trades: [],
-            openTrades: [],
-            warmup: 0,
-            conventions,
-          };
+          const input = inputOf({ time, equity, close }, 0, conventions);
           const both = computeStatsAndTrial(input, market, partitions);
           expect(bits(both.stats)).toEqual(bits(computeStats(input)));
           expect(bits(both.trial)).toEqual(bits(summarizeTrial(equity, partitions)));
@@ -193,15 +182,7 @@ describe('computeStats with a market scan', () => {
       closeMove: i % 11 === 0 ? 0 : Math.cos(i) * 0.001,
     }));
     const { time, equity, close } = series(steps);
-    const input: StatsInput = {
-      time,
-      equity,
-      close,
-      trades: [],
-      openTrades: [],
-      warmup: 100,
-      conventions: 'backtesting.py',
-    };
+    const input = inputOf({ time, equity, close }, 100, 'backtesting.py');
     expect(bits(computeStats(input, scanMarket(time, close)))).toEqual(bits(computeStats(input)));
   });
 
@@ -210,15 +191,7 @@ describe('computeStats with a market scan', () => {
       { gap: DAY, equityMove: 0, closeMove: 0 },
       { gap: DAY, equityMove: 0.1, closeMove: 0.1 },
     ]);
-    const input: StatsInput = {
-      time,
-      equity,
-      close,
-      trades: [],
-      openTrades: [],
-      warmup: 0,
-      conventions: 'hindsight',
-    };
+    const input = inputOf({ time, equity, close }, 0, 'hindsight');
     expect(() => computeStats(input, scanMarket(time, close.slice()))).toThrow(MetricsInputError);
     expect(() => scanMarket(time, Float64Array.from([1, -1]))).toThrow(/close\[1\] = -1/);
     expect(() => scanMarket(Float64Array.from([DAY, DAY]), close)).toThrow(/time\[1\]/);
