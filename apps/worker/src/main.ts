@@ -12,6 +12,9 @@ const CLOSE_BOUND_MS = 5_000;
  * the rest back to their queues, and exits; a second signal exits at once.
  */
 async function main(): Promise<number> {
+  // Watched from the first line: a launcher killed while this process still starts closes the
+  // channel before the handlers below exist, and the worker would outlive it unseen.
+  const launcher = launcherGone();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -80,13 +83,23 @@ async function main(): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
-    // Started by the launcher with an IPC channel: it closes when the launcher dies, even by
-    // SIGKILL, and a worker must not outlive it holding jobs and connections.
-    if (process.channel) {
-      process.channel.unref();
-      process.on('disconnect', () => stop('launcher gone'));
-    }
+    void launcher.then(() => stop('launcher gone'));
   });
+}
+
+/**
+ * Resolves when the launcher that started this process with an IPC channel is gone: the channel
+ * closes when it dies, even by SIGKILL, and a worker must not outlive it holding jobs and
+ * connections. Never resolves for a worker started without one.
+ */
+function launcherGone(): Promise<void> {
+  // `connected` is false once a channel this process had has closed (it may have closed while
+  // the modules were loading), undefined when it never had one.
+  if (process.connected === false) return Promise.resolve();
+  const { channel } = process;
+  if (!channel) return new Promise<void>(() => {});
+  channel.unref();
+  return new Promise<void>((resolve) => process.once('disconnect', () => resolve()));
 }
 
 process.exit(await main());
