@@ -1,4 +1,10 @@
-import { ConfigError, createLogger, loadConfig, resolveRedisUrl } from '@hindsight/service';
+import {
+  ConfigError,
+  createLogger,
+  launcherGone,
+  loadConfig,
+  resolveRedisUrl,
+} from '@hindsight/service';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 
@@ -8,6 +14,8 @@ import { buildApp } from './app.js';
  * everything in order on SIGINT/SIGTERM.
  */
 async function main(): Promise<void> {
+  // Watched from the first line: the launcher may die while this process still starts.
+  const launcher = launcherGone();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -33,12 +41,8 @@ async function main(): Promise<void> {
     },
   );
 
-  // Started by the launcher with an IPC channel: it closes when the launcher dies, even by
-  // SIGKILL; the api closes as on SIGTERM rather than outlive it.
-  if (process.channel) {
-    process.channel.unref();
-    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
-  }
+  // Without its launcher, the api closes as on SIGTERM rather than outlive it.
+  void launcher.then(() => process.kill(process.pid, 'SIGTERM'));
   await app.listen({ port: config.PORT, host: config.HOST });
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   logger.info(`Hindsight api listening on http://${host}:${config.PORT} (docs: /docs)`);

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, loadConfig } from '@hindsight/service';
+import { ConfigError, createLogger, launcherGone, loadConfig } from '@hindsight/service';
 import { startMetricsServer } from '@hindsight/telemetry';
 import { startWorkers } from './workers.js';
 
@@ -85,21 +85,6 @@ async function main(): Promise<number> {
     process.on('SIGINT', stop);
     void launcher.then(() => stop('launcher gone'));
   });
-}
-
-/**
- * Resolves when the launcher that started this process with an IPC channel is gone: the channel
- * closes when it dies, even by SIGKILL, and a worker must not outlive it holding jobs and
- * connections. Never resolves for a worker started without one.
- */
-function launcherGone(): Promise<void> {
-  // `connected` is false once a channel this process had has closed (it may have closed while
-  // the modules were loading), undefined when it never had one.
-  if (process.connected === false) return Promise.resolve();
-  const { channel } = process;
-  if (!channel) return new Promise<void>(() => {});
-  channel.unref();
-  return new Promise<void>((resolve) => process.once('disconnect', () => resolve()));
 }
 
 process.exit(await main());

@@ -12,6 +12,7 @@ export * from './event-publisher.js';
 export * from './indicator-cleanup.js';
 export * from './json-numbers.js';
 export * from './keys.js';
+export * from './launcher.js';
 export * from './lifecycle.js';
 export * from './logger.js';
 export * from './notifications/index.js';
