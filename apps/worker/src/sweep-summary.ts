@@ -98,10 +98,7 @@ export async function finishSweep(
       failure?.status === 'failed'
         ? `every combination failed; the first: ${failure.error}`
         : `no combination finished (${cells.length} of ${expected} cells)`;
-    const ended = await endSweep(deps, sweepId, 'failed', {
-      error: { code: 'HS_ERR_VALIDATION', message },
-    });
-    return ended ? 'failed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
+    return endedAs(deps, sweepId, 'failed', { error: { code: 'HS_ERR_VALIDATION', message } });
   }
   const objective = sweepObjective(record.config.objective);
   const summary: SweepSummary & { walkForward?: WalkForwardReport } = summarizeSweep(
@@ -115,17 +112,41 @@ export async function finishSweep(
       const scored = plan.runnable.map((combo) => inSample.get(combo.index));
       report = await sweepWalkForward(deps, record, plan, objective, scored, signal);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== 'HS_ERR_WALK_FORWARD_WINDOWS') throw error;
-      const ended = await endSweep(deps, sweepId, 'failed', {
-        error: { code: 'HS_ERR_WALK_FORWARD_WINDOWS', message: (error as Error).message },
-      });
-      return ended ? 'failed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
+      const failure = refusal(error, ['HS_ERR_WALK_FORWARD_WINDOWS']);
+      if (!failure) throw error;
+      return endedAs(deps, sweepId, 'failed', { error: failure });
     }
-    if (report === null) return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
+    if (report === null) return statusOf(deps, sweepId);
     summary.walkForward = report;
   }
-  const ended = await endSweep(deps, sweepId, 'completed', { summary });
-  return ended ? 'completed' : ((await deps.store.getSweep(sweepId))?.status ?? 'deleted');
+  return endedAs(deps, sweepId, 'completed', { summary });
+}
+
+/** The status `endSweep` gave the sweep, or the one it already had (or 'deleted'). */
+async function endedAs(
+  deps: WorkerDeps,
+  sweepId: string,
+  to: 'completed' | 'failed',
+  patch: SweepEndOptions['patch'],
+): Promise<string> {
+  return (await endSweep(deps, sweepId, to, patch)) ? to : statusOf(deps, sweepId);
+}
+
+async function statusOf(deps: WorkerDeps, sweepId: string): Promise<string> {
+  return (await deps.store.getSweep(sweepId))?.status ?? 'deleted';
+}
+
+/**
+ * The sweep's failure for a coded refusal among `codes` - one any retry would meet again (a
+ * symbol gone, walk-forward windows that cannot be) - or null for any other error.
+ */
+export function refusal(
+  error: unknown,
+  codes: readonly string[],
+): { code: string; message: string } | null {
+  const { code } = error as { code?: unknown };
+  if (typeof code !== 'string' || !codes.includes(code)) return null;
+  return { code, message: (error as Error).message };
 }
 
 /** Ends the sweep as a worker does: the final progress goes out before the terminal event. */

@@ -63,15 +63,16 @@ export function inSampleScorer(
   bars: SweepSymbols,
 ): ((combo: SweepCombo) => InSampleScores) | undefined {
   const spec = record.config.walkForward;
-  const scoring = sweepScoring(record);
-  if (spec === undefined || scoring === undefined) return undefined;
+  if (spec === undefined) return undefined;
+  const { key } = sweepObjective(record.config.objective);
+  const scoring = walkForwardScoring(spec, key);
   const input = {
     strategy: getStrategy(record.config.strategy.name),
     symbols: bars.symbols,
     indicators: bars.symbols.map((s) => s.indicators),
     simulation: toSimulationConfig(record.config),
     spec,
-    key: sweepObjective(record.config.objective).key,
+    key,
   };
   return (combo) => {
     try {

@@ -47,26 +47,27 @@ function validateTrade(t: Trade, name: string, index: number, bars: number): voi
       `${name}[${index}]: bars ${entryBar}..${exitBar} must satisfy 0 <= entryBar <= exitBar < ${bars}`,
     );
   }
-  // Each field by name: a load by a computed key would box every value it reads.
-  const notFinite = !Number.isFinite(t.size)
-    ? 'size'
-    : !Number.isFinite(t.entryPrice)
-      ? 'entryPrice'
-      : !Number.isFinite(t.exitPrice)
-        ? 'exitPrice'
-        : !Number.isFinite(t.pnl)
-          ? 'pnl'
-          : !Number.isFinite(t.commission)
-            ? 'commission'
-            : !Number.isFinite(t.returnPct)
-              ? 'returnPct'
-              : null;
-  if (notFinite !== null) {
-    throw new MetricsInputError(`${name}[${index}].${notFinite} = ${t[notFinite]} is not finite`);
+  const field = nonFiniteField(t);
+  if (field !== null) {
+    throw new MetricsInputError(`${name}[${index}].${field} = ${t[field]} is not finite`);
   }
   if (!Number.isFinite(t.entryTime) || !(t.exitTime >= t.entryTime)) {
     throw new MetricsInputError(
       `${name}[${index}]: exitTime must be finite and not before entryTime`,
     );
   }
+}
+
+/**
+ * The first of the trade's amounts that is not finite, or null: each read by name (a load by a
+ * computed key would box every value it reads).
+ */
+function nonFiniteField(t: Trade): keyof Trade | null {
+  if (!Number.isFinite(t.size)) return 'size';
+  if (!Number.isFinite(t.entryPrice)) return 'entryPrice';
+  if (!Number.isFinite(t.exitPrice)) return 'exitPrice';
+  if (!Number.isFinite(t.pnl)) return 'pnl';
+  if (!Number.isFinite(t.commission)) return 'commission';
+  if (!Number.isFinite(t.returnPct)) return 'returnPct';
+  return null;
 }

@@ -21,7 +21,7 @@ import type { WorkerDeps } from '../deps.js';
 import type { JobContext } from '../job-context.js';
 import { loadSweepBars } from '../sweep-bars.js';
 import { publishSweepProgress } from '../sweep-events.js';
-import { endSweep, finishSweep, sweepCombos } from '../sweep-summary.js';
+import { endSweep, finishSweep, refusal, sweepCombos } from '../sweep-summary.js';
 import { checkSweepWalkForward, inSampleScorer, sweepScoring } from '../sweep-walk-forward.js';
 
 /**
@@ -64,13 +64,10 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
         const { symbols } = await loadSweepBars(deps, record, signal);
         await checkSweepWalkForward(record, sweepCombos(record), symbols);
       } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (code === 'HS_ERR_SYMBOL_NOT_FOUND' || code === 'HS_ERR_WALK_FORWARD_WINDOWS') {
-          const { message } = error as Error;
-          await endSweep(deps, sweepId, 'failed', { error: { code: code as string, message } });
-          return { sweepId, failed: true };
-        }
-        throw error;
+        const failure = refusal(error, ['HS_ERR_SYMBOL_NOT_FOUND', 'HS_ERR_WALK_FORWARD_WINDOWS']);
+        if (!failure) throw error;
+        await endSweep(deps, sweepId, 'failed', { error: failure });
+        return { sweepId, failed: true };
       }
       // The chunks inherit the tier's priority the api gave this job.
       const priority = (job.opts as { priority?: number }).priority ?? 0;
@@ -99,11 +96,9 @@ export function sweepsHandlers(deps: WorkerDeps): QueueHandlers<'sweeps', JobCon
       } catch (error) {
         // Checked before any chunk ran (sweep-data), so not expected here; but were it, a retry
         // would fail alike: the sweep fails as a walk-forward failure at the end would.
-        if ((error as { code?: unknown }).code !== 'HS_ERR_WALK_FORWARD_WINDOWS') throw error;
-        const { message } = error as Error;
-        await endSweep(deps, sweepId, 'failed', {
-          error: { code: 'HS_ERR_WALK_FORWARD_WINDOWS', message },
-        });
+        const failure = refusal(error, ['HS_ERR_WALK_FORWARD_WINDOWS']);
+        if (!failure) throw error;
+        await endSweep(deps, sweepId, 'failed', { error: failure });
         return { sweepId, chunk, failed: true };
       }
       log.info({ chunk, ...counts }, 'sweep chunk done');
