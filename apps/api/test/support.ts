@@ -26,6 +26,35 @@ export function bearer(key: string): { authorization: string } {
   return { authorization: `Bearer ${key}` };
 }
 
+/**
+ * One request to a listening api (`base` its http://host:port) as `key`, with a JSON body when
+ * given: the status, the body parsed (null when empty), its text and the headers.
+ */
+export async function apiCall(
+  base: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: tests read the JSON by the shapes they expect
+): Promise<{ status: number; body: any; text: string; headers: Headers }> {
+  const response = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: {
+      ...bearer(key),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : null,
+    text,
+    headers: response.headers,
+  };
+}
+
 export interface TestApp {
   app: FastifyInstance;
   config: Config;

@@ -6,6 +6,7 @@ import type { ServiceProcess } from '@hindsight/service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepView } from '../../src/schemas/sweep-view.js';
 import {
+  apiCall,
   bearer,
   KEYS,
   listenLocally,
@@ -47,17 +48,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function call(method: string, path: string, key: string, body?: unknown) {
-  const response = await fetch(`${http}/api/v1${path}`, {
-    method,
-    headers: {
-      ...bearer(key),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null, text };
+function call(method: string, path: string, key: string, body?: unknown) {
+  return apiCall(http, key, method, path, body);
 }
 
 const TERMINAL = ['completed', 'failed', 'cancelled'];

@@ -3,7 +3,7 @@ import { barsPerCombination } from '@hindsight/backtest';
 import type { WalkForwardSpec } from '@hindsight/models';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SweepResultItem, SweepView } from '../../src/schemas/sweep-view.js';
-import { bearer, KEYS } from '../support.js';
+import { apiCall, KEYS } from '../support.js';
 import { type FaultRig, startFaultRig } from './fault-harness.js';
 
 /**
@@ -78,17 +78,9 @@ describe('a sweep whose worker is lost mid-chunk', () => {
     const workers = active.workers;
 
     async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const response = await fetch(`${active.http}/api/v1${path}`, {
-        method,
-        headers: {
-          ...bearer(KEYS.bob),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      if (response.status >= 300) throw new Error(`${method} ${path}: ${text}`);
-      return JSON.parse(text) as T;
+      const answer = await apiCall(active.http, KEYS.bob, method, path, body);
+      if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.text}`);
+      return answer.body as T;
     }
     async function until(id: string, what: string, test: () => boolean | Promise<boolean>) {
       const deadline = Date.now() + 240_000;

@@ -15,7 +15,7 @@ import type { ServiceProcess } from '@hindsight/service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepView } from '../../src/schemas/sweep-view.js';
 import {
-  bearer,
+  apiCall,
   KEYS,
   listenLocally,
   startTestApp,
@@ -59,17 +59,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${http}/api/v1${path}`, {
-    method,
-    headers: {
-      ...bearer(KEYS.bob),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null, text };
+function call(method: string, path: string, body?: unknown) {
+  return apiCall(http, KEYS.bob, method, path, body);
 }
 
 async function until<T extends { status: string }>(path: string): Promise<T> {

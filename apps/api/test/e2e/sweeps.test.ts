@@ -7,6 +7,7 @@ import type { ServiceProcess } from '@hindsight/service/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepResultItem, SweepView } from '../../src/schemas/sweep-view.js';
 import {
+  apiCall,
   bearer,
   type ErrorJson,
   KEYS,
@@ -60,22 +61,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function call(method: string, path: string, key: string, body?: unknown) {
-  const response = await fetch(`${http}/api/v1${path}`, {
-    method,
-    headers: {
-      ...bearer(key),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text ? JSON.parse(text) : null,
-    text,
-    headers: response.headers,
-  };
+function call(method: string, path: string, key: string, body?: unknown) {
+  return apiCall(http, key, method, path, body);
 }
 
 async function submit(body: unknown, key: string = KEYS.bob): Promise<string> {
