@@ -15,6 +15,7 @@ import {
 import { type Bars, EquityChart, LiveEquityChart, PriceChart } from '../charts.js';
 import { day, num, pct, when } from '../format.js';
 import { navigate } from '../router.js';
+import { ScrollRegion } from '../scroll-region.js';
 import { STAT_GROUPS, statUnit, statValue } from '../stats.js';
 import { StatsTableHead } from '../stats-table.js';
 import { StatusBadge } from '../status.js';
@@ -361,8 +362,7 @@ function TradesSection(props: { record: BacktestView; trades: TradesBody }) {
       )}
       {barsError && <p class="error">{barsError}</p>}
       {bars && <PriceChart bars={bars} trades={ofSymbol} />}
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1). */}
-      <section class="scroll" tabIndex={0} aria-label="Trades table">
+      <ScrollRegion label="Trades table">
         <table class="data">
           <caption>
             {trades.trades.length} closed and {trades.openTrades.length} open trades (open ones
@@ -409,7 +409,7 @@ function TradesSection(props: { record: BacktestView; trades: TradesBody }) {
             ))}
           </tbody>
         </table>
-      </section>
+      </ScrollRegion>
     </section>
   );
 }

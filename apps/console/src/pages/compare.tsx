@@ -12,6 +12,7 @@ import {
 import { OverlayChart, PALETTE } from '../charts.js';
 import { num } from '../format.js';
 import { Link } from '../router.js';
+import { ScrollRegion } from '../scroll-region.js';
 import { statLabel, statUnit, statValue } from '../stats.js';
 
 const EQUITY_POINTS = 1000;
@@ -89,8 +90,7 @@ export function ComparePage(props: { ids: string[] }) {
       </section>
       <section aria-labelledby="metrics-title">
         <h2 id="metrics-title">Metrics</h2>
-        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1). */}
-        <section class="scroll" tabIndex={0} aria-label="Metrics side by side">
+        <ScrollRegion label="Metrics side by side">
           <table class="data">
             <thead>
               <tr>
@@ -131,7 +131,7 @@ export function ComparePage(props: { ids: string[] }) {
               ))}
             </tbody>
           </table>
-        </section>
+        </ScrollRegion>
       </section>
       <section aria-labelledby="correlation-title">
         <h2 id="correlation-title">Correlation of daily returns</h2>
@@ -139,8 +139,7 @@ export function ComparePage(props: { ids: string[] }) {
           Pearson's r over the days two runs share (the count below each r); “—” below 3 common days
           or for a flat series.
         </p>
-        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1). */}
-        <section class="scroll" tabIndex={0} aria-label="Correlation matrix">
+        <ScrollRegion label="Correlation matrix">
           <table class="data matrix">
             <thead>
               <tr>
@@ -164,7 +163,7 @@ export function ComparePage(props: { ids: string[] }) {
               ))}
             </tbody>
           </table>
-        </section>
+        </ScrollRegion>
       </section>
     </section>
   );

@@ -10,6 +10,7 @@ import {
 } from '../api.js';
 import { num, pct, STATUS_WORDS, when } from '../format.js';
 import { Link, navigate } from '../router.js';
+import { ScrollRegion } from '../scroll-region.js';
 import { StatusBadge } from '../status.js';
 import { watchBacktest } from '../watch.js';
 import { SweepsSection } from './sweep.js';
@@ -202,8 +203,7 @@ export function ListPage() {
         </p>
       )}
       {items !== null && items.length > 0 && (
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1).
-        <section class="scroll" tabIndex={0} aria-label="Backtests table">
+        <ScrollRegion label="Backtests table">
           <table class="data">
             <caption>
               {items.length} of {total} backtests
@@ -264,7 +264,7 @@ export function ListPage() {
               ))}
             </tbody>
           </table>
-        </section>
+        </ScrollRegion>
       )}
       {cursor && (
         <button

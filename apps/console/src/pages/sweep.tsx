@@ -15,6 +15,7 @@ import {
 import { EquityChart } from '../charts.js';
 import { day, num, pct, when } from '../format.js';
 import { Link, navigate } from '../router.js';
+import { ScrollRegion } from '../scroll-region.js';
 import { statLabel, statUnit, statValue } from '../stats.js';
 import { StatsTableHead } from '../stats-table.js';
 import { StatusBadge } from '../status.js';
@@ -325,8 +326,7 @@ function Heatmap(props: { sweep: SweepView; cells: Cell[] }) {
         <span class="heat-cell failed">failed</span>
         <span class="heat-cell pending">not run yet</span>
       </div>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1). */}
-      <section class="scroll" tabIndex={0} aria-label="Heatmap of the objective">
+      <ScrollRegion label="Heatmap of the objective">
         <table class="heatmap">
           <thead>
             <tr>
@@ -382,7 +382,7 @@ function Heatmap(props: { sweep: SweepView; cells: Cell[] }) {
             ))}
           </tbody>
         </table>
-      </section>
+      </ScrollRegion>
       <p class="hint" aria-live="polite">
         {focused?.stats
           ? `${gridParams(sweep, focused.params)}: Sharpe ${num(statOf(focused.stats, 'sharpeRatio'), 3)}, return ${pct(statOf(focused.stats, 'returnPct'))}, max. drawdown ${pct(statOf(focused.stats, 'maxDrawdownPct'))}, ${num(statOf(focused.stats, 'trades'), 0)} trades`
@@ -408,8 +408,7 @@ function Leaderboard(props: { sweep: SweepView }) {
         are probabilities (0 to 1) on per-bar returns: PSR that the true Sharpe exceeds 0, deflated
         Sharpe that it exceeds what the best of this many trials reaches by luck.
       </p>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1). */}
-      <section class="scroll" tabIndex={0} aria-label="Leaderboard table">
+      <ScrollRegion label="Leaderboard table">
         <table class="data">
           <thead>
             <tr>
@@ -461,7 +460,7 @@ function Leaderboard(props: { sweep: SweepView }) {
             ))}
           </tbody>
         </table>
-      </section>
+      </ScrollRegion>
     </section>
   );
 }
@@ -535,8 +534,7 @@ function WalkForward(props: { sweep: SweepView; report: WalkForwardReport }) {
         window, then runs it on the out-of-sample window after it (docs/statistics.md,
         “Walk-forward”).
       </p>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1). */}
-      <section class="scroll" tabIndex={0} aria-label="Walk-forward folds table">
+      <ScrollRegion label="Walk-forward folds table">
         <table class="data">
           <thead>
             <tr>
@@ -593,7 +591,7 @@ function WalkForward(props: { sweep: SweepView; report: WalkForwardReport }) {
             ))}
           </tbody>
         </table>
-      </section>
+      </ScrollRegion>
       <h3>Stitched out-of-sample</h3>
       <table class="data stats">
         <StatsTableHead />
@@ -654,8 +652,7 @@ export function SweepsSection() {
         </p>
       )}
       {items !== null && items.length > 0 && (
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take keyboard focus to be scrolled without a mouse (WCAG 2.1.1).
-        <section class="scroll" tabIndex={0} aria-label="Sweeps table">
+        <ScrollRegion label="Sweeps table">
           <table class="data">
             <thead>
               <tr>
@@ -697,7 +694,7 @@ export function SweepsSection() {
               })}
             </tbody>
           </table>
-        </section>
+        </ScrollRegion>
       )}
     </section>
   );
